@@ -1,0 +1,79 @@
+//! The page shell, the root component and the routes.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::{
+    components::header::Header,
+    pages::{chat::ChatPage, login::LoginPage, not_found::NotFound},
+};
+
+/// The HTML document around the app, rendered on the server only. It issues
+/// the per-response script nonce and the CSP header that allows it.
+#[cfg(feature = "ssr")]
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    use leptos_meta::{HashedStylesheet, MetaTags};
+
+    leptos::nonce::provide_nonce();
+    if let (Some(nonce), Some(res)) =
+        (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    {
+        let policy = crate::csp::content_security_policy(Some(&nonce));
+        if let Ok(value) = http::HeaderValue::from_str(&policy) {
+            res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <meta name="description" content="Palaver: chat with a language model, behind your own accounts."/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HashedStylesheet options=options.clone() id="palaver"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The root component, shared by the server render and the browser.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Effects run only in the browser, so this flips once the WASM has taken
+    // over the server-rendered page; tests and styles key off it.
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    let (dark, set_dark) = signal(None::<bool>);
+    let theme = move || match dark.get() {
+        Some(true) => "dark",
+        Some(false) => "light",
+        None => "auto",
+    };
+
+    view! {
+        <Title formatter=|text: String| if text.is_empty() { "Palaver".to_owned() } else { format!("{text} · Palaver") }/>
+        <Router>
+            <div class="shell" data-hydrated=move || hydrated.get().to_string() data-theme=theme>
+                <Header hydrated dark set_dark/>
+                <main id="main" class="main">
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/login") view=LoginPage/>
+                        <Route path=path!("/app") view=ChatPage/>
+                    </Routes>
+                </main>
+            </div>
+        </Router>
+    }
+}

@@ -1,0 +1,242 @@
+//! Typed settings, read once at start-up from the environment (and `.env`).
+//!
+//! Every variable of `../shared/API.md` that the server uses is parsed here and
+//! nowhere else. A bad value is a [`ConfigError`] that names the variable, so
+//! `main` can print one line and exit non-zero.
+
+use std::{fmt, net::SocketAddr, path::PathBuf};
+
+use ipnet::IpNet;
+use url::Url;
+
+/// Which kind of deployment this is. `production` turns on Secure cookies,
+/// HSTS and the HTTPS redirect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AppEnv {
+    /// Local use: plain HTTP, human-readable logs.
+    Development,
+    /// Behind TLS: HSTS, HTTPS redirect, JSON logs.
+    Production,
+}
+
+/// Where the data lives, chosen by the scheme of `DATABASE_URL`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// `sqlite://path` (relative to the working directory) or `sqlite:///abs/path`.
+    Sqlite(String),
+    /// `postgres://...` or `postgresql://...`.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    fn parse(raw: &str) -> Result<Self, String> {
+        let (scheme, _) = raw
+            .split_once("://")
+            .ok_or_else(|| "expected sqlite://PATH or postgres://...".to_owned())?;
+        match scheme {
+            "sqlite" => Ok(Self::Sqlite(raw.to_owned())),
+            "postgres" | "postgresql" => {
+                Url::parse(raw).map_err(|e| e.to_string())?;
+                Ok(Self::Postgres(raw.to_owned()))
+            }
+            other => Err(format!(
+                "unknown scheme `{other}` (use sqlite:// or postgres://)"
+            )),
+        }
+    }
+}
+
+/// The start-up configuration of one Palaver process.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// `LEPTOS_SITE_ADDR`: where the server listens (port 0 picks a free one).
+    pub site_addr: SocketAddr,
+    /// `APP_ENV`.
+    pub app_env: AppEnv,
+    /// `DATABASE_URL`.
+    pub database_url: DatabaseUrl,
+    /// `PUBLIC_BASE_URL`: the origin used in links inside e-mails.
+    pub public_base_url: Url,
+    /// `TRUSTED_PROXIES`: peers whose `X-Forwarded-*` headers are believed.
+    pub trusted_proxies: Vec<IpNet>,
+    /// False when `DISABLE_HTTPS_REDIRECT=1`.
+    pub https_redirect: bool,
+    /// `RUST_LOG`.
+    pub log_filter: String,
+    /// `LEPTOS_SITE_ROOT`: the built site (WASM, JS, CSS, public assets).
+    pub site_root: PathBuf,
+}
+
+/// A variable whose value cannot be used.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The environment variable at fault.
+    pub var: &'static str,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid {}: {}", self.var, self.reason)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Settings {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests can supply their own values.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |key: &str| lookup(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let bad = |var: &'static str, reason: String| ConfigError { var, reason };
+
+        let site_addr: SocketAddr = get("LEPTOS_SITE_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:3000".into())
+            .parse()
+            .map_err(|e| bad("LEPTOS_SITE_ADDR", format!("{e} (expected HOST:PORT)")))?;
+
+        let app_env = match get("APP_ENV").as_deref().unwrap_or("development") {
+            "development" => AppEnv::Development,
+            "production" => AppEnv::Production,
+            other => {
+                return Err(bad(
+                    "APP_ENV",
+                    format!("`{other}` (expected development or production)"),
+                ))
+            }
+        };
+
+        let database_url = DatabaseUrl::parse(
+            &get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/palaver.db".into()),
+        )
+        .map_err(|e| bad("DATABASE_URL", e))?;
+
+        let public_base_url = match get("PUBLIC_BASE_URL") {
+            Some(raw) => Url::parse(&raw).map_err(|e| bad("PUBLIC_BASE_URL", e.to_string()))?,
+            None => Url::parse(&format!("http://{site_addr}"))
+                .map_err(|e| bad("PUBLIC_BASE_URL", e.to_string()))?,
+        };
+        if !matches!(public_base_url.scheme(), "http" | "https") {
+            return Err(bad("PUBLIC_BASE_URL", "expected an http:// or https:// URL".into()));
+        }
+
+        let trusted_proxies = get("TRUSTED_PROXIES")
+            .map(|raw| parse_cidrs(&raw))
+            .transpose()
+            .map_err(|e| bad("TRUSTED_PROXIES", e))?
+            .unwrap_or_default();
+
+        let https_redirect = !parse_bool(get("DISABLE_HTTPS_REDIRECT").as_deref().unwrap_or("0"))
+            .map_err(|e| bad("DISABLE_HTTPS_REDIRECT", e))?;
+
+        let log_filter = get("RUST_LOG").unwrap_or_else(|| "info".into());
+        tracing_subscriber::EnvFilter::try_new(&log_filter)
+            .map_err(|e| bad("RUST_LOG", e.to_string()))?;
+
+        let site_root = PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()));
+
+        Ok(Self {
+            site_addr,
+            app_env,
+            database_url,
+            public_base_url,
+            trusted_proxies,
+            https_redirect,
+            log_filter,
+            site_root,
+        })
+    }
+
+    /// True in production.
+    pub fn is_production(&self) -> bool {
+        self.app_env == AppEnv::Production
+    }
+}
+
+fn parse_bool(raw: &str) -> Result<bool, String> {
+    match raw.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        other => Err(format!("`{other}` (expected 0 or 1)")),
+    }
+}
+
+/// Parses a comma list of CIDRs; a bare address counts as a single host.
+fn parse_cidrs(raw: &str) -> Result<Vec<IpNet>, String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(IpNet::from))
+                .map_err(|_| format!("`{s}` is not a CIDR or IP address"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_match_the_contract() {
+        let s = load(&[]).unwrap();
+        assert_eq!(s.site_addr, "127.0.0.1:3000".parse().unwrap());
+        assert_eq!(s.app_env, AppEnv::Development);
+        assert_eq!(s.database_url, DatabaseUrl::Sqlite("sqlite://data/palaver.db".into()));
+        assert_eq!(s.public_base_url.as_str(), "http://127.0.0.1:3000/");
+        assert!(s.trusted_proxies.is_empty());
+        assert!(s.https_redirect);
+        assert_eq!(s.log_filter, "info");
+    }
+
+    #[test]
+    fn each_bad_value_names_its_variable() {
+        for (var, value) in [
+            ("LEPTOS_SITE_ADDR", "not-an-address"),
+            ("APP_ENV", "staging"),
+            ("DATABASE_URL", "mysql://localhost/db"),
+            ("DATABASE_URL", "palaver.db"),
+            ("PUBLIC_BASE_URL", "::nope"),
+            ("PUBLIC_BASE_URL", "ftp://example.com"),
+            ("TRUSTED_PROXIES", "10.0.0.0/8, banana"),
+            ("DISABLE_HTTPS_REDIRECT", "maybe"),
+        ] {
+            let err = load(&[(var, value)]).unwrap_err();
+            assert_eq!(err.var, var, "{value}");
+            assert!(err.to_string().starts_with(&format!("invalid {var}: ")));
+        }
+    }
+
+    #[test]
+    fn proxies_accept_cidrs_and_bare_addresses() {
+        let s = load(&[("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1,::1")]).unwrap();
+        assert_eq!(s.trusted_proxies.len(), 3);
+        assert!(s.trusted_proxies[1].contains(&"127.0.0.1".parse::<std::net::IpAddr>().unwrap()));
+    }
+
+    #[test]
+    fn postgres_urls_are_recognised() {
+        let s = load(&[("DATABASE_URL", "postgres://u:p@localhost/palaver")]).unwrap();
+        assert!(matches!(s.database_url, DatabaseUrl::Postgres(_)));
+    }
+
+    #[test]
+    fn production_and_redirect_switch() {
+        let s = load(&[("APP_ENV", "production"), ("DISABLE_HTTPS_REDIRECT", "1")]).unwrap();
+        assert!(s.is_production());
+        assert!(!s.https_redirect);
+    }
+}

@@ -1,0 +1,25 @@
+//! What every handler and server function can reach.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+
+use super::{config::Settings, db::Repo};
+
+/// Shared application state: cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// Storage.
+    pub db: Arc<dyn Repo>,
+    /// The start-up configuration.
+    pub settings: Arc<Settings>,
+    /// Leptos' own options (site root, output name...).
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

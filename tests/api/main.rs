@@ -1,0 +1,9 @@
+//! Integration tests: the real app on port 0 with a fresh SQLite file, over real HTTP.
+//! One binary, one module per area.
+
+mod helpers;
+
+mod health;
+mod pages;
+mod security;
+mod startup;

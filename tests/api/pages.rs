@@ -1,0 +1,85 @@
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn login_is_server_rendered_and_loads_the_hydration_script() {
+    let app = spawn_app().await;
+    let res = app.get("/login").await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    let html = res.text().await.unwrap();
+    assert!(html.contains("<h1>Sign in to Palaver</h1>"), "{html}");
+    assert!(html.contains("/pkg/palaver.js"), "no hydration script: {html}");
+    assert!(html.contains("<title>Sign in · Palaver</title>"));
+
+    // The inline bootstrap runs under the nonce that the CSP names.
+    let nonce = html
+        .split("<script type=\"module\" nonce=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("module script with a nonce");
+    assert!(nonce.len() >= 16);
+    assert!(csp.contains(&format!("'nonce-{nonce}'")), "{csp}");
+}
+
+#[tokio::test]
+async fn each_page_gets_a_fresh_nonce() {
+    let app = spawn_app().await;
+    let a = app.get("/login").await.headers()["content-security-policy"].clone();
+    let b = app.get("/login").await.headers()["content-security-policy"].clone();
+    assert_ne!(a, b);
+}
+
+#[tokio::test]
+async fn app_page_renders_the_chat_layout() {
+    let app = spawn_app().await;
+    let res = app.get("/app").await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Conversations"));
+}
+
+#[tokio::test]
+async fn root_redirects_to_login() {
+    let app = spawn_app().await;
+    let res = app.get("/").await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert_eq!(res.headers()["location"], "/login");
+}
+
+#[tokio::test]
+async fn unknown_paths_get_a_404_page() {
+    let app = spawn_app().await;
+    let res = app.get("/no/such/page").await;
+    assert_eq!(res.status(), 404);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Page not found"));
+}
+
+#[tokio::test]
+async fn static_assets_are_served_with_cache_lifetimes() {
+    let app = spawn_app().await;
+    let res = app.get("/favicon.svg").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "public, max-age=3600");
+    // Without a hash file the asset names are stable, so they must be revalidated.
+    let res = app.get("/pkg/palaver.css").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+}
+
+#[tokio::test]
+async fn pages_and_assets_are_compressed() {
+    let app = spawn_app().await;
+    for path in ["/login", "/pkg/palaver.css"] {
+        let res = app
+            .client
+            .get(app.url(path))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(res.headers()["content-encoding"], "gzip", "{path}");
+    }
+}
