@@ -8,8 +8,8 @@ use leptos_router::{
 };
 
 use crate::{
-    components::header::Header,
-    pages::{chat::ChatPage, login::LoginPage, not_found::NotFound},
+    components::{header::Header, session::provide_auth},
+    pages::{chat::ChatPage, login::LoginPage, not_found::NotFound, register::RegisterPage},
 };
 
 /// The HTML document around the app, rendered on the server only. It issues
@@ -19,9 +19,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     use leptos_meta::{HashedStylesheet, MetaTags};
 
     leptos::nonce::provide_nonce();
-    if let (Some(nonce), Some(res)) =
-        (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
-    {
+    if let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
         let policy = crate::csp::content_security_policy(Some(&nonce));
         if let Ok(value) = http::HeaderValue::from_str(&policy) {
             res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
@@ -51,6 +52,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_auth();
     // Effects run only in the browser, so this flips once the WASM has taken
     // over the server-rendered page; tests and styles key off it.
     let (hydrated, set_hydrated) = signal(false);
@@ -70,6 +72,7 @@ pub fn App() -> impl IntoView {
                 <main id="main" class="main">
                     <Routes fallback=NotFound>
                         <Route path=path!("/login") view=LoginPage/>
+                        <Route path=path!("/register") view=RegisterPage/>
                         <Route path=path!("/app") view=ChatPage/>
                     </Routes>
                 </main>

@@ -19,8 +19,14 @@ mod tests {
 
     #[test]
     fn never_allows_inline_script() {
-        for policy in [content_security_policy(None), content_security_policy(Some("abc"))] {
-            let script_src = policy.split(';').find(|d| d.trim().starts_with("script-src")).unwrap();
+        for policy in [
+            content_security_policy(None),
+            content_security_policy(Some("abc")),
+        ] {
+            let script_src = policy
+                .split(';')
+                .find(|d| d.trim().starts_with("script-src"))
+                .unwrap();
             assert!(!script_src.contains("unsafe-inline"));
             assert!(policy.contains("frame-ancestors 'none'"));
         }

@@ -2,9 +2,12 @@
 //! real accounts. One crate: the `ssr` feature builds the server, the
 //! `hydrate` feature builds the browser bundle.
 
+pub mod api;
 pub mod app;
 pub mod components;
 pub mod csp;
+pub mod domain;
+pub mod error;
 pub mod pages;
 
 #[cfg(feature = "ssr")]

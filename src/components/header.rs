@@ -1,7 +1,12 @@
-//! The top bar: brand, navigation and the theme switch.
+//! The top bar: brand, theme switch, and who is signed in.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::{components::A, hooks::use_navigate};
+
+use crate::{
+    api::auth::Logout,
+    components::{form::ProgressiveForm, session::use_auth},
+};
 
 /// The site header. The theme switch needs the WASM bundle, so it stays
 /// disabled until the page has hydrated.
@@ -18,10 +23,11 @@ pub fn Header(
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">
-            <A href="/app" attr:class="brand">
+            // External: `/` is a server-side redirect, not a client route.
+            <a href="/" rel="external" class="brand">
                 <span class="brand-mark" aria-hidden="true">"P"</span>
                 <span class="brand-name">"Palaver"</span>
-            </A>
+            </a>
             <nav class="topnav" aria-label="Main">
                 <button
                     type="button"
@@ -32,7 +38,44 @@ pub fn Header(
                 >
                     {label}
                 </button>
+                <UserMenu/>
             </nav>
         </header>
+    }
+}
+
+/// The signed-in user's name and a sign-out button, or the sign-in links.
+#[component]
+fn UserMenu() -> impl IntoView {
+    let auth = use_auth();
+    let logout = ServerAction::<Logout>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = logout.value().get() {
+            auth.refresh();
+            navigate("/login", Default::default());
+        }
+    });
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                auth.user.get().map(|me| match me {
+                    Ok(me) => view! {
+                        <span class="user-name" title=me.user.email.clone()>{me.user.display_name}</span>
+                        <ProgressiveForm action=logout class="logout-form">
+                            <button type="submit" class="btn btn-ghost" disabled=move || logout.pending().get()>
+                                "Sign out"
+                            </button>
+                        </ProgressiveForm>
+                    }
+                    .into_any(),
+                    Err(_) => view! {
+                        <A href="/login" attr:class="btn btn-ghost">"Sign in"</A>
+                        <A href="/register" attr:class="btn btn-primary">"Create account"</A>
+                    }
+                    .into_any(),
+                })
+            }}
+        </Transition>
     }
 }

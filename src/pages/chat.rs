@@ -1,11 +1,23 @@
-//! `/app`: the chat.
+//! `/app`: the chat. The server redirects signed-out visitors before this
+//! renders; in the browser, losing the session (logout in another tab) sends
+//! the person to `/login` too.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
+
+use crate::{components::session::use_auth, error::AppError};
 
 /// The chat page: conversations on the left, messages on the right.
 #[component]
 pub fn ChatPage() -> impl IntoView {
+    let auth = use_auth();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Err(AppError::Unauthorized)) = auth.user.get() {
+            navigate("/login?next=%2Fapp", Default::default());
+        }
+    });
     view! {
         <Title text="Chat"/>
         <div class="chat-layout">

@@ -1,16 +1,61 @@
-//! `/login`: sign in.
+//! `/login`: sign in. Works as a plain form post without JavaScript; with it,
+//! errors show inline and the app opens without a reload.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{
+    components::A,
+    hooks::{use_navigate, use_query_map},
+};
+
+use crate::{
+    api::auth::Login,
+    components::{
+        form::{form_error, FormAlert, ProgressiveForm, SubmitButton},
+        session::use_auth,
+    },
+    domain::safe_next,
+};
 
 /// The sign-in page.
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    let auth = use_auth();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let action = ServerAction::<Login>::new();
+    let error = form_error(action);
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            auth.refresh();
+            navigate(&safe_next(Some(&next())), Default::default());
+        }
+    });
+
     view! {
         <Title text="Sign in"/>
         <section class="card narrow auth-card">
             <h1>"Sign in to Palaver"</h1>
             <p class="muted">"Chat with a language model, on your own server."</p>
+            <ProgressiveForm action=action class="form">
+                <FormAlert message=error/>
+                <input type="hidden" name="next" prop:value=next/>
+                <div class="field">
+                    <label for="identifier">"E-mail"</label>
+                    <input id="identifier" name="identifier" type="email" autocomplete="username" required=true/>
+                </div>
+                <div class="field">
+                    <label for="password">"Password"</label>
+                    <input id="password" name="password" type="password" autocomplete="current-password" required=true/>
+                </div>
+                <SubmitButton pending=action.pending() idle="Sign in" busy="Signing in…"/>
+            </ProgressiveForm>
+            <p class="form-footer">
+                <A href="/register">"Create an account"</A>
+                " · "
+                <A href="/forgot-password">"Forgot your password?"</A>
+            </p>
         </section>
     }
 }

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 /// "Page not found", with a way back.
 #[component]
@@ -16,7 +15,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="card narrow center">
             <h1>"Page not found"</h1>
             <p class="muted">"There is nothing at this address. It may have moved, or the link may be mistyped."</p>
-            <A href="/app" attr:class="btn btn-primary">"Go to Palaver"</A>
+            <a href="/" rel="external" class="btn btn-primary">"Go to Palaver"</a>
         </section>
     }
 }

@@ -9,6 +9,25 @@ use std::{fmt, net::SocketAddr, path::PathBuf};
 use ipnet::IpNet;
 use url::Url;
 
+use super::rate_limit::RateLimits;
+
+/// argon2id cost. The defaults are OWASP's minimum (m=19456 KiB, t=2, p=1);
+/// configuration may raise them, never lower them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Argon2Cost {
+    /// Memory in KiB (`ARGON2_MEMORY_KIB`).
+    pub memory_kib: u32,
+    /// Passes (`ARGON2_ITERATIONS`).
+    pub iterations: u32,
+    /// Lanes (`ARGON2_PARALLELISM`).
+    pub parallelism: u32,
+}
+
+impl Argon2Cost {
+    /// OWASP's minimum for argon2id.
+    pub const MINIMUM: Self = Self { memory_kib: 19_456, iterations: 2, parallelism: 1 };
+}
+
 /// Which kind of deployment this is. `production` turns on Secure cookies,
 /// HSTS and the HTTPS redirect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,6 +84,14 @@ pub struct Settings {
     pub log_filter: String,
     /// `LEPTOS_SITE_ROOT`: the built site (WASM, JS, CSS, public assets).
     pub site_root: PathBuf,
+    /// `SESSION_TTL_SECONDS`: how long a session lives without use.
+    pub session_ttl_secs: i64,
+    /// `AUTH_COOKIE_NAME`: the session cookie.
+    pub cookie_name: String,
+    /// `RATE_LIMIT_*`.
+    pub rate_limits: RateLimits,
+    /// `ARGON2_*`.
+    pub argon2: Argon2Cost,
 }
 
 /// A variable whose value cannot be used.
@@ -92,7 +119,11 @@ impl Settings {
 
     /// Reads settings through `lookup`, so tests can supply their own values.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |key: &str| lookup(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let get = |key: &str| {
+            lookup(key)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
         let bad = |var: &'static str, reason: String| ConfigError { var, reason };
 
         let site_addr: SocketAddr = get("LEPTOS_SITE_ADDR")
@@ -122,7 +153,10 @@ impl Settings {
                 .map_err(|e| bad("PUBLIC_BASE_URL", e.to_string()))?,
         };
         if !matches!(public_base_url.scheme(), "http" | "https") {
-            return Err(bad("PUBLIC_BASE_URL", "expected an http:// or https:// URL".into()));
+            return Err(bad(
+                "PUBLIC_BASE_URL",
+                "expected an http:// or https:// URL".into(),
+            ));
         }
 
         let trusted_proxies = get("TRUSTED_PROXIES")
@@ -138,9 +172,34 @@ impl Settings {
         tracing_subscriber::EnvFilter::try_new(&log_filter)
             .map_err(|e| bad("RUST_LOG", e.to_string()))?;
 
-        let site_root = PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()));
+        let site_root =
+            PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()));
+
+        let session_ttl_secs = parse_positive(&get, "SESSION_TTL_SECONDS", 604_800)?;
+        let cookie_name = get("AUTH_COOKIE_NAME").unwrap_or_else(|| "palaver_session".into());
+        if !cookie_name.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)) {
+            return Err(bad("AUTH_COOKIE_NAME", format!("`{cookie_name}` (letters, digits, _ - . only)")));
+        }
+
+        let mut rate_limits = RateLimits::default();
+        for (var, limit) in rate_limits.fields() {
+            if let Some(raw) = get(var) {
+                *limit = super::rate_limit::Limit::parse(&raw).map_err(|e| bad(var, e))?;
+            }
+        }
+
+        let min = Argon2Cost::MINIMUM;
+        let argon2 = Argon2Cost {
+            memory_kib: parse_at_least(&get, "ARGON2_MEMORY_KIB", min.memory_kib)?,
+            iterations: parse_at_least(&get, "ARGON2_ITERATIONS", min.iterations)?,
+            parallelism: parse_at_least(&get, "ARGON2_PARALLELISM", min.parallelism)?,
+        };
 
         Ok(Self {
+            session_ttl_secs,
+            cookie_name,
+            rate_limits,
+            argon2,
             site_addr,
             app_env,
             database_url,
@@ -155,6 +214,35 @@ impl Settings {
     /// True in production.
     pub fn is_production(&self) -> bool {
         self.app_env == AppEnv::Production
+    }
+}
+
+fn parse_positive(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: i64,
+) -> Result<i64, ConfigError> {
+    match get(var) {
+        None => Ok(default),
+        Some(raw) => match raw.parse::<i64>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(ConfigError { var, reason: format!("`{raw}` (expected a positive number)") }),
+        },
+    }
+}
+
+/// A number no lower than `min` (which is also the default).
+fn parse_at_least(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    min: u32,
+) -> Result<u32, ConfigError> {
+    match get(var) {
+        None => Ok(min),
+        Some(raw) => match raw.parse::<u32>() {
+            Ok(n) if n >= min => Ok(n),
+            _ => Err(ConfigError { var, reason: format!("`{raw}` (expected a number of at least {min})") }),
+        },
     }
 }
 
@@ -185,8 +273,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn load(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
         Settings::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -195,11 +285,18 @@ mod tests {
         let s = load(&[]).unwrap();
         assert_eq!(s.site_addr, "127.0.0.1:3000".parse().unwrap());
         assert_eq!(s.app_env, AppEnv::Development);
-        assert_eq!(s.database_url, DatabaseUrl::Sqlite("sqlite://data/palaver.db".into()));
+        assert_eq!(
+            s.database_url,
+            DatabaseUrl::Sqlite("sqlite://data/palaver.db".into())
+        );
         assert_eq!(s.public_base_url.as_str(), "http://127.0.0.1:3000/");
         assert!(s.trusted_proxies.is_empty());
         assert!(s.https_redirect);
         assert_eq!(s.log_filter, "info");
+        assert_eq!(s.session_ttl_secs, 604_800);
+        assert_eq!(s.cookie_name, "palaver_session");
+        assert_eq!(s.argon2, Argon2Cost::MINIMUM);
+        assert_eq!(s.rate_limits.login_ip.to_string(), "10/600");
     }
 
     #[test]
@@ -213,6 +310,10 @@ mod tests {
             ("PUBLIC_BASE_URL", "ftp://example.com"),
             ("TRUSTED_PROXIES", "10.0.0.0/8, banana"),
             ("DISABLE_HTTPS_REDIRECT", "maybe"),
+            ("SESSION_TTL_SECONDS", "-5"),
+            ("AUTH_COOKIE_NAME", "bad name;"),
+            ("RATE_LIMIT_LOGIN_IP", "lots"),
+            ("ARGON2_MEMORY_KIB", "1024"),
         ] {
             let err = load(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{value}");

@@ -13,10 +13,17 @@ const DB_TIMEOUT: Duration = Duration::from_secs(2);
 /// `200 {"ok":true,"db":true}`, or `503 {"ok":false,"db":false}` when the
 /// database fails or does not answer within [`DB_TIMEOUT`].
 pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    let db_ok = matches!(tokio::time::timeout(DB_TIMEOUT, state.db.ping()).await, Ok(Ok(())));
+    let db_ok = matches!(
+        tokio::time::timeout(DB_TIMEOUT, state.db.ping()).await,
+        Ok(Ok(()))
+    );
     if !db_ok {
         tracing::warn!("health check: database did not answer");
     }
-    let status = if db_ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if db_ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     (status, Json(json!({ "ok": db_ok, "db": db_ok })))
 }

@@ -74,7 +74,11 @@ pub async fn https_redirect(State(state): State<AppState>, req: Request, next: N
     {
         return next.run(req).await;
     }
-    let Some(host) = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()) else {
+    let Some(host) = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+    else {
         return (StatusCode::BAD_REQUEST, "missing Host header").into_response();
     };
     let path = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
@@ -97,7 +101,10 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
             HeaderValue::from_str(&content_security_policy(None)).expect("static CSP is ASCII"),
         );
     }
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         header::REFERRER_POLICY,
@@ -129,7 +136,11 @@ fn cache_control(path: &str, headers: &HeaderMap, hashed_assets: bool) -> Option
     }
     if path.starts_with("/pkg/") {
         // Hashed file names change with their content, so they may live forever.
-        return Some(if hashed_assets { "public, max-age=31536000, immutable" } else { "no-cache" });
+        return Some(if hashed_assets {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        });
     }
     if headers.contains_key(header::CACHE_CONTROL) {
         return None;
@@ -139,12 +150,19 @@ fn cache_control(path: &str, headers: &HeaderMap, hashed_assets: bool) -> Option
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("text/html"));
     // Pages may show who is signed in: private, and revalidated every time.
-    Some(if is_html { "private, no-cache" } else { "public, max-age=3600" })
+    Some(if is_html {
+        "private, no-cache"
+    } else {
+        "public, max-age=3600"
+    })
 }
 
 /// A body-less response, for handlers that only set a status.
 pub fn empty(status: StatusCode) -> Response {
-    Response::builder().status(status).body(Body::empty()).expect("valid response")
+    Response::builder()
+        .status(status)
+        .body(Body::empty())
+        .expect("valid response")
 }
 
 #[cfg(test)]
@@ -186,18 +204,28 @@ mod tests {
         let trusted = nets(&["127.0.0.1/32"]);
         assert!(request_is_https("127.0.0.1".parse().unwrap(), &h, &trusted));
         assert!(!request_is_https("8.8.8.8".parse().unwrap(), &h, &trusted));
-        assert!(!request_is_https("127.0.0.1".parse().unwrap(), &HeaderMap::new(), &trusted));
+        assert!(!request_is_https(
+            "127.0.0.1".parse().unwrap(),
+            &HeaderMap::new(),
+            &trusted
+        ));
     }
 
     #[test]
     fn cache_lifetimes() {
         let html = headers(&[("content-type", "text/html; charset=utf-8")]);
-        assert_eq!(cache_control("/login", &html, true), Some("private, no-cache"));
+        assert_eq!(
+            cache_control("/login", &html, true),
+            Some("private, no-cache")
+        );
         assert_eq!(cache_control("/auth/me", &html, true), Some("no-store"));
         assert_eq!(
             cache_control("/pkg/palaver.abc.wasm", &HeaderMap::new(), true),
             Some("public, max-age=31536000, immutable")
         );
-        assert_eq!(cache_control("/pkg/palaver.wasm", &HeaderMap::new(), false), Some("no-cache"));
+        assert_eq!(
+            cache_control("/pkg/palaver.wasm", &HeaderMap::new(), false),
+            Some("no-cache")
+        );
     }
 }

@@ -1,10 +1,17 @@
 //! Everything that only runs on the server: configuration, storage, HTTP
 //! layers and start-up. Compiled with the `ssr` feature only.
 
+pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod db;
+pub mod edge;
+pub mod guard;
 pub mod health;
 pub mod http;
+pub mod password;
+pub mod rate_limit;
+pub mod session_store;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -2,20 +2,24 @@
 //! (0 picks a free one, as the tests do) and [`Application::run_until_stopped`]
 //! serves until SIGINT/SIGTERM or the given shutdown future.
 
-use std::{future::Future, net::SocketAddr, path::Path, sync::Arc};
+use std::{future::Future, net::SocketAddr, path::Path, sync::Arc, time::Duration};
 
 use axum::{middleware, routing::get, Router};
 use leptos::{config::LeptosOptions, context::provide_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_http::{
     compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
 };
 
-use super::{config::Settings, db, health, http, state::AppState};
+use super::{
+    clock::Clock, config::Settings, db, guard, health, http, password::PasswordHashing,
+    session_store::DbSessionStore, state::AppState,
+};
 use crate::app::{shell, App};
 
 /// Why the server could not start.
@@ -24,6 +28,9 @@ pub enum StartupError {
     /// Storage could not be opened or migrated.
     #[error(transparent)]
     Db(#[from] db::DbError),
+    /// The password hasher could not be prepared.
+    #[error("cannot prepare password hashing: {0}")]
+    Hashing(crate::error::AppError),
     /// The listen address is taken or not ours.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -47,23 +54,35 @@ impl Application {
         let db = db::connect(&settings.database_url).await?;
         let listener = TcpListener::bind(settings.site_addr)
             .await
-            .map_err(|source| StartupError::Bind { addr: settings.site_addr, source })?;
+            .map_err(|source| StartupError::Bind {
+                addr: settings.site_addr,
+                source,
+            })?;
         let addr = listener.local_addr().map_err(|source| StartupError::Bind {
             addr: settings.site_addr,
             source,
         })?;
+        let passwords = PasswordHashing::new(settings.argon2).await.map_err(StartupError::Hashing)?;
         let state = AppState {
             db,
             leptos_options: leptos_options(&settings, addr),
             settings: Arc::new(settings),
+            clock: Clock::default(),
+            passwords,
         };
         let router = router(state.clone());
-        Ok(Self { listener, router, state })
+        Ok(Self {
+            listener,
+            router,
+            state,
+        })
     }
 
     /// The address actually bound (useful with port 0).
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("bound listener has an address")
     }
 
     /// The shared state, for tests that need to reach behind the HTTP surface.
@@ -78,11 +97,35 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         tracing::info!(addr = %self.local_addr(), "palaver listening");
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await?;
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let cleanup = tokio::spawn(clean_up_periodically(self.state.clone()));
+        let served = axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        cleanup.abort();
+        served?;
         self.state.db.close().await;
         tracing::info!("palaver stopped");
         Ok(())
+    }
+}
+
+/// How often expired sessions and closed rate-limit windows are removed.
+const CLEANUP_EVERY: Duration = Duration::from_secs(300);
+
+/// Removes expired sessions and closed rate-limit windows, forever. Deletes
+/// are idempotent, so several instances on one database may all run it.
+async fn clean_up_periodically(state: AppState) {
+    let mut tick = tokio::time::interval(CLEANUP_EVERY);
+    loop {
+        tick.tick().await;
+        match state.db.delete_expired(state.clock.now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sessions = n, "expired sessions removed"),
+            Err(e) => tracing::warn!(error = %e, "session clean-up failed"),
+        }
     }
 }
 
@@ -137,27 +180,51 @@ fn router(state: AppState) -> Router {
         move || provide_context(state.clone())
     };
     let options = state.leptos_options.clone();
+    let settings = &state.settings;
+    let store = DbSessionStore::new(state.db.clone(), state.clock.clone());
+    let sessions = SessionManagerLayer::new(store)
+        .with_name(settings.cookie_name.clone())
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_secure(settings.is_production())
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
+            settings.session_ttl_secs,
+        )));
 
     Router::new()
-        .route("/", get(root))
+        .route("/", get(guard::root))
         .route("/auth/healthz", get(health::healthz))
-        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        // Outermost first: ids and tracing see everything; the session is
+        // loaded only for requests that get past the cheap refusals.
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::x_request_id())
-                .layer(middleware::from_fn_with_state(state.clone(), http::security_headers))
-                .layer(middleware::from_fn_with_state(state.clone(), http::https_redirect))
-                .layer(CompressionLayer::new()),
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    http::security_headers,
+                ))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    http::https_redirect,
+                ))
+                .layer(CompressionLayer::new())
+                .layer(middleware::from_fn_with_state(state.clone(), guard::csrf))
+                .layer(middleware::from_fn(guard::body_limit))
+                .layer(middleware::from_fn(guard::json_errors))
+                .layer(sessions)
+                .layer(middleware::from_fn(guard::pages)),
         )
         .with_state(state)
-}
-
-/// `/` sends people to where they can start.
-async fn root() -> axum::response::Redirect {
-    axum::response::Redirect::to("/login")
 }
 
 /// One span per request. Only the path is logged: query strings can carry

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use super::{config::Settings, db::Repo};
+use super::{clock::Clock, config::Settings, db::Repo, password::PasswordHashing};
 
 /// Shared application state: cheap to clone.
 #[derive(Clone)]
@@ -16,6 +16,10 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Leptos' own options (site root, output name...).
     pub leptos_options: LeptosOptions,
+    /// The time; tests move it forward.
+    pub clock: Clock,
+    /// argon2id at the configured cost.
+    pub passwords: PasswordHashing,
 }
 
 impl FromRef<AppState> for LeptosOptions {

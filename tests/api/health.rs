@@ -8,7 +8,10 @@ async fn healthz_answers_200_with_the_database_up() {
     let res = app.get("/auth/healthz").await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["cache-control"], "no-store");
-    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
     let body: Value = res.json().await.unwrap();
     assert_eq!(body, json!({"ok": true, "db": true}));
 }
@@ -29,5 +32,8 @@ async fn the_sqlite_file_and_its_folder_are_created_in_wal_mode() {
     let db = app.dir.path().join("data/test.db");
     assert!(db.is_file(), "{} missing", db.display());
     assert_eq!(app.get("/auth/healthz").await.status(), 200);
-    assert!(app.dir.path().join("data/test.db-wal").exists(), "WAL journal not in use");
+    assert!(
+        app.dir.path().join("data/test.db-wal").exists(),
+        "WAL journal not in use"
+    );
 }

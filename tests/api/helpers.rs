@@ -21,7 +21,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request failed")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request failed")
     }
 }
 
@@ -30,12 +34,23 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let site = dir.path().join("site");
     std::fs::create_dir_all(site.join("pkg")).unwrap();
-    std::fs::write(site.join("favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
-    std::fs::write(site.join("pkg/palaver.css"), "body{color:black}".repeat(100)).unwrap();
+    std::fs::write(
+        site.join("favicon.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("pkg/palaver.css"),
+        "body{color:black}".repeat(100),
+    )
+    .unwrap();
 
     let mut env: HashMap<String, String> = HashMap::from([
         ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
-        ("DATABASE_URL".into(), format!("sqlite://{}", dir.path().join("data/test.db").display())),
+        (
+            "DATABASE_URL".into(),
+            format!("sqlite://{}", dir.path().join("data/test.db").display()),
+        ),
         ("LEPTOS_SITE_ROOT".into(), site.display().to_string()),
     ]);
     for (k, v) in overrides {
@@ -53,7 +68,13 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    TestApp { addr, client, state, dir, _stop: stop }
+    TestApp {
+        addr,
+        client,
+        state,
+        dir,
+        _stop: stop,
+    }
 }
 
 pub async fn spawn_app() -> TestApp {

@@ -5,11 +5,20 @@ async fn login_is_server_rendered_and_loads_the_hydration_script() {
     let app = spawn_app().await;
     let res = app.get("/login").await;
     assert_eq!(res.status(), 200);
-    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
-    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let html = res.text().await.unwrap();
     assert!(html.contains("<h1>Sign in to Palaver</h1>"), "{html}");
-    assert!(html.contains("/pkg/palaver.js"), "no hydration script: {html}");
+    assert!(
+        html.contains("/pkg/palaver.js"),
+        "no hydration script: {html}"
+    );
     assert!(html.contains("<title>Sign in · Palaver</title>"));
 
     // The inline bootstrap runs under the nonce that the CSP names.

@@ -7,13 +7,22 @@ async fn every_response_carries_the_security_headers() {
         let res = app.get(path).await;
         let h = res.headers();
         let csp = h["content-security-policy"].to_str().unwrap();
-        let script_src = csp.split(';').find(|d| d.trim().starts_with("script-src")).unwrap();
+        let script_src = csp
+            .split(';')
+            .find(|d| d.trim().starts_with("script-src"))
+            .unwrap();
         assert!(!script_src.contains("unsafe-inline"), "{path}: {csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{path}");
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(h["x-frame-options"], "DENY", "{path}");
-        assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin", "{path}");
-        assert!(!h.contains_key("strict-transport-security"), "no HSTS in development");
+        assert_eq!(
+            h["referrer-policy"], "strict-origin-when-cross-origin",
+            "{path}"
+        );
+        assert!(
+            !h.contains_key("strict-transport-security"),
+            "no HSTS in development"
+        );
         assert!(h.contains_key("x-request-id"), "{path}");
     }
 }
@@ -39,8 +48,14 @@ async fn production_redirects_plain_http_to_https_and_sends_hsts() {
     let app = spawn_app_with(&[("APP_ENV", "production")]).await;
     let res = app.get("/login?next=%2Fapp").await;
     assert_eq!(res.status(), 308);
-    assert_eq!(res.headers()["location"], format!("https://{}/login?next=%2Fapp", app.addr));
-    assert_eq!(res.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
+    assert_eq!(
+        res.headers()["location"],
+        format!("https://{}/login?next=%2Fapp", app.addr)
+    );
+    assert_eq!(
+        res.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
 
     // Health probes come over plain HTTP from inside the network.
     assert_eq!(app.get("/auth/healthz").await.status(), 200);
@@ -56,10 +71,17 @@ async fn forwarded_proto_counts_only_from_trusted_proxies() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 308, "a client must not be able to claim https");
+    assert_eq!(
+        res.status(),
+        308,
+        "a client must not be able to claim https"
+    );
 
-    let trusted =
-        spawn_app_with(&[("APP_ENV", "production"), ("TRUSTED_PROXIES", "127.0.0.1/32")]).await;
+    let trusted = spawn_app_with(&[
+        ("APP_ENV", "production"),
+        ("TRUSTED_PROXIES", "127.0.0.1/32"),
+    ])
+    .await;
     let res = trusted
         .client
         .get(trusted.url("/login"))

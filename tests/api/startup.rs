@@ -43,10 +43,17 @@ async fn a_bad_value_stops_start_up_with_one_line_naming_it() {
 
 #[tokio::test]
 async fn postgres_is_refused_clearly_until_supported() {
-    let out = palaver().env("DATABASE_URL", "postgres://u@127.0.0.1:1/x").output().await.unwrap();
+    let out = palaver()
+        .env("DATABASE_URL", "postgres://u@127.0.0.1:1/x")
+        .output()
+        .await
+        .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("PostgreSQL is not supported yet"), "{stderr}");
+    assert!(
+        stderr.contains("PostgreSQL is not supported yet"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
@@ -65,11 +72,16 @@ async fn serves_on_defaults_and_stops_gracefully_on_sigterm() {
     .await
     .expect("server did not start");
 
-    let res = reqwest::get(format!("http://{addr}/auth/healthz")).await.unwrap();
+    let res = reqwest::get(format!("http://{addr}/auth/healthz"))
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
 
     let pid = child.id().unwrap().to_string();
-    let kill = std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
     assert!(kill.success());
     let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
         .await

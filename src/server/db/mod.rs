@@ -31,6 +31,73 @@ pub enum DbError {
     /// The file system refused to create the database folder.
     #[error("cannot create the database folder: {0}")]
     Io(#[from] std::io::Error),
+    /// A unique value is taken; the field says which one.
+    #[error("{0} is already taken")]
+    Conflict(&'static str),
+}
+
+impl DbError {
+    /// Maps a unique violation to [`DbError::Conflict`], by the error's kind
+    /// rather than by its message.
+    pub fn from_insert(err: sqlx::Error, field: &'static str) -> Self {
+        match &err {
+            sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation => {
+                Self::Conflict(field)
+            }
+            _ => Self::Query(err),
+        }
+    }
+}
+
+impl From<DbError> for crate::error::AppError {
+    /// Storage failures are logged here with their cause; the caller learns
+    /// only that something failed (or what conflicted).
+    fn from(err: DbError) -> Self {
+        match err {
+            DbError::Conflict("email") => Self::Conflict("This e-mail address is already registered".into()),
+            DbError::Conflict("phone") => Self::Conflict("This phone number is already registered".into()),
+            DbError::Conflict(field) => Self::Conflict(format!("This {field} is already registered")),
+            DbError::Query(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) => {
+                tracing::error!(error = %err, "database unavailable");
+                Self::Unavailable
+            }
+            other => {
+                tracing::error!(error = %other, "database error");
+                Self::Internal
+            }
+        }
+    }
+}
+
+/// A stored account, as every layer sees it.
+pub use crate::api::auth::User;
+
+/// What registration stores.
+#[derive(Debug)]
+pub struct NewUser<'a> {
+    /// Random public id.
+    pub uid: &'a str,
+    /// Normalised e-mail address.
+    pub email: &'a str,
+    /// Normalised phone number.
+    pub phone: Option<&'a str>,
+    /// Display name.
+    pub display_name: &'a str,
+    /// The argon2id PHC string.
+    pub password_hash: &'a str,
+}
+
+/// A session record as stored: the tower-sessions data map as JSON.
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    /// The session id (tower-sessions' base64 form).
+    pub id: String,
+    /// The signed-in user, if any.
+    pub user_id: Option<i64>,
+    /// The data map, JSON-encoded.
+    pub data: String,
+    /// Unix seconds.
+    pub expires_at: i64,
 }
 
 /// The storage operations Palaver needs. Later features add their own methods.
@@ -40,6 +107,33 @@ pub trait Repo: Send + Sync + 'static {
     async fn ping(&self) -> Result<(), DbError>;
     /// Closes every connection; later calls fail. Used at shutdown.
     async fn close(&self);
+
+    /// Creates a user and their password credential in one transaction.
+    /// A taken e-mail or phone is [`DbError::Conflict`].
+    async fn create_user(&self, new: &NewUser<'_>, now: i64) -> Result<User, DbError>;
+    /// A user by normalised e-mail, with their password hash if they have one.
+    async fn user_by_email(&self, email: &str) -> Result<Option<(User, Option<String>)>, DbError>;
+    /// A user by id.
+    async fn user_by_id(&self, id: i64) -> Result<Option<User>, DbError>;
+    /// Replaces a user's password hash (re-hash on login, reset).
+    async fn set_password_hash(&self, user_id: i64, hash: &str, now: i64) -> Result<(), DbError>;
+
+    /// Inserts a new session; false when the id is taken.
+    async fn session_insert(&self, row: &SessionRow) -> Result<bool, DbError>;
+    /// Inserts or replaces a session.
+    async fn session_upsert(&self, row: &SessionRow) -> Result<(), DbError>;
+    /// A session that has not expired at `now`.
+    async fn session_load(&self, id: &str, now: i64) -> Result<Option<SessionRow>, DbError>;
+    /// Deletes one session.
+    async fn session_delete(&self, id: &str) -> Result<(), DbError>;
+    /// Deletes every session of a user; returns how many there were.
+    async fn sessions_delete_for_user(&self, user_id: i64) -> Result<u64, DbError>;
+    /// Deletes sessions expired at `now`, and rate-limit windows closed by then.
+    async fn delete_expired(&self, now: i64) -> Result<u64, DbError>;
+
+    /// Counts one hit on `key` in a fixed window of `window_secs` starting at
+    /// its first hit, and returns the count so far in the current window.
+    async fn rate_limit_hit(&self, key: &str, window_secs: i64, now: i64) -> Result<i64, DbError>;
 }
 
 /// Opens the database named by `url`, creating it when it is a missing

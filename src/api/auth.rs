@@ -1,0 +1,133 @@
+//! `/auth/register`, `/auth/login`, `/auth/logout`, `/auth/me`: the same
+//! functions serve the pages (form posts) and API clients (JSON).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use server_fn::codec::GetUrl;
+
+use crate::{api::codec::FormOrJson, error::AppError};
+
+/// An account as shown to its owner (`GET /auth/me`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    /// Internal id.
+    pub id: i64,
+    /// Random public id.
+    pub uid: String,
+    /// Normalised e-mail.
+    pub email: String,
+    /// Normalised phone, if given.
+    pub phone: Option<String>,
+    /// The name shown in the app.
+    pub display_name: String,
+    /// False for a disabled account.
+    pub is_active: bool,
+}
+
+/// `{"ok": true}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Done {
+    /// Always true.
+    pub ok: bool,
+}
+
+impl Done {
+    pub const OK: Self = Self { ok: true };
+}
+
+/// `{"ok": true, "user": {...}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeResponse {
+    /// Always true.
+    pub ok: bool,
+    /// The signed-in user.
+    pub user: User,
+}
+
+/// Creates an account: `201 {"ok":true}`. The pages then sign in; API
+/// clients call `/auth/login`.
+#[server(prefix = "/auth", endpoint = "register", input = FormOrJson)]
+pub async fn register(
+    email: String,
+    password: String,
+    display_name: Option<String>,
+    phone: Option<String>,
+    next: Option<String>,
+) -> Result<Done, AppError> {
+    use crate::server::{auth, edge};
+    let result = async {
+        let state = edge::state()?;
+        let ip = edge::client_ip(&state).await;
+        let input = auth::Registration {
+            email: &email,
+            password: &password,
+            display_name: display_name.as_deref(),
+            phone: phone.as_deref(),
+        };
+        let user = auth::register(&state, ip, input).await?;
+        // A new account is signed in at once, as people expect.
+        auth::start_session(&edge::session().await?, &user).await?;
+        edge::set_status(http::StatusCode::CREATED);
+        Ok(Done::OK)
+    }
+    .await;
+    edge::finish(result, &crate::domain::safe_next(next.as_deref()), "/register")
+}
+
+/// Signs in: `200 {"ok":true}` and a fresh session cookie, or the uniform
+/// `401 {"ok":false,"error":"Invalid credentials"}`.
+#[server(prefix = "/auth", endpoint = "login", input = FormOrJson)]
+pub async fn login(identifier: String, password: String, next: Option<String>) -> Result<Done, AppError> {
+    use crate::server::{auth, edge};
+    let next = crate::domain::safe_next(next.as_deref());
+    let result = async {
+        let state = edge::state()?;
+        let ip = edge::client_ip(&state).await;
+        let user = auth::login(&state, ip, &identifier, &password).await?;
+        auth::start_session(&edge::session().await?, &user).await?;
+        Ok(Done::OK)
+    }
+    .await;
+    let back = format!("/login?next={}", urlencoding(&next));
+    edge::finish(result, &next, &back)
+}
+
+/// Signs out: always `200 {"ok":true}`; the session is deleted on the server
+/// and its cookie cleared.
+#[server(prefix = "/auth", endpoint = "logout", input = FormOrJson)]
+pub async fn logout() -> Result<Done, AppError> {
+    use crate::server::{auth, edge};
+    let result = async {
+        if let Ok(session) = edge::session().await {
+            auth::end_session(&session).await?;
+        }
+        Ok(Done::OK)
+    }
+    .await;
+    edge::finish(result, "/login", "/login")
+}
+
+/// The signed-in user, or `401 {"ok":false,"error":"Unauthorized"}`.
+#[server(prefix = "/auth", endpoint = "me", input = GetUrl)]
+pub async fn me() -> Result<MeResponse, AppError> {
+    use crate::server::{auth, edge};
+    let state = edge::state()?;
+    let user = auth::current_user(&state, &edge::session().await?).await?;
+    Ok(MeResponse { ok: true, user })
+}
+
+crate::form_or_json!(Register, Login, Logout);
+
+/// Percent-encodes a path for use inside a query value.
+pub fn urlencoding(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

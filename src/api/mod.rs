@@ -1,0 +1,5 @@
+//! Server functions and their DTOs, by feature. Bodies are thin: parse, call
+//! one function in `server/`, map the error.
+
+pub mod auth;
+pub mod codec;

@@ -1,0 +1,109 @@
+//! The password policy and a strength estimate for the meter.
+
+use std::fmt;
+
+/// The message for a password the policy refuses.
+pub const WEAK_PASSWORD: &str = "Password must be 8 to 128 characters, mix at least two of letters, digits and symbols, and not be a common password";
+
+const COMMON: &str = include_str!("common_passwords.txt");
+
+/// A password that passed the policy. Its `Debug` hides it and it has no
+/// `Serialize`, so it cannot end up in a log or a response by accident.
+#[derive(Clone)]
+pub struct Password(String);
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+/// Which kinds of character a password mixes: letters, digits, others.
+fn classes(pw: &str) -> usize {
+    let letters = pw.chars().any(char::is_alphabetic);
+    let digits = pw.chars().any(|c| c.is_ascii_digit());
+    let others = pw.chars().any(|c| !c.is_alphabetic() && !c.is_ascii_digit());
+    [letters, digits, others].into_iter().filter(|b| *b).count()
+}
+
+fn is_common(pw: &str) -> bool {
+    let lower = pw.to_lowercase();
+    COMMON.lines().any(|line| line == lower)
+}
+
+impl Password {
+    /// The contract's policy: 8 to 128 characters, at least two of letters,
+    /// digits and other characters, and not on the common-password list.
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let len = raw.chars().count();
+        if !(8..=128).contains(&len) || classes(raw) < 2 || is_common(raw) {
+            return Err(WEAK_PASSWORD);
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    /// The secret itself, for hashing.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A 0 (refused) to 4 (strong) estimate for the meter on the pages. Anything
+/// the policy refuses scores 0, so the meter never calls a refused password good.
+pub fn strength(pw: &str) -> u8 {
+    if Password::parse(pw).is_err() {
+        return 0;
+    }
+    let len = pw.chars().count();
+    let mut score = 1;
+    if len >= 12 {
+        score += 1;
+    }
+    if len >= 16 {
+        score += 1;
+    }
+    if classes(pw) == 3 {
+        score += 1;
+    }
+    score.min(4)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_matches_the_contract() {
+        assert!(Password::parse("abcdefg1").is_ok());
+        assert!(Password::parse("abc def!").is_ok());
+        assert!(Password::parse("12345678!").is_ok());
+        assert!(Password::parse("abcdef1").is_err(), "too short");
+        assert!(Password::parse("abcdefgh").is_err(), "one class");
+        assert!(Password::parse("12345678").is_err(), "one class");
+        assert!(Password::parse(&format!("{}1", "a".repeat(128))).is_err(), "too long");
+        assert!(Password::parse(&format!("{}1", "a".repeat(127))).is_ok());
+        assert!(Password::parse("密码密码密码12").is_ok(), "non-ASCII letters count");
+    }
+
+    #[test]
+    fn common_passwords_are_refused_in_any_case() {
+        assert!(Password::parse("Password1").is_err());
+        assert!(Password::parse("QWERTY123").is_err());
+        assert!(Password::parse("Tr0ub4dor&3x").is_ok());
+    }
+
+    #[test]
+    fn debug_hides_the_secret() {
+        let pw = Password::parse("s3cret-value").unwrap();
+        assert!(!format!("{pw:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn strength_grows_with_length_and_variety() {
+        assert_eq!(strength("password1"), 0);
+        assert_eq!(strength("short1"), 0);
+        assert_eq!(strength("abcdefg1"), 1);
+        assert_eq!(strength("abcdefghijk1"), 2);
+        assert_eq!(strength("abcdefghijklmno1!"), 4);
+    }
+}

@@ -1,0 +1,138 @@
+//! Accounts and sign-in: the logic behind the `/auth/*` server functions,
+//! testable without HTTP. Server functions parse, call one of these, and map
+//! the error.
+
+use std::net::IpAddr;
+
+use tower_sessions::Session;
+
+use super::{
+    db::NewUser,
+    rate_limit::allow,
+    session_store::USER_ID_KEY,
+    state::AppState,
+};
+use crate::{
+    api::auth::User,
+    domain::{DisplayName, Email, Password, Phone},
+    error::AppError,
+};
+
+/// What a registration form or JSON body carries, before validation.
+#[derive(Debug, Default)]
+pub struct Registration<'a> {
+    /// E-mail, as typed.
+    pub email: &'a str,
+    /// Password, as typed.
+    pub password: &'a str,
+    /// Optional display name (defaults to the e-mail's local part).
+    pub display_name: Option<&'a str>,
+    /// Optional phone number.
+    pub phone: Option<&'a str>,
+}
+
+/// Creates an account. Rate limits come first (per address, then per e-mail),
+/// then validation, then the argon2 hash on the blocking pool, then one
+/// transaction for the user and their credential.
+pub async fn register(state: &AppState, ip: IpAddr, input: Registration<'_>) -> Result<User, AppError> {
+    let limits = &state.settings.rate_limits;
+    if !allow(state, "register:ip", &ip.to_string(), limits.register_ip).await? {
+        return Err(AppError::RateLimited);
+    }
+    let email = Email::parse(input.email).map_err(|m| AppError::BadRequest(m.into()))?;
+    if !allow(state, "register:email", email.as_str(), limits.register_email).await? {
+        return Err(AppError::RateLimited);
+    }
+    let password = Password::parse(input.password).map_err(|m| AppError::BadRequest(m.into()))?;
+    let display_name = match input.display_name.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(name) => DisplayName::parse(name),
+        None => DisplayName::parse(email.local_part()),
+    }
+    .map_err(|m| AppError::BadRequest(m.into()))?;
+    let phone = Phone::parse_optional(input.phone).map_err(|m| AppError::BadRequest(m.into()))?;
+
+    let password_hash = state.passwords.hash(password.expose()).await?;
+    let uid = uuid::Uuid::new_v4().simple().to_string();
+    let user = state
+        .db
+        .create_user(
+            &NewUser {
+                uid: &uid,
+                email: email.as_str(),
+                phone: phone.as_ref().map(Phone::as_str),
+                display_name: display_name.as_str(),
+                password_hash: &password_hash,
+            },
+            state.clock.now(),
+        )
+        .await?;
+    tracing::info!(user_id = user.id, "account created");
+    Ok(user)
+}
+
+/// Checks credentials. Every failure, the rate limit included, is the same
+/// [`AppError::InvalidCredentials`]; an unknown e-mail still costs one argon2
+/// verification, so timing does not tell which accounts exist.
+pub async fn login(state: &AppState, ip: IpAddr, identifier: &str, password: &str) -> Result<User, AppError> {
+    let limits = &state.settings.rate_limits;
+    let identifier = identifier.trim().to_lowercase();
+    let ip_ok = allow(state, "login:ip", &ip.to_string(), limits.login_ip).await?;
+    let id_ok = allow(state, "login:identifier", &identifier, limits.login_identifier).await?;
+    if !(ip_ok && id_ok) {
+        return Err(AppError::InvalidCredentials);
+    }
+    let found = match Email::parse(&identifier) {
+        Ok(email) => state.db.user_by_email(email.as_str()).await?,
+        Err(_) => None,
+    };
+    let (user, stored) = match found {
+        Some((user, hash)) => (Some(user), hash),
+        None => (None, None),
+    };
+    let verified = state.passwords.verify(password, stored.as_deref()).await?;
+    let user = match user {
+        Some(user) if verified.ok && user.is_active => user,
+        _ => return Err(AppError::InvalidCredentials),
+    };
+    if verified.needs_rehash {
+        // Parameters were raised since this hash was made: upgrade it now that
+        // we hold the plain password. A failure here must not fail the login.
+        match state.passwords.hash(password).await {
+            Ok(hash) => {
+                if let Err(e) = state.db.set_password_hash(user.id, &hash, state.clock.now()).await {
+                    tracing::warn!(error = %e, "password re-hash not saved");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "password re-hash failed"),
+        }
+    }
+    Ok(user)
+}
+
+/// Marks `session` as signed in as `user`, under a new session id so that an
+/// id planted before login (fixation) is worthless.
+pub async fn start_session(session: &Session, user: &User) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_error)?;
+    session.insert(USER_ID_KEY, user.id).await.map_err(session_error)?;
+    Ok(())
+}
+
+/// Ends `session` on the server and clears its cookie.
+pub async fn end_session(session: &Session) -> Result<(), AppError> {
+    session.flush().await.map_err(session_error)
+}
+
+/// The signed-in, active user of `session`, or [`AppError::Unauthorized`].
+pub async fn current_user(state: &AppState, session: &Session) -> Result<User, AppError> {
+    let user_id: Option<i64> = session.get(USER_ID_KEY).await.map_err(session_error)?;
+    let user_id = user_id.ok_or(AppError::Unauthorized)?;
+    match state.db.user_by_id(user_id).await? {
+        Some(user) if user.is_active => Ok(user),
+        _ => Err(AppError::Unauthorized),
+    }
+}
+
+fn session_error(err: tower_sessions::session::Error) -> AppError {
+    tracing::error!(error = %err, "session store failed");
+    AppError::Unavailable
+}

@@ -1,0 +1,82 @@
+//! Helpers for server functions: reaching the state, the session and the
+//! client address, and answering plain form posts (JavaScript off) with
+//! redirects instead of JSON.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::ConnectInfo;
+use http::{header, request::Parts, StatusCode};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+use tower_sessions::Session;
+
+use super::{http::client_ip as forwarded_client_ip, state::AppState};
+use crate::error::AppError;
+
+/// The application state provided to every server function.
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the server-function context");
+        AppError::Internal
+    })
+}
+
+/// The request's session.
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|e| {
+        tracing::error!(error = %e, "session layer missing");
+        AppError::Internal
+    })
+}
+
+/// The client's address, believing `X-Forwarded-For` only from trusted proxies.
+pub async fn client_ip(state: &AppState) -> IpAddr {
+    let peer = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        .await
+        .map_or(IpAddr::from([127, 0, 0, 1]), |ConnectInfo(addr)| addr.ip());
+    match use_context::<Parts>() {
+        Some(parts) => forwarded_client_ip(peer, &parts.headers, &state.settings.trusted_proxies),
+        None => peer,
+    }
+}
+
+/// Sets the status of a successful answer (e.g. 201).
+pub fn set_status(status: StatusCode) {
+    if let Some(res) = use_context::<ResponseOptions>() {
+        res.set_status(status);
+    }
+}
+
+/// True for a browser form post without JavaScript: it asks for HTML, not JSON.
+fn is_plain_form_post() -> bool {
+    use_context::<Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    })
+}
+
+/// Finishes a server function. JSON callers get the result as it is. A plain
+/// form post is redirected: on success to `ok_to`, on failure back to `back`
+/// with `error=<code>` in the query, which the page turns into a message.
+pub fn finish<T>(result: Result<T, AppError>, ok_to: &str, back: &str) -> Result<T, AppError> {
+    if is_plain_form_post() {
+        let target = match &result {
+            Ok(_) => ok_to.to_owned(),
+            Err(err) => {
+                let sep = if back.contains('?') { '&' } else { '?' };
+                format!("{back}{sep}error={}", err.redirect_code())
+            }
+        };
+        // 303: the browser follows with a GET, never re-posting the form.
+        if let Some(res) = use_context::<ResponseOptions>() {
+            res.set_status(StatusCode::SEE_OTHER);
+            if let Ok(location) = http::HeaderValue::from_str(&target) {
+                res.insert_header(header::LOCATION, location);
+            }
+        }
+    }
+    result
+}

@@ -1,0 +1,166 @@
+//! Request guards: cross-site refusal, body size limits, and the redirects
+//! that keep signed-out people off `/app` (and signed-in ones off `/login`).
+
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{header, HeaderMap, HeaderValue, Method},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+use tower_sessions::Session;
+use url::Url;
+
+use super::{session_store::USER_ID_KEY, state::AppState};
+use crate::{api::auth::urlencoding, error::AppError};
+
+/// Largest body accepted by `/auth/*`.
+pub const AUTH_BODY_LIMIT: usize = 16 * 1024;
+/// Largest body accepted anywhere else.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// Refuses state-changing requests that a browser says come from another
+/// site. Clients that send neither `Origin` nor `Sec-Fetch-Site` (curl, SDKs)
+/// are not browsers and pass: CSRF needs a victim's browser.
+pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    if !same_origin(req.headers(), &state.settings.public_base_url) {
+        tracing::warn!(path = %req.uri().path(), "cross-site request refused");
+        return AppError::Forbidden.into_response();
+    }
+    next.run(req).await
+}
+
+fn same_origin(headers: &HeaderMap, public: &Url) -> bool {
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if matches!(fetch_site, Some("cross-site" | "same-site")) {
+        return false;
+    }
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let Some(origin) = origin.to_str().ok().and_then(|o| Url::parse(o).ok()) else {
+        return false; // includes the opaque "null" origin
+    };
+    let Some(origin_host) = origin.host_str() else {
+        return false;
+    };
+    let authority = match origin.port() {
+        Some(port) => format!("{origin_host}:{port}"),
+        None => origin_host.to_owned(),
+    };
+    let host_matches = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|host| host.eq_ignore_ascii_case(&authority));
+    host_matches || origin.origin() == public.origin()
+}
+
+/// Answers 413 for bodies over the limit, whether announced by
+/// `Content-Length` or discovered while streaming.
+pub async fn body_limit(req: Request, next: Next) -> Response {
+    let limit = if req.uri().path().starts_with("/auth/") { AUTH_BODY_LIMIT } else { BODY_LIMIT };
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if announced.is_some_and(|len| len > limit) {
+        return AppError::PayloadTooLarge.into_response();
+    }
+    let req = req.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
+    next.run(req).await
+}
+
+/// Server-function errors are JSON; say so.
+pub async fn json_errors(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    if res.headers().contains_key("serverfnerror") && !res.headers().contains_key(header::CONTENT_TYPE) {
+        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+    res
+}
+
+async fn signed_in(session: &Session) -> bool {
+    matches!(session.get::<i64>(USER_ID_KEY).await, Ok(Some(_)))
+}
+
+/// Server-side redirects for pages, before anything renders: `/app` needs a
+/// session (and remembers where the person was going); `/login` and
+/// `/register` send a signed-in person to the app.
+pub async fn pages(session: Session, req: Request, next: Next) -> Response {
+    if req.method() != Method::GET {
+        return next.run(req).await;
+    }
+    let path = req.uri().path();
+    let protected = path == "/app" || path.starts_with("/app/");
+    if protected && !signed_in(&session).await {
+        let wanted = req.uri().path_and_query().map_or(path, |pq| pq.as_str());
+        return Redirect::to(&format!("/login?next={}", urlencoding(wanted))).into_response();
+    }
+    if matches!(path, "/login" | "/register") && signed_in(&session).await {
+        let next = req.uri().query().and_then(|q| {
+            q.split('&').find_map(|kv| kv.strip_prefix("next=")).map(percent_decode)
+        });
+        return Redirect::to(&crate::domain::safe_next(next.as_deref())).into_response();
+    }
+    next.run(req).await
+}
+
+/// `/`: the app for a signed-in person, else the sign-in page.
+pub async fn root(session: Session) -> Redirect {
+    Redirect::to(if signed_in(&session).await { "/app" } else { "/login" })
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(s.get(i + 1..i + 3).unwrap_or("zz"), 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 3;
+                        continue;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs.iter().map(|(k, v)| (k.parse().unwrap(), HeaderValue::from_static(v))).collect()
+    }
+
+    #[test]
+    fn origins() {
+        let public = Url::parse("https://chat.example.com").unwrap();
+        assert!(same_origin(&h(&[]), &public), "no Origin: not a browser");
+        assert!(same_origin(&h(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")]), &public));
+        assert!(same_origin(&h(&[("host", "internal:3000"), ("origin", "https://chat.example.com")]), &public));
+        assert!(!same_origin(&h(&[("host", "127.0.0.1:3000"), ("origin", "https://evil.example")]), &public));
+        assert!(!same_origin(&h(&[("host", "127.0.0.1:3000"), ("origin", "null")]), &public));
+        assert!(!same_origin(&h(&[("sec-fetch-site", "cross-site")]), &public));
+        assert!(same_origin(&h(&[("sec-fetch-site", "same-origin")]), &public));
+    }
+
+    #[test]
+    fn decodes_percent_escapes() {
+        assert_eq!(percent_decode("%2Fapp%3Fx%3D1"), "/app?x=1");
+        assert_eq!(percent_decode("%zz"), "%zz");
+    }
+}
