@@ -122,35 +122,40 @@ impl fmt::Display for AppError {
 
 impl std::error::Error for AppError {}
 
-/// The JSON form of an error.
+/// The JSON form of an error: exactly the contract's `{"ok": false, "error": "..."}`.
 #[derive(Serialize, Deserialize)]
 struct ErrorBody {
     ok: bool,
     error: String,
-    #[serde(default)]
-    code: String,
 }
 
 impl From<AppError> for ErrorBody {
     fn from(err: AppError) -> Self {
-        Self { ok: false, error: err.to_string(), code: err.code().to_owned() }
+        Self {
+            ok: false,
+            error: err.to_string(),
+        }
     }
 }
 
 impl From<ErrorBody> for AppError {
+    /// The browser gets the variant back from the message: the fixed messages
+    /// name their variant; any other text was a 400 (or 409) reason to show.
     fn from(body: ErrorBody) -> Self {
-        match body.code.as_str() {
-            "invalid_credentials" => Self::InvalidCredentials,
-            "unauthorized" => Self::Unauthorized,
-            "forbidden" => Self::Forbidden,
-            "not_found" => Self::NotFound,
-            "conflict" => Self::Conflict(body.error),
-            "payload_too_large" => Self::PayloadTooLarge,
-            "rate_limited" => Self::RateLimited,
-            "unavailable" => Self::Unavailable,
-            "internal" => Self::Internal,
-            _ => Self::BadRequest(body.error),
-        }
+        const FIXED: [AppError; 8] = [
+            AppError::InvalidCredentials,
+            AppError::Unauthorized,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::PayloadTooLarge,
+            AppError::RateLimited,
+            AppError::Unavailable,
+            AppError::Internal,
+        ];
+        FIXED
+            .into_iter()
+            .find(|e| e.to_string() == body.error)
+            .unwrap_or(Self::BadRequest(body.error))
     }
 }
 
@@ -161,7 +166,9 @@ impl FromServerFnError for AppError {
     /// failed request from the browser is a network problem; the rest is ours.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) | ServerFnErrorErr::Response(msg)
+            ServerFnErrorErr::Args(msg)
+            | ServerFnErrorErr::Deserialization(msg)
+            | ServerFnErrorErr::Response(msg)
                 if msg.contains("length limit exceeded") =>
             {
                 Self::PayloadTooLarge
@@ -180,13 +187,19 @@ impl FromServerFnError for AppError {
     fn ser(&self) -> bytes::Bytes {
         #[cfg(feature = "ssr")]
         if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            let redirecting = res.0.read().map(|p| p.status).ok().flatten().is_some_and(|s| s.is_redirection());
+            let redirecting = res
+                .0
+                .read()
+                .map(|p| p.status)
+                .ok()
+                .flatten()
+                .is_some_and(|s| s.is_redirection());
             if !redirecting {
                 res.set_status(self.status());
             }
         }
         <JsonEncoding as server_fn::Encodes<Self>>::encode(self).unwrap_or_else(|_| {
-            bytes::Bytes::from_static(br#"{"ok":false,"error":"Something went wrong on our side","code":"internal"}"#)
+            bytes::Bytes::from_static(br#"{"ok":false,"error":"Something went wrong on our side"}"#)
         })
     }
 }
@@ -208,18 +221,31 @@ mod tests {
     fn wire_form_matches_the_contract_and_round_trips() {
         let err = AppError::InvalidCredentials;
         let json = serde_json::to_value(&err).unwrap();
-        assert_eq!(json["ok"], false);
-        assert_eq!(json["error"], "Invalid credentials");
-        let back: AppError = serde_json::from_value(json).unwrap();
+        let back: AppError = serde_json::from_value(json.clone()).unwrap();
         assert_eq!(back, err);
-        let conflict = AppError::Conflict("taken".into());
-        let back: AppError = serde_json::from_value(serde_json::to_value(&conflict).unwrap()).unwrap();
-        assert_eq!(back, conflict);
+        assert_eq!(
+            json,
+            serde_json::json!({"ok": false, "error": "Invalid credentials"})
+        );
+        let unauthorized: AppError =
+            serde_json::from_value(serde_json::to_value(AppError::Unauthorized).unwrap()).unwrap();
+        assert_eq!(unauthorized, AppError::Unauthorized);
+        let reason: AppError = serde_json::from_value(
+            serde_json::to_value(AppError::BadRequest("why".into())).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(reason, AppError::BadRequest("why".into()));
     }
 
     #[test]
     fn codes_never_echo_arbitrary_text() {
-        assert_eq!(AppError::message_for_code("<script>"), "Please check the form and try again");
-        assert_eq!(AppError::message_for_code("invalid_credentials"), "Invalid credentials");
+        assert_eq!(
+            AppError::message_for_code("<script>"),
+            "Please check the form and try again"
+        );
+        assert_eq!(
+            AppError::message_for_code("invalid_credentials"),
+            "Invalid credentials"
+        );
     }
 }

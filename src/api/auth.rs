@@ -71,13 +71,21 @@ pub async fn register(
         Ok(Done::OK)
     }
     .await;
-    edge::finish(result, &crate::domain::safe_next(next.as_deref()), "/register")
+    edge::finish(
+        result,
+        &crate::domain::safe_next(next.as_deref()),
+        "/register",
+    )
 }
 
 /// Signs in: `200 {"ok":true}` and a fresh session cookie, or the uniform
 /// `401 {"ok":false,"error":"Invalid credentials"}`.
 #[server(prefix = "/auth", endpoint = "login", input = FormOrJson)]
-pub async fn login(identifier: String, password: String, next: Option<String>) -> Result<Done, AppError> {
+pub async fn login(
+    identifier: String,
+    password: String,
+    next: Option<String>,
+) -> Result<Done, AppError> {
     use crate::server::{auth, edge};
     let next = crate::domain::safe_next(next.as_deref());
     let result = async {

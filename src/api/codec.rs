@@ -86,9 +86,11 @@ mod tests {
 
     #[test]
     fn reads_json_and_forms_alike() {
-        let json: Login =
-            parse_body(Some("application/json"), r#"{"identifier":"a@b.c","password":"pw"}"#)
-                .unwrap();
+        let json: Login = parse_body(
+            Some("application/json"),
+            r#"{"identifier":"a@b.c","password":"pw"}"#,
+        )
+        .unwrap();
         let form: Login = parse_body(
             Some("application/x-www-form-urlencoded"),
             "identifier=a%40b.c&password=pw",

@@ -43,7 +43,9 @@ where
 
 /// The error to show above a form: the last failed submission (with
 /// JavaScript), else the `error` code a no-JavaScript redirect put in the URL.
-pub fn form_error<S>(action: ServerAction<S>) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static
+pub fn form_error<S>(
+    action: ServerAction<S>,
+) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
@@ -53,7 +55,10 @@ where
     move || match value.get() {
         Some(Err(err)) => Some(err.to_string()),
         Some(Ok(_)) => None,
-        None => query.read().get("error").map(|code| AppError::message_for_code(&code)),
+        None => query
+            .read()
+            .get("error")
+            .map(|code| AppError::message_for_code(&code)),
     }
 }
 

@@ -22,7 +22,9 @@ impl fmt::Debug for Password {
 fn classes(pw: &str) -> usize {
     let letters = pw.chars().any(char::is_alphabetic);
     let digits = pw.chars().any(|c| c.is_ascii_digit());
-    let others = pw.chars().any(|c| !c.is_alphabetic() && !c.is_ascii_digit());
+    let others = pw
+        .chars()
+        .any(|c| !c.is_alphabetic() && !c.is_ascii_digit());
     [letters, digits, others].into_iter().filter(|b| *b).count()
 }
 
@@ -80,9 +82,15 @@ mod tests {
         assert!(Password::parse("abcdef1").is_err(), "too short");
         assert!(Password::parse("abcdefgh").is_err(), "one class");
         assert!(Password::parse("12345678").is_err(), "one class");
-        assert!(Password::parse(&format!("{}1", "a".repeat(128))).is_err(), "too long");
+        assert!(
+            Password::parse(&format!("{}1", "a".repeat(128))).is_err(),
+            "too long"
+        );
         assert!(Password::parse(&format!("{}1", "a".repeat(127))).is_ok());
-        assert!(Password::parse("密码密码密码12").is_ok(), "non-ASCII letters count");
+        assert!(
+            Password::parse("密码密码密码12").is_ok(),
+            "non-ASCII letters count"
+        );
     }
 
     #[test]

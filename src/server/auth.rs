@@ -6,12 +6,7 @@ use std::net::IpAddr;
 
 use tower_sessions::Session;
 
-use super::{
-    db::NewUser,
-    rate_limit::allow,
-    session_store::USER_ID_KEY,
-    state::AppState,
-};
+use super::{db::NewUser, rate_limit::allow, session_store::USER_ID_KEY, state::AppState};
 use crate::{
     api::auth::User,
     domain::{DisplayName, Email, Password, Phone},
@@ -31,18 +26,19 @@ pub struct Registration<'a> {
     pub phone: Option<&'a str>,
 }
 
-/// Creates an account. Rate limits come first (per address, then per e-mail),
-/// then validation, then the argon2 hash on the blocking pool, then one
+/// Creates an account. The per-address limit comes first, then validation,
+/// then the per-e-mail limit, then the argon2 hash on the blocking pool, then one
 /// transaction for the user and their credential.
-pub async fn register(state: &AppState, ip: IpAddr, input: Registration<'_>) -> Result<User, AppError> {
+pub async fn register(
+    state: &AppState,
+    ip: IpAddr,
+    input: Registration<'_>,
+) -> Result<User, AppError> {
     let limits = &state.settings.rate_limits;
     if !allow(state, "register:ip", &ip.to_string(), limits.register_ip).await? {
         return Err(AppError::RateLimited);
     }
     let email = Email::parse(input.email).map_err(|m| AppError::BadRequest(m.into()))?;
-    if !allow(state, "register:email", email.as_str(), limits.register_email).await? {
-        return Err(AppError::RateLimited);
-    }
     let password = Password::parse(input.password).map_err(|m| AppError::BadRequest(m.into()))?;
     let display_name = match input.display_name.map(str::trim).filter(|s| !s.is_empty()) {
         Some(name) => DisplayName::parse(name),
@@ -50,6 +46,17 @@ pub async fn register(state: &AppState, ip: IpAddr, input: Registration<'_>) -> 
     }
     .map_err(|m| AppError::BadRequest(m.into()))?;
     let phone = Phone::parse_optional(input.phone).map_err(|m| AppError::BadRequest(m.into()))?;
+    // Counted only for well-formed attempts, so typos do not lock anyone out.
+    if !allow(
+        state,
+        "register:email",
+        email.as_str(),
+        limits.register_email,
+    )
+    .await?
+    {
+        return Err(AppError::RateLimited);
+    }
 
     let password_hash = state.passwords.hash(password.expose()).await?;
     let uid = uuid::Uuid::new_v4().simple().to_string();
@@ -73,11 +80,22 @@ pub async fn register(state: &AppState, ip: IpAddr, input: Registration<'_>) -> 
 /// Checks credentials. Every failure, the rate limit included, is the same
 /// [`AppError::InvalidCredentials`]; an unknown e-mail still costs one argon2
 /// verification, so timing does not tell which accounts exist.
-pub async fn login(state: &AppState, ip: IpAddr, identifier: &str, password: &str) -> Result<User, AppError> {
+pub async fn login(
+    state: &AppState,
+    ip: IpAddr,
+    identifier: &str,
+    password: &str,
+) -> Result<User, AppError> {
     let limits = &state.settings.rate_limits;
     let identifier = identifier.trim().to_lowercase();
     let ip_ok = allow(state, "login:ip", &ip.to_string(), limits.login_ip).await?;
-    let id_ok = allow(state, "login:identifier", &identifier, limits.login_identifier).await?;
+    let id_ok = allow(
+        state,
+        "login:identifier",
+        &identifier,
+        limits.login_identifier,
+    )
+    .await?;
     if !(ip_ok && id_ok) {
         return Err(AppError::InvalidCredentials);
     }
@@ -99,7 +117,11 @@ pub async fn login(state: &AppState, ip: IpAddr, identifier: &str, password: &st
         // we hold the plain password. A failure here must not fail the login.
         match state.passwords.hash(password).await {
             Ok(hash) => {
-                if let Err(e) = state.db.set_password_hash(user.id, &hash, state.clock.now()).await {
+                if let Err(e) = state
+                    .db
+                    .set_password_hash(user.id, &hash, state.clock.now())
+                    .await
+                {
                     tracing::warn!(error = %e, "password re-hash not saved");
                 }
             }
@@ -113,7 +135,10 @@ pub async fn login(state: &AppState, ip: IpAddr, identifier: &str, password: &st
 /// id planted before login (fixation) is worthless.
 pub async fn start_session(session: &Session, user: &User) -> Result<(), AppError> {
     session.cycle_id().await.map_err(session_error)?;
-    session.insert(USER_ID_KEY, user.id).await.map_err(session_error)?;
+    session
+        .insert(USER_ID_KEY, user.id)
+        .await
+        .map_err(session_error)?;
     Ok(())
 }
 

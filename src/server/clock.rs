@@ -18,7 +18,9 @@ pub struct Clock {
 impl Clock {
     /// Unix seconds now.
     pub fn now(&self) -> i64 {
-        let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+        let secs = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
         secs + self.offset.load(Ordering::Relaxed)
     }
 

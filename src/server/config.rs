@@ -25,7 +25,11 @@ pub struct Argon2Cost {
 
 impl Argon2Cost {
     /// OWASP's minimum for argon2id.
-    pub const MINIMUM: Self = Self { memory_kib: 19_456, iterations: 2, parallelism: 1 };
+    pub const MINIMUM: Self = Self {
+        memory_kib: 19_456,
+        iterations: 2,
+        parallelism: 1,
+    };
 }
 
 /// Which kind of deployment this is. `production` turns on Secure cookies,
@@ -177,8 +181,14 @@ impl Settings {
 
         let session_ttl_secs = parse_positive(&get, "SESSION_TTL_SECONDS", 604_800)?;
         let cookie_name = get("AUTH_COOKIE_NAME").unwrap_or_else(|| "palaver_session".into());
-        if !cookie_name.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)) {
-            return Err(bad("AUTH_COOKIE_NAME", format!("`{cookie_name}` (letters, digits, _ - . only)")));
+        if !cookie_name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+        {
+            return Err(bad(
+                "AUTH_COOKIE_NAME",
+                format!("`{cookie_name}` (letters, digits, _ - . only)"),
+            ));
         }
 
         let mut rate_limits = RateLimits::default();
@@ -226,7 +236,10 @@ fn parse_positive(
         None => Ok(default),
         Some(raw) => match raw.parse::<i64>() {
             Ok(n) if n > 0 => Ok(n),
-            _ => Err(ConfigError { var, reason: format!("`{raw}` (expected a positive number)") }),
+            _ => Err(ConfigError {
+                var,
+                reason: format!("`{raw}` (expected a positive number)"),
+            }),
         },
     }
 }
@@ -241,7 +254,10 @@ fn parse_at_least(
         None => Ok(min),
         Some(raw) => match raw.parse::<u32>() {
             Ok(n) if n >= min => Ok(n),
-            _ => Err(ConfigError { var, reason: format!("`{raw}` (expected a number of at least {min})") }),
+            _ => Err(ConfigError {
+                var,
+                reason: format!("`{raw}` (expected a number of at least {min})"),
+            }),
         },
     }
 }

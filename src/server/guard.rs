@@ -61,7 +61,11 @@ fn same_origin(headers: &HeaderMap, public: &Url) -> bool {
 /// Answers 413 for bodies over the limit, whether announced by
 /// `Content-Length` or discovered while streaming.
 pub async fn body_limit(req: Request, next: Next) -> Response {
-    let limit = if req.uri().path().starts_with("/auth/") { AUTH_BODY_LIMIT } else { BODY_LIMIT };
+    let limit = if req.uri().path().starts_with("/auth/") {
+        AUTH_BODY_LIMIT
+    } else {
+        BODY_LIMIT
+    };
     let announced = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -77,8 +81,13 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
 /// Server-function errors are JSON; say so.
 pub async fn json_errors(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
-    if res.headers().contains_key("serverfnerror") && !res.headers().contains_key(header::CONTENT_TYPE) {
-        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if res.headers().contains_key("serverfnerror")
+        && !res.headers().contains_key(header::CONTENT_TYPE)
+    {
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
     }
     res
 }
@@ -102,7 +111,9 @@ pub async fn pages(session: Session, req: Request, next: Next) -> Response {
     }
     if matches!(path, "/login" | "/register") && signed_in(&session).await {
         let next = req.uri().query().and_then(|q| {
-            q.split('&').find_map(|kv| kv.strip_prefix("next=")).map(percent_decode)
+            q.split('&')
+                .find_map(|kv| kv.strip_prefix("next="))
+                .map(percent_decode)
         });
         return Redirect::to(&crate::domain::safe_next(next.as_deref())).into_response();
     }
@@ -111,7 +122,11 @@ pub async fn pages(session: Session, req: Request, next: Next) -> Response {
 
 /// `/`: the app for a signed-in person, else the sign-in page.
 pub async fn root(session: Session) -> Redirect {
-    Redirect::to(if signed_in(&session).await { "/app" } else { "/login" })
+    Redirect::to(if signed_in(&session).await {
+        "/app"
+    } else {
+        "/login"
+    })
 }
 
 fn percent_decode(s: &str) -> String {
@@ -143,19 +158,49 @@ mod tests {
     use super::*;
 
     fn h(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        pairs.iter().map(|(k, v)| (k.parse().unwrap(), HeaderValue::from_static(v))).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.parse().unwrap(), HeaderValue::from_static(v)))
+            .collect()
     }
 
     #[test]
     fn origins() {
         let public = Url::parse("https://chat.example.com").unwrap();
         assert!(same_origin(&h(&[]), &public), "no Origin: not a browser");
-        assert!(same_origin(&h(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")]), &public));
-        assert!(same_origin(&h(&[("host", "internal:3000"), ("origin", "https://chat.example.com")]), &public));
-        assert!(!same_origin(&h(&[("host", "127.0.0.1:3000"), ("origin", "https://evil.example")]), &public));
-        assert!(!same_origin(&h(&[("host", "127.0.0.1:3000"), ("origin", "null")]), &public));
-        assert!(!same_origin(&h(&[("sec-fetch-site", "cross-site")]), &public));
-        assert!(same_origin(&h(&[("sec-fetch-site", "same-origin")]), &public));
+        assert!(same_origin(
+            &h(&[
+                ("host", "127.0.0.1:3000"),
+                ("origin", "http://127.0.0.1:3000")
+            ]),
+            &public
+        ));
+        assert!(same_origin(
+            &h(&[
+                ("host", "internal:3000"),
+                ("origin", "https://chat.example.com")
+            ]),
+            &public
+        ));
+        assert!(!same_origin(
+            &h(&[
+                ("host", "127.0.0.1:3000"),
+                ("origin", "https://evil.example")
+            ]),
+            &public
+        ));
+        assert!(!same_origin(
+            &h(&[("host", "127.0.0.1:3000"), ("origin", "null")]),
+            &public
+        ));
+        assert!(!same_origin(
+            &h(&[("sec-fetch-site", "cross-site")]),
+            &public
+        ));
+        assert!(same_origin(
+            &h(&[("sec-fetch-site", "same-origin")]),
+            &public
+        ));
     }
 
     #[test]

@@ -27,8 +27,8 @@ pub struct Verified {
 }
 
 fn argon2(cost: Argon2Cost) -> Result<Argon2<'static>, AppError> {
-    let params = Params::new(cost.memory_kib, cost.iterations, cost.parallelism, None)
-        .map_err(|e| {
+    let params =
+        Params::new(cost.memory_kib, cost.iterations, cost.parallelism, None).map_err(|e| {
             tracing::error!(error = %e, "bad argon2 parameters");
             AppError::Internal
         })?;
@@ -36,27 +36,37 @@ fn argon2(cost: Argon2Cost) -> Result<Argon2<'static>, AppError> {
 }
 
 fn hash_blocking(cost: Argon2Cost, password: &str) -> Result<String, AppError> {
-    argon2(cost)?.hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| {
-        tracing::error!(error = %e, "argon2 hashing failed");
-        AppError::Internal
-    })
+    argon2(cost)?
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| {
+            tracing::error!(error = %e, "argon2 hashing failed");
+            AppError::Internal
+        })
 }
 
 fn verify_blocking(cost: Argon2Cost, password: &str, stored: &str) -> Verified {
     let Ok(parsed) = PasswordHash::new(stored) else {
         tracing::error!("stored password hash is not a PHC string");
-        return Verified { ok: false, needs_rehash: false };
+        return Verified {
+            ok: false,
+            needs_rehash: false,
+        };
     };
     let ok = argon2(cost).is_ok_and(|a| a.verify_password(password.as_bytes(), &parsed).is_ok());
     let current = Params::try_from(&parsed).ok();
     let needs_rehash = parsed.algorithm.as_str() != "argon2id"
         || current.is_none_or(|p| {
-            p.m_cost() != cost.memory_kib || p.t_cost() != cost.iterations || p.p_cost() != cost.parallelism
+            p.m_cost() != cost.memory_kib
+                || p.t_cost() != cost.iterations
+                || p.p_cost() != cost.parallelism
         });
     Verified { ok, needs_rehash }
 }
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
     tokio::task::spawn_blocking(f).await.map_err(|e| {
         tracing::error!(error = %e, "blocking task failed");
         AppError::Internal
@@ -84,7 +94,10 @@ impl PasswordHashing {
         let stored = stored.unwrap_or(&self.dummy).to_owned();
         let (cost, password) = (self.cost, password.to_owned());
         let verified = blocking(move || verify_blocking(cost, &password, &stored)).await?;
-        Ok(Verified { ok: verified.ok && exists, needs_rehash: verified.needs_rehash && exists })
+        Ok(Verified {
+            ok: verified.ok && exists,
+            needs_rehash: verified.needs_rehash && exists,
+        })
     }
 }
 
@@ -96,17 +109,41 @@ mod tests {
     async fn hashes_verify_and_old_parameters_ask_for_a_rehash() {
         let hashing = PasswordHashing::new(Argon2Cost::MINIMUM).await.unwrap();
         let hash = hashing.hash("correct horse 1").await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert_eq!(
-            hashing.verify("correct horse 1", Some(&hash)).await.unwrap(),
-            Verified { ok: true, needs_rehash: false }
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
         );
-        assert!(!hashing.verify("wrong horse 1", Some(&hash)).await.unwrap().ok);
+        assert_eq!(
+            hashing
+                .verify("correct horse 1", Some(&hash))
+                .await
+                .unwrap(),
+            Verified {
+                ok: true,
+                needs_rehash: false
+            }
+        );
+        assert!(
+            !hashing
+                .verify("wrong horse 1", Some(&hash))
+                .await
+                .unwrap()
+                .ok
+        );
         assert!(!hashing.verify("anything", None).await.unwrap().ok);
 
-        let stronger = Argon2Cost { iterations: 3, ..Argon2Cost::MINIMUM };
+        let stronger = Argon2Cost {
+            iterations: 3,
+            ..Argon2Cost::MINIMUM
+        };
         let rehash = PasswordHashing::new(stronger).await.unwrap();
         let verified = rehash.verify("correct horse 1", Some(&hash)).await.unwrap();
-        assert_eq!(verified, Verified { ok: true, needs_rehash: true });
+        assert_eq!(
+            verified,
+            Verified {
+                ok: true,
+                needs_rehash: true
+            }
+        );
     }
 }

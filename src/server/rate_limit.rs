@@ -20,8 +20,14 @@ impl Limit {
         let (max, secs) = raw
             .split_once('/')
             .ok_or_else(|| format!("`{raw}` (expected COUNT/SECONDS, e.g. 10/600)"))?;
-        let max: u32 = max.trim().parse().map_err(|_| format!("`{raw}`: bad count"))?;
-        let window_secs: i64 = secs.trim().parse().map_err(|_| format!("`{raw}`: bad seconds"))?;
+        let max: u32 = max
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{raw}`: bad count"))?;
+        let window_secs: i64 = secs
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{raw}`: bad seconds"))?;
         if max == 0 || window_secs <= 0 {
             return Err(format!("`{raw}`: count and seconds must be positive"));
         }
@@ -51,10 +57,22 @@ pub struct RateLimits {
 impl Default for RateLimits {
     fn default() -> Self {
         Self {
-            register_ip: Limit { max: 10, window_secs: 3600 },
-            register_email: Limit { max: 3, window_secs: 3600 },
-            login_ip: Limit { max: 10, window_secs: 600 },
-            login_identifier: Limit { max: 10, window_secs: 600 },
+            register_ip: Limit {
+                max: 10,
+                window_secs: 3600,
+            },
+            register_email: Limit {
+                max: 3,
+                window_secs: 3600,
+            },
+            login_ip: Limit {
+                max: 10,
+                window_secs: 600,
+            },
+            login_identifier: Limit {
+                max: 10,
+                window_secs: 600,
+            },
         }
     }
 }
@@ -73,9 +91,17 @@ impl RateLimits {
 
 /// Counts a hit on `scope:subject` and says whether it is within `limit`.
 /// The subject (an address or e-mail) is stored as given; it is never logged.
-pub async fn allow(state: &AppState, scope: &str, subject: &str, limit: Limit) -> Result<bool, DbError> {
+pub async fn allow(
+    state: &AppState,
+    scope: &str,
+    subject: &str,
+    limit: Limit,
+) -> Result<bool, DbError> {
     let key = format!("{scope}:{subject}");
-    let count = state.db.rate_limit_hit(&key, limit.window_secs, state.clock.now()).await?;
+    let count = state
+        .db
+        .rate_limit_hit(&key, limit.window_secs, state.clock.now())
+        .await?;
     let allowed = count <= i64::from(limit.max);
     if !allowed {
         tracing::warn!(scope, "rate limit reached");
@@ -89,7 +115,13 @@ mod tests {
 
     #[test]
     fn parses_count_per_seconds() {
-        assert_eq!(Limit::parse("10/600").unwrap(), Limit { max: 10, window_secs: 600 });
+        assert_eq!(
+            Limit::parse("10/600").unwrap(),
+            Limit {
+                max: 10,
+                window_secs: 600
+            }
+        );
         for bad in ["10", "x/600", "10/x", "0/60", "5/-1"] {
             assert!(Limit::parse(bad).is_err(), "{bad}");
         }

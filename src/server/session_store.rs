@@ -46,7 +46,10 @@ fn backend(err: DbError) -> session_store::Error {
 fn to_row(record: &Record) -> Result<SessionRow, session_store::Error> {
     Ok(SessionRow {
         id: record.id.to_string(),
-        user_id: record.data.get(USER_ID_KEY).and_then(serde_json::Value::as_i64),
+        user_id: record
+            .data
+            .get(USER_ID_KEY)
+            .and_then(serde_json::Value::as_i64),
         data: serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?,
         expires_at: record.expiry_date.unix_timestamp(),
@@ -59,7 +62,12 @@ impl SessionStore for DbSessionStore {
         // A fresh id until the insert wins; a collision of 128 random bits is
         // all but impossible, but a silent overwrite would be a session leak.
         loop {
-            if self.db.session_insert(&to_row(record)?).await.map_err(backend)? {
+            if self
+                .db
+                .session_insert(&to_row(record)?)
+                .await
+                .map_err(backend)?
+            {
                 return Ok(());
             }
             record.id = Id::default();
@@ -67,7 +75,10 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.db.session_upsert(&to_row(record)?).await.map_err(backend)
+        self.db
+            .session_upsert(&to_row(record)?)
+            .await
+            .map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
@@ -83,18 +94,28 @@ impl SessionStore for DbSessionStore {
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
         let expiry_date = time::OffsetDateTime::from_unix_timestamp(row.expires_at)
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        Ok(Some(Record { id: *id, data, expiry_date }))
+        Ok(Some(Record {
+            id: *id,
+            data,
+            expiry_date,
+        }))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        self.db.session_delete(&id.to_string()).await.map_err(backend)
+        self.db
+            .session_delete(&id.to_string())
+            .await
+            .map_err(backend)
     }
 }
 
 #[async_trait]
 impl ExpiredDeletion for DbSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
-        self.db.delete_expired(self.clock.now()).await.map_err(backend)?;
+        self.db
+            .delete_expired(self.clock.now())
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 }

@@ -9,12 +9,12 @@ use leptos::{config::LeptosOptions, context::provide_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
-use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_http::{
     compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
 };
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 use super::{
     clock::Clock, config::Settings, db, guard, health, http, password::PasswordHashing,
@@ -62,7 +62,9 @@ impl Application {
             addr: settings.site_addr,
             source,
         })?;
-        let passwords = PasswordHashing::new(settings.argon2).await.map_err(StartupError::Hashing)?;
+        let passwords = PasswordHashing::new(settings.argon2)
+            .await
+            .map_err(StartupError::Hashing)?;
         let state = AppState {
             db,
             leptos_options: leptos_options(&settings, addr),

@@ -3,6 +3,7 @@
 use std::{collections::HashMap, net::SocketAddr};
 
 use palaver::server::{config::Settings, startup::Application, state::AppState};
+use serde_json::{json, Value};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 
@@ -27,6 +28,74 @@ impl TestApp {
             .await
             .expect("request failed")
     }
+
+    /// GET with a session cookie (`name=value`).
+    pub async fn get_as(&self, path: &str, cookie: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    /// POST a JSON body, optionally with a session cookie.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &Value,
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        let mut req = self.client.post(self.url(path)).json(body);
+        if let Some(cookie) = cookie {
+            req = req.header("cookie", cookie);
+        }
+        req.send().await.expect("request failed")
+    }
+
+    pub async fn register(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_json(
+            "/auth/register",
+            &json!({"email": email, "password": password}),
+            None,
+        )
+        .await
+    }
+
+    pub async fn login(&self, identifier: &str, password: &str) -> reqwest::Response {
+        self.post_json(
+            "/auth/login",
+            &json!({"identifier": identifier, "password": password}),
+            None,
+        )
+        .await
+    }
+
+    /// Registers and logs in; returns the session cookie.
+    pub async fn signed_in(&self, email: &str) -> String {
+        assert_eq!(self.register(email, PASSWORD).await.status(), 201);
+        let res = self.login(email, PASSWORD).await;
+        assert_eq!(res.status(), 200);
+        session_cookie(&res).expect("login sets the session cookie")
+    }
+}
+
+/// A password the policy accepts.
+pub const PASSWORD: &str = "correct-horse-9";
+
+/// The `Set-Cookie` header of the session cookie, whole.
+pub fn set_cookie_header(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("palaver_session="))
+        .map(str::to_owned)
+}
+
+/// `palaver_session=VALUE`, ready for a `Cookie` header.
+pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
+    set_cookie_header(res).map(|h| h.split(';').next().unwrap().to_owned())
 }
 
 /// Starts the app with the defaults plus `overrides` (as environment variables would).

@@ -3,6 +3,9 @@
 
 mod helpers;
 
+mod auth;
+mod auth_forms;
+mod auth_limits;
 mod health;
 mod pages;
 mod security;

@@ -42,7 +42,8 @@ async fn each_page_gets_a_fresh_nonce() {
 #[tokio::test]
 async fn app_page_renders_the_chat_layout() {
     let app = spawn_app().await;
-    let res = app.get("/app").await;
+    let cookie = app.signed_in("layout@example.com").await;
+    let res = app.get_as("/app", &cookie).await;
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     assert!(html.contains("Conversations"));

@@ -54,10 +54,18 @@ impl From<DbError> for crate::error::AppError {
     /// only that something failed (or what conflicted).
     fn from(err: DbError) -> Self {
         match err {
-            DbError::Conflict("email") => Self::Conflict("This e-mail address is already registered".into()),
-            DbError::Conflict("phone") => Self::Conflict("This phone number is already registered".into()),
-            DbError::Conflict(field) => Self::Conflict(format!("This {field} is already registered")),
-            DbError::Query(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) => {
+            DbError::Conflict("email") => {
+                Self::Conflict("This e-mail address is already registered".into())
+            }
+            DbError::Conflict("phone") => {
+                Self::Conflict("This phone number is already registered".into())
+            }
+            DbError::Conflict(field) => {
+                Self::Conflict(format!("This {field} is already registered"))
+            }
+            DbError::Query(
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),
+            ) => {
                 tracing::error!(error = %err, "database unavailable");
                 Self::Unavailable
             }

@@ -99,7 +99,11 @@ impl Repo for SqliteRepo {
         .fetch_optional(&mut *tx)
         .await?;
         if let Some((email_taken, _)) = taken {
-            return Err(DbError::Conflict(if email_taken { "email" } else { "phone" }));
+            return Err(DbError::Conflict(if email_taken {
+                "email"
+            } else {
+                "phone"
+            }));
         }
         let row = sqlx::query(&format!(
             "INSERT INTO users (uid, email, phone, display_name, is_active, created_at, updated_at)
@@ -151,7 +155,10 @@ impl Repo for SqliteRepo {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(user_from_row).transpose().map_err(DbError::Query)
+        row.as_ref()
+            .map(user_from_row)
+            .transpose()
+            .map_err(DbError::Query)
     }
 
     #[tracing::instrument(skip_all)]
@@ -208,12 +215,18 @@ impl Repo for SqliteRepo {
         .bind(now)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(session_from_row).transpose().map_err(DbError::Query)
+        row.as_ref()
+            .map(session_from_row)
+            .transpose()
+            .map_err(DbError::Query)
     }
 
     #[tracing::instrument(skip_all)]
     async fn session_delete(&self, id: &str) -> Result<(), DbError> {
-        sqlx::query("DELETE FROM sessions WHERE id = ?").bind(id).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

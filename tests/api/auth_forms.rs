@@ -1,0 +1,162 @@
+//! The pages' side: plain form posts (JavaScript off) and page redirects.
+
+use crate::helpers::{session_cookie, spawn_app, PASSWORD};
+
+fn form_post<'a>(
+    app: &'a crate::helpers::TestApp,
+    path: &str,
+    body: &'a str,
+) -> reqwest::RequestBuilder {
+    app.client
+        .post(app.url(path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+        .header("origin", format!("http://{}", app.addr))
+        .body(body.to_owned())
+}
+
+#[tokio::test]
+async fn a_plain_form_login_redirects_to_the_next_page_with_a_session() {
+    let app = spawn_app().await;
+    app.register("form@example.com", PASSWORD).await;
+    let res = form_post(
+        &app,
+        "/auth/login",
+        "identifier=form%40example.com&password=correct-horse-9&next=%2Fapp%3Fc%3D1",
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/app?c=1");
+    let cookie = session_cookie(&res).unwrap();
+    assert_eq!(app.get_as("/auth/me", &cookie).await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_failed_form_login_goes_back_with_an_error_code() {
+    let app = spawn_app().await;
+    let res = form_post(
+        &app,
+        "/auth/login",
+        "identifier=x%40example.com&password=nope-nope-1&next=%2Fapp",
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        res.headers()["location"],
+        "/login?next=/app&error=invalid_credentials"
+    );
+    let html = app
+        .get(res.headers()["location"].to_str().unwrap())
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Invalid credentials"),
+        "the page shows the error"
+    );
+}
+
+#[tokio::test]
+async fn open_redirects_are_refused() {
+    let app = spawn_app().await;
+    app.register("redir@example.com", PASSWORD).await;
+    for next in [
+        "%2F%2Fevil.example",
+        "https%3A%2F%2Fevil.example",
+        "%2F%5Cevil.example",
+    ] {
+        let body = format!("identifier=redir%40example.com&password=correct-horse-9&next={next}");
+        let res = form_post(&app, "/auth/login", &body).send().await.unwrap();
+        assert_eq!(res.headers()["location"], "/app", "{next}");
+    }
+}
+
+#[tokio::test]
+async fn a_form_registration_with_a_weak_password_explains_why() {
+    let app = spawn_app().await;
+    let res = form_post(
+        &app,
+        "/auth/register",
+        "email=w%40example.com&password=weak&display_name=&phone=",
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 303);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, "/register?error=weak_password");
+    let html = app.get(&location).await.text().await.unwrap();
+    assert!(html.contains("not be a common password"), "{html}");
+}
+
+#[tokio::test]
+async fn a_form_registration_signs_in_and_opens_the_app() {
+    let app = spawn_app().await;
+    let res = form_post(
+        &app,
+        "/auth/register",
+        "email=new%40example.com&password=correct-horse-9&display_name=Zo%C3%AB&phone=",
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/app");
+    let cookie = session_cookie(&res).unwrap();
+    let res = app.get_as("/app", &cookie).await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Zoë"), "the header names the user");
+}
+
+#[tokio::test]
+async fn the_app_redirects_signed_out_visitors_before_rendering() {
+    let app = spawn_app().await;
+    let res = app.get("/app?conversation=7").await;
+    assert!(res.status().is_redirection());
+    assert_eq!(
+        res.headers()["location"],
+        "/login?next=/app%3Fconversation%3D7"
+    );
+    assert!(
+        res.text().await.unwrap().is_empty(),
+        "no flash of protected content"
+    );
+    assert_eq!(app.get("/").await.headers()["location"], "/login");
+}
+
+#[tokio::test]
+async fn signed_in_people_skip_the_login_page() {
+    let app = spawn_app().await;
+    let cookie = app.signed_in("skip@example.com").await;
+    assert_eq!(app.get_as("/", &cookie).await.headers()["location"], "/app");
+    assert_eq!(
+        app.get_as("/login", &cookie).await.headers()["location"],
+        "/app"
+    );
+    assert_eq!(
+        app.get_as("/login?next=%2Fapp%3Fx%3D1", &cookie)
+            .await
+            .headers()["location"],
+        "/app?x=1"
+    );
+}
+
+#[tokio::test]
+async fn logout_by_form_returns_to_login() {
+    let app = spawn_app().await;
+    let cookie = app.signed_in("bye@example.com").await;
+    let res = form_post(&app, "/auth/logout", "")
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/login");
+    assert_eq!(app.get_as("/auth/me", &cookie).await.status(), 401);
+}

@@ -1,0 +1,177 @@
+//! Rate limits, timing, and password re-hashing.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_app, spawn_app_with, PASSWORD};
+
+#[tokio::test]
+async fn register_is_limited_per_email_then_per_address() {
+    let app = spawn_app().await;
+    assert_eq!(
+        app.register("same@example.com", PASSWORD).await.status(),
+        201
+    );
+    assert_eq!(
+        app.register("same@example.com", PASSWORD).await.status(),
+        409
+    );
+    assert_eq!(
+        app.register("Same@example.com", PASSWORD).await.status(),
+        409
+    );
+    let res = app.register("same@example.com", PASSWORD).await;
+    assert_eq!(res.status(), 429, "4th try for one address within the hour");
+    assert_eq!(res.json::<Value>().await.unwrap()["ok"], false);
+
+    // Six more addresses fill the per-address budget of ten.
+    for i in 0..6 {
+        assert_eq!(
+            app.register(&format!("u{i}@example.com"), PASSWORD)
+                .await
+                .status(),
+            201
+        );
+    }
+    assert_eq!(
+        app.register("eleventh@example.com", PASSWORD)
+            .await
+            .status(),
+        429
+    );
+
+    // A new window opens an hour after the first hit.
+    app.state.clock.advance(3600);
+    assert_eq!(
+        app.register("eleventh@example.com", PASSWORD)
+            .await
+            .status(),
+        201
+    );
+}
+
+#[tokio::test]
+async fn login_limit_answers_the_uniform_401_and_its_window_is_not_extended() {
+    let app = spawn_app().await;
+    app.register("limited@example.com", PASSWORD).await;
+    for _ in 0..10 {
+        assert_eq!(
+            app.login("limited@example.com", "wrong-password-1")
+                .await
+                .status(),
+            401
+        );
+    }
+    app.state.clock.advance(500);
+    let res = app.login("limited@example.com", PASSWORD).await;
+    assert_eq!(
+        res.status(),
+        401,
+        "the right password is refused while limited"
+    );
+    assert_eq!(
+        res.json::<Value>().await.unwrap(),
+        json!({"ok": false, "error": "Invalid credentials"})
+    );
+    // Hits inside the window (the last one at +500 s) did not push it back:
+    // it closes 600 s after the first.
+    app.state.clock.advance(100);
+    assert_eq!(
+        app.login("limited@example.com", PASSWORD).await.status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn the_login_limit_per_identifier_holds_across_addresses() {
+    let app = spawn_app_with(&[("TRUSTED_PROXIES", "127.0.0.1")]).await;
+    app.register("target@example.com", PASSWORD).await;
+    for i in 0..10 {
+        let res = app
+            .client
+            .post(app.url("/auth/login"))
+            .header("x-forwarded-for", format!("203.0.113.{i}"))
+            .json(&json!({"identifier": "target@example.com", "password": "guess-number-1"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+    }
+    let res = app
+        .client
+        .post(app.url("/auth/login"))
+        .header("x-forwarded-for", "198.51.100.7")
+        .json(&json!({"identifier": "target@example.com", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+}
+
+async fn median_login_time(
+    app: &crate::helpers::TestApp,
+    identifier: &str,
+    tries: usize,
+) -> Duration {
+    let mut times = Vec::with_capacity(tries);
+    for _ in 0..tries {
+        let start = Instant::now();
+        assert_eq!(
+            app.login(identifier, "not-the-password-1").await.status(),
+            401
+        );
+        times.push(start.elapsed());
+    }
+    times.sort();
+    times[tries / 2]
+}
+
+#[tokio::test]
+async fn unknown_and_known_accounts_cost_similar_time() {
+    let app = spawn_app_with(&[
+        ("RATE_LIMIT_LOGIN_IP", "1000/600"),
+        ("RATE_LIMIT_LOGIN_IDENTIFIER", "1000/600"),
+    ])
+    .await;
+    app.register("known@example.com", PASSWORD).await;
+    let known = median_login_time(&app, "known@example.com", 7).await;
+    let unknown = median_login_time(&app, "unknown@example.com", 7).await;
+    // Both run one argon2 verification; without the dummy hash the unknown
+    // case would be a single fast query, many times quicker.
+    let ratio = unknown.as_secs_f64() / known.as_secs_f64();
+    assert!(
+        (0.5..2.0).contains(&ratio),
+        "known {known:?}, unknown {unknown:?}"
+    );
+}
+
+#[tokio::test]
+async fn raising_the_argon2_cost_rehashes_at_the_next_login() {
+    let first = spawn_app().await;
+    first.register("rehash@example.com", PASSWORD).await;
+    let db = format!(
+        "sqlite://{}",
+        first.dir.path().join("data/test.db").display()
+    );
+
+    let second = spawn_app_with(&[("DATABASE_URL", &db), ("ARGON2_ITERATIONS", "3")]).await;
+    assert_eq!(
+        second.login("rehash@example.com", PASSWORD).await.status(),
+        200
+    );
+    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM password_credentials")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(
+        hash.starts_with("$argon2id$v=19$m=19456,t=3,p=1$"),
+        "{hash}"
+    );
+    assert_eq!(
+        first.login("rehash@example.com", PASSWORD).await.status(),
+        200,
+        "still valid"
+    );
+}
