@@ -54,6 +54,10 @@ export default defineConfig({
       DATABASE_URL: `sqlite://${join(dataDir, 'palaver.db')}`,
       APP_ENV: 'development',
       RUST_LOG: 'warn',
+      // Every test signs up from 127.0.0.1; the real limits are covered by
+      // the integration tests.
+      RATE_LIMIT_REGISTER_IP: '10000/3600',
+      RATE_LIMIT_LOGIN_IP: '10000/600',
     },
   },
 });

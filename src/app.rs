@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 use crate::{
@@ -71,9 +71,11 @@ pub fn App() -> impl IntoView {
                 <Header hydrated dark set_dark/>
                 <main id="main" class="main">
                     <Routes fallback=NotFound>
-                        <Route path=path!("/login") view=LoginPage/>
-                        <Route path=path!("/register") view=RegisterPage/>
-                        <Route path=path!("/app") view=ChatPage/>
+                        // In order: pages arrive complete, so they read right
+                        // with JavaScript off (out-of-order chunks need a script).
+                        <Route path=path!("/login") view=LoginPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("/register") view=RegisterPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("/app") view=ChatPage ssr=SsrMode::InOrder/>
                     </Routes>
                 </main>
             </div>

@@ -1,11 +1,11 @@
 //! The top bar: brand, theme switch, and who is signed in.
 
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_navigate};
+use leptos_router::components::A;
 
 use crate::{
     api::auth::Logout,
-    components::{form::ProgressiveForm, session::use_auth},
+    components::{form::ProgressiveForm, open, session::use_auth},
 };
 
 /// The site header. The theme switch needs the WASM bundle, so it stays
@@ -49,11 +49,9 @@ pub fn Header(
 fn UserMenu() -> impl IntoView {
     let auth = use_auth();
     let logout = ServerAction::<Logout>::new();
-    let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(_)) = logout.value().get() {
-            auth.refresh();
-            navigate("/login", Default::default());
+            open("/login");
         }
     });
     view! {

@@ -1,5 +1,5 @@
 //! Who is signed in, as the pages see it: one `me` resource for the whole
-//! app, fetched again whenever sign-in state changes.
+//! app. Sign-in and sign-out load a new page, so it never goes stale.
 
 use leptos::prelude::*;
 
@@ -11,23 +11,13 @@ use crate::{
 /// The signed-in user (or why there is none), shared through context.
 #[derive(Clone, Copy)]
 pub struct Auth {
-    /// `me()`, re-run when `version` changes.
+    /// The answer of `me()`.
     pub user: Resource<Result<MeResponse, AppError>>,
-    version: RwSignal<u32>,
-}
-
-impl Auth {
-    /// Fetches the user again, after login, registration or logout.
-    pub fn refresh(&self) {
-        self.version.update(|v| *v += 1);
-    }
 }
 
 /// Creates the context; call once, in `<App/>`.
 pub fn provide_auth() {
-    let version = RwSignal::new(0);
-    let user = Resource::new(move || version.get(), |_| me());
-    provide_context(Auth { user, version });
+    provide_context(Auth { user: Resource::new(|| (), |_| me()) });
 }
 
 /// The context created by [`provide_auth`].

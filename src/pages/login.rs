@@ -5,14 +5,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
     components::A,
-    hooks::{use_navigate, use_query_map},
+    hooks::use_query_map,
 };
 
 use crate::{
     api::auth::Login,
     components::{
         form::{form_error, FormAlert, ProgressiveForm, SubmitButton},
-        session::use_auth,
+        open,
     },
     domain::safe_next,
 };
@@ -20,16 +20,14 @@ use crate::{
 /// The sign-in page.
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let auth = use_auth();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let action = ServerAction::<Login>::new();
     let error = form_error(action);
-    let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
-            auth.refresh();
-            navigate(&safe_next(Some(&next())), Default::default());
+            // A full load: the server renders the app with the new session.
+            open(&safe_next(Some(&next())));
         }
     });
 

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
     components::A,
-    hooks::{use_navigate, use_query_map},
+    hooks::use_query_map,
 };
 
 use crate::{
@@ -12,7 +12,7 @@ use crate::{
     components::{
         form::{form_error, FormAlert, ProgressiveForm, SubmitButton},
         password_field::PasswordField,
-        session::use_auth,
+        open,
     },
     domain::safe_next,
 };
@@ -20,16 +20,14 @@ use crate::{
 /// The registration page.
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let auth = use_auth();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let action = ServerAction::<Register>::new();
     let error = form_error(action);
-    let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
-            auth.refresh();
-            navigate(&safe_next(Some(&next())), Default::default());
+            // A full load: the server renders the app with the new session.
+            open(&safe_next(Some(&next())));
         }
     });
 

@@ -1,0 +1,108 @@
+import { test, expect } from '@playwright/test';
+import { PASSWORD, hydrated, registerByApi, uniqueEmail, watchErrors } from './helpers';
+
+test('register, land on the app, stay signed in across a reload, sign out', async ({ page }) => {
+  const errors = watchErrors(page);
+  const email = uniqueEmail('reg');
+  await page.goto('/register');
+  await hydrated(page);
+
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Name (optional)').fill('Nguyễn Thị Minh');
+  const password = page.getByLabel('Password');
+  await password.fill('abc');
+  await expect(page.locator('.strength')).toHaveAttribute('data-score', '0');
+  await password.fill('a much longer passphrase 42!');
+  await expect(page.locator('.strength')).toHaveAttribute('data-score', '4');
+  await expect(page.locator('.strength-label')).toHaveText('Strength: Very strong');
+  await page.getByRole('button', { name: 'Create account' }).click();
+
+  await expect(page).toHaveURL(/\/app$/);
+  await expect(page.locator('.user-name')).toHaveText('Nguyễn Thị Minh');
+  await expect(page.getByRole('complementary', { name: 'Conversations' })).toBeVisible();
+
+  await page.reload();
+  await expect(page).toHaveURL(/\/app$/);
+  await expect(page.locator('.user-name')).toHaveText('Nguyễn Thị Minh');
+
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto('/app');
+  await expect(page).toHaveURL(/\/login\?next=(%2F|\/)app$/);
+  expect(errors).toEqual([]);
+});
+
+test('a wrong password shows the uniform message inline, without a reload', async ({ page, request }) => {
+  const email = uniqueEmail('wrong');
+  await registerByApi(request, email);
+  await page.goto('/login');
+  await hydrated(page);
+  // A marker on the window survives only if the page does not reload.
+  await page.evaluate(() => ((window as any).__noReload = true));
+
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill('not-my-password-1');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Invalid credentials');
+  expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+  await expect(page).toHaveURL(/\/login$/);
+
+  // Then the right one opens the app.
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/app$/);
+});
+
+test('after signing in, people land where they were going', async ({ page, request }) => {
+  const email = uniqueEmail('next');
+  await registerByApi(request, email, 'Next Person');
+  await page.goto('/app');
+  await expect(page).toHaveURL(/\/login\?next=(%2F|\/)app$/);
+  await hydrated(page);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/app$/);
+  await expect(page.locator('.user-name')).toHaveText('Next Person');
+});
+
+test.describe('with JavaScript disabled', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the login form still works', async ({ page, request }) => {
+    const email = uniqueEmail('nojs');
+    await registerByApi(request, email, 'No Script');
+    await page.goto('/login');
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/\/app$/);
+    await expect(page.locator('.user-name')).toHaveText('No Script');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/login$/);
+  });
+
+  test('a wrong password is explained on the returned page', async ({ page }) => {
+    await page.goto('/login');
+    await page.getByLabel('E-mail').fill(uniqueEmail('nobody'));
+    await page.getByLabel('Password').fill('whatever-it-is-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/\/login\?.*error=invalid_credentials/);
+    await expect(page.getByRole('alert')).toHaveText('Invalid credentials');
+  });
+
+  test('registration works and weak passwords are explained', async ({ page }) => {
+    await page.goto('/register');
+    await page.getByLabel('E-mail').fill(uniqueEmail('nojsreg'));
+    await page.getByLabel('Password').fill('weakpassword');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page.getByRole('alert')).toContainText('mix at least two of letters, digits and symbols');
+
+    await page.getByLabel('E-mail').fill(uniqueEmail('nojsreg'));
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page).toHaveURL(/\/app$/);
+  });
+});
