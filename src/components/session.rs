@@ -17,7 +17,9 @@ pub struct Auth {
 
 /// Creates the context; call once, in `<App/>`.
 pub fn provide_auth() {
-    provide_context(Auth { user: Resource::new(|| (), |_| me()) });
+    provide_context(Auth {
+        user: Resource::new(|| (), |_| me()),
+    });
 }
 
 /// The context created by [`provide_auth`].

@@ -2,17 +2,14 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{
-    components::A,
-    hooks::use_query_map,
-};
+use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
     api::auth::Register,
     components::{
         form::{form_error, FormAlert, ProgressiveForm, SubmitButton},
-        password_field::PasswordField,
         open,
+        password_field::PasswordField,
     },
     domain::safe_next,
 };
