@@ -10,7 +10,8 @@ const root = resolve(__dirname, '..');
 const port = Number(process.env.E2E_PORT ?? 3107);
 const baseURL = `http://127.0.0.1:${port}`;
 const bin = process.env.PALAVER_BIN ?? join(root, 'target/debug/palaver');
-const dataDir = mkdtempSync(join(tmpdir(), 'palaver-e2e-'));
+// Workers load this file too: they must share the runner's folder.
+const dataDir = process.env.PALAVER_E2E_DATA ?? mkdtempSync(join(tmpdir(), 'palaver-e2e-'));
 process.env.PALAVER_E2E_DATA = dataDir;
 
 export default defineConfig({
@@ -52,6 +53,7 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? join(root, 'target/site'),
       DATABASE_URL: `sqlite://${join(dataDir, 'palaver.db')}`,
+      MAIL_OUTBOX_DIR: join(dataDir, 'outbox'),
       APP_ENV: 'development',
       RUST_LOG: 'warn',
       // Every test signs up from 127.0.0.1; the real limits are covered by

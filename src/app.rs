@@ -9,7 +9,10 @@ use leptos_router::{
 
 use crate::{
     components::{header::Header, session::provide_auth},
-    pages::{chat::ChatPage, login::LoginPage, not_found::NotFound, register::RegisterPage},
+    pages::{
+        chat::ChatPage, forgot::ForgotPage, login::LoginPage, not_found::NotFound,
+        register::RegisterPage, reset::ResetPage,
+    },
 };
 
 /// The HTML document around the app, rendered on the server only. It issues
@@ -76,6 +79,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::InOrder/>
                         <Route path=path!("/register") view=RegisterPage ssr=SsrMode::InOrder/>
                         <Route path=path!("/app") view=ChatPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("/forgot-password") view=ForgotPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("/reset-password") view=ResetPage ssr=SsrMode::InOrder/>
                     </Routes>
                 </main>
             </div>

@@ -79,6 +79,7 @@ impl AppError {
         match self {
             Self::BadRequest(msg) if msg == crate::domain::WEAK_PASSWORD => "weak_password",
             Self::BadRequest(msg) if msg == crate::domain::INVALID_EMAIL => "invalid_email",
+            Self::BadRequest(msg) if msg == crate::domain::INVALID_RESET_LINK => "invalid_token",
             other => other.code(),
         }
     }
@@ -98,6 +99,7 @@ impl AppError {
             "internal" => Self::Internal,
             "weak_password" => return crate::domain::WEAK_PASSWORD.to_owned(),
             "invalid_email" => return crate::domain::INVALID_EMAIL.to_owned(),
+            "invalid_token" => return crate::domain::INVALID_RESET_LINK.to_owned(),
             _ => Self::BadRequest("Please check the form and try again".into()),
         };
         err.to_string()

@@ -29,3 +29,20 @@ export function watchErrors(page: Page): string[] {
 export async function hydrated(page: Page) {
   await expect(page.locator('.shell')).toHaveAttribute('data-hydrated', 'true');
 }
+
+/** Waits for the newest mail to `to` in the file outbox and returns its text
+ *  (quoted-printable soft breaks undone). */
+export async function readMail(to: string, subject: string): Promise<string> {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const dir = path.join(process.env.PALAVER_E2E_DATA!, 'outbox');
+  for (let i = 0; i < 100; i++) {
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.eml')) : [];
+    const mails = files
+      .map((f) => fs.readFileSync(path.join(dir, f), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '='))
+      .filter((m) => m.includes(`To: ${to}`) && m.includes(`Subject: ${subject}`));
+    if (mails.length > 0) return mails[mails.length - 1];
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no mail "${subject}" for ${to}`);
+}

@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 /// The message for an address that cannot be an e-mail address.
 pub const INVALID_EMAIL: &str = "Please enter a valid e-mail address";
 
+/// The message for a reset token that is unknown, used, or expired.
+pub const INVALID_RESET_LINK: &str =
+    "This reset link is invalid, already used, or expired. Please ask for a new one.";
+
 /// An e-mail address: trimmed, lower-cased, plausibly deliverable.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Email(String);

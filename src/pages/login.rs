@@ -35,6 +35,9 @@ pub fn LoginPage() -> impl IntoView {
             <p class="muted">"Chat with a language model, on your own server."</p>
             <ProgressiveForm action=action class="form">
                 <FormAlert message=error/>
+                <Show when=move || query.read().get("reset").is_some()>
+                    <p class="alert alert-success" role="status">"Your password was changed. Sign in with the new one."</p>
+                </Show>
                 <input type="hidden" name="next" prop:value=next/>
                 <div class="field">
                     <label for="identifier">"E-mail"</label>

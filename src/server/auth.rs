@@ -6,7 +6,10 @@ use std::net::IpAddr;
 
 use tower_sessions::Session;
 
-use super::{db::NewUser, rate_limit::allow, session_store::USER_ID_KEY, state::AppState};
+use super::{
+    db::NewUser, mail::jobs::MailJob, rate_limit::allow, session_store::USER_ID_KEY,
+    state::AppState,
+};
 use crate::{
     api::auth::User,
     domain::{DisplayName, Email, Password, Phone},
@@ -60,6 +63,7 @@ pub async fn register(
 
     let password_hash = state.passwords.hash(password.expose()).await?;
     let uid = uuid::Uuid::new_v4().simple().to_string();
+    let welcome = |user_id| MailJob::Welcome { user_id }.to_json();
     let user = state
         .db
         .create_user(
@@ -71,8 +75,10 @@ pub async fn register(
                 password_hash: &password_hash,
             },
             state.clock.now(),
+            &welcome,
         )
         .await?;
+    state.mail_wake.notify_one();
     tracing::info!(user_id = user.id, "account created");
     Ok(user)
 }

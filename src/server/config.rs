@@ -32,6 +32,52 @@ impl Argon2Cost {
     };
 }
 
+/// `SMTP_URL`, whose credentials must never reach a log.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmtpUrl(String);
+
+impl SmtpUrl {
+    /// The URL with its password, for the transport only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// True when the URL asks for TLS (implicit, or STARTTLS required/opportunistic).
+    pub fn uses_tls(&self) -> bool {
+        self.0.starts_with("smtps://")
+            || self.0.contains("tls=required")
+            || self.0.contains("tls=opportunistic")
+    }
+}
+
+impl fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match Url::parse(&self.0) {
+            Ok(url) => write!(
+                f,
+                "SmtpUrl({}://{}:{})",
+                url.scheme(),
+                url.host_str().unwrap_or(""),
+                url.port().unwrap_or(0)
+            ),
+            Err(_) => f.write_str("SmtpUrl(***)"),
+        }
+    }
+}
+
+/// How mail leaves the app.
+#[derive(Clone, Debug)]
+pub struct MailSettings {
+    /// `SMTP_URL`; `None` writes `.eml` files to `outbox_dir` (development only).
+    pub smtp_url: Option<SmtpUrl>,
+    /// `MAIL_FROM`.
+    pub from_address: String,
+    /// `MAIL_SENDER_NAME`.
+    pub sender_name: String,
+    /// `MAIL_OUTBOX_DIR`: where the file transport writes.
+    pub outbox_dir: PathBuf,
+}
+
 /// Which kind of deployment this is. `production` turns on Secure cookies,
 /// HSTS and the HTTPS redirect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,6 +142,10 @@ pub struct Settings {
     pub rate_limits: RateLimits,
     /// `ARGON2_*`.
     pub argon2: Argon2Cost,
+    /// `SMTP_URL`, `MAIL_FROM`, `MAIL_SENDER_NAME`, `MAIL_OUTBOX_DIR`.
+    pub mail: MailSettings,
+    /// `PWRESET_TOKEN_TTL`: how long a reset link works, in seconds.
+    pub reset_token_ttl_secs: i64,
 }
 
 /// A variable whose value cannot be used.
@@ -205,7 +255,45 @@ impl Settings {
             parallelism: parse_at_least(&get, "ARGON2_PARALLELISM", min.parallelism)?,
         };
 
+        let smtp_url = match get("SMTP_URL") {
+            Some(raw) => {
+                let url = Url::parse(&raw).map_err(|e| bad("SMTP_URL", e.to_string()))?;
+                if !matches!(url.scheme(), "smtp" | "smtps") || url.host_str().is_none() {
+                    return Err(bad(
+                        "SMTP_URL",
+                        "expected smtp://HOST:PORT or smtps://USER:PASS@HOST:PORT".into(),
+                    ));
+                }
+                Some(SmtpUrl(raw))
+            }
+            None if app_env == AppEnv::Production => {
+                return Err(bad(
+                    "SMTP_URL",
+                    "required in production (mail cannot go to the file outbox)".into(),
+                ));
+            }
+            None => None,
+        };
+        let from_address = get("MAIL_FROM").unwrap_or_else(|| "noreply@localhost".into());
+        if from_address.parse::<lettre::Address>().is_err() {
+            return Err(bad(
+                "MAIL_FROM",
+                format!("`{from_address}` is not an e-mail address"),
+            ));
+        }
+        let mail = MailSettings {
+            smtp_url,
+            from_address,
+            sender_name: get("MAIL_SENDER_NAME").unwrap_or_else(|| "Palaver".into()),
+            outbox_dir: PathBuf::from(
+                get("MAIL_OUTBOX_DIR").unwrap_or_else(|| "data/outbox".into()),
+            ),
+        };
+        let reset_token_ttl_secs = parse_positive(&get, "PWRESET_TOKEN_TTL", 900)?;
+
         Ok(Self {
+            mail,
+            reset_token_ttl_secs,
             session_ttl_secs,
             cookie_name,
             rate_limits,
@@ -330,6 +418,9 @@ mod tests {
             ("AUTH_COOKIE_NAME", "bad name;"),
             ("RATE_LIMIT_LOGIN_IP", "lots"),
             ("ARGON2_MEMORY_KIB", "1024"),
+            ("SMTP_URL", "http://mail.example.com"),
+            ("MAIL_FROM", "not an address"),
+            ("PWRESET_TOKEN_TTL", "0"),
         ] {
             let err = load(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{value}");
@@ -351,8 +442,27 @@ mod tests {
     }
 
     #[test]
+    fn production_needs_smtp() {
+        let err = load(&[("APP_ENV", "production")]).unwrap_err();
+        assert_eq!(err.var, "SMTP_URL");
+        let s = load(&[
+            ("APP_ENV", "production"),
+            ("SMTP_URL", "smtps://u:secret@mail.example.com:465"),
+        ])
+        .unwrap();
+        let debug = format!("{:?}", s.mail.smtp_url);
+        assert!(!debug.contains("secret"), "{debug}");
+        assert!(s.mail.smtp_url.unwrap().uses_tls());
+    }
+
+    #[test]
     fn production_and_redirect_switch() {
-        let s = load(&[("APP_ENV", "production"), ("DISABLE_HTTPS_REDIRECT", "1")]).unwrap();
+        let s = load(&[
+            ("APP_ENV", "production"),
+            ("DISABLE_HTTPS_REDIRECT", "1"),
+            ("SMTP_URL", "smtp://127.0.0.1:2525"),
+        ])
+        .unwrap();
         assert!(s.is_production());
         assert!(!s.https_redirect);
     }

@@ -106,10 +106,15 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         HeaderValue::from_static("nosniff"),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("strict-origin-when-cross-origin"),
-    );
+    // The reset page carries its token in the URL: it never leaves in a
+    // Referer to another site (same-origin still sends it to us, which keeps
+    // the form's Origin header intact).
+    let referrer = if path == "/reset-password" {
+        "same-origin"
+    } else {
+        "strict-origin-when-cross-origin"
+    };
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static(referrer));
     headers.insert(
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),

@@ -52,6 +52,10 @@ pub struct RateLimits {
     pub login_ip: Limit,
     /// Login attempts per identifier.
     pub login_identifier: Limit,
+    /// Reset requests per client address.
+    pub forgot_ip: Limit,
+    /// Reset requests per identifier.
+    pub forgot_identifier: Limit,
 }
 
 impl Default for RateLimits {
@@ -73,18 +77,28 @@ impl Default for RateLimits {
                 max: 10,
                 window_secs: 600,
             },
+            forgot_ip: Limit {
+                max: 20,
+                window_secs: 3600,
+            },
+            forgot_identifier: Limit {
+                max: 5,
+                window_secs: 3600,
+            },
         }
     }
 }
 
 impl RateLimits {
     /// The environment variable and field of each limit, for configuration.
-    pub fn fields(&mut self) -> [(&'static str, &mut Limit); 4] {
+    pub fn fields(&mut self) -> [(&'static str, &mut Limit); 6] {
         [
             ("RATE_LIMIT_REGISTER_IP", &mut self.register_ip),
             ("RATE_LIMIT_REGISTER_EMAIL", &mut self.register_email),
             ("RATE_LIMIT_LOGIN_IP", &mut self.login_ip),
             ("RATE_LIMIT_LOGIN_IDENTIFIER", &mut self.login_identifier),
+            ("RATE_LIMIT_FORGOT_IP", &mut self.forgot_ip),
+            ("RATE_LIMIT_FORGOT_IDENTIFIER", &mut self.forgot_identifier),
         ]
     }
 }

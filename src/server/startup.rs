@@ -16,9 +16,16 @@ use tower_http::{
 };
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
+use tokio::sync::Notify;
+
 use super::{
-    clock::Clock, config::Settings, db, guard, health, http, password::PasswordHashing,
-    session_store::DbSessionStore, state::AppState,
+    clock::Clock,
+    config::Settings,
+    db, guard, health, http,
+    mail::{self, Mailer},
+    password::PasswordHashing,
+    session_store::DbSessionStore,
+    state::AppState,
 };
 use crate::app::{shell, App};
 
@@ -31,6 +38,9 @@ pub enum StartupError {
     /// The password hasher could not be prepared.
     #[error("cannot prepare password hashing: {0}")]
     Hashing(crate::error::AppError),
+    /// The mail transport could not be set up.
+    #[error(transparent)]
+    Mail(#[from] super::mail::MailError),
     /// The listen address is taken or not ours.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -65,7 +75,10 @@ impl Application {
         let passwords = PasswordHashing::new(settings.argon2)
             .await
             .map_err(StartupError::Hashing)?;
+        let mailer = Arc::new(Mailer::new(&settings.mail, settings.is_production())?);
         let state = AppState {
+            mailer,
+            mail_wake: Arc::new(Notify::new()),
             db,
             leptos_options: leptos_options(&settings, addr),
             settings: Arc::new(settings),
@@ -103,10 +116,12 @@ impl Application {
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
         let cleanup = tokio::spawn(clean_up_periodically(self.state.clone()));
+        let mail = tokio::spawn(mail::worker::run(self.state.clone()));
         let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
         cleanup.abort();
+        mail.abort();
         served?;
         self.state.db.close().await;
         tracing::info!("palaver stopped");

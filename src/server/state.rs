@@ -5,7 +5,9 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use super::{clock::Clock, config::Settings, db::Repo, password::PasswordHashing};
+use tokio::sync::Notify;
+
+use super::{clock::Clock, config::Settings, db::Repo, mail::Mailer, password::PasswordHashing};
 
 /// Shared application state: cheap to clone.
 #[derive(Clone)]
@@ -20,6 +22,10 @@ pub struct AppState {
     pub clock: Clock,
     /// argon2id at the configured cost.
     pub passwords: PasswordHashing,
+    /// The mail transport (used by the outbox worker only).
+    pub mailer: Arc<Mailer>,
+    /// Rung when a mail is queued, so the worker sends it at once.
+    pub mail_wake: Arc<Notify>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

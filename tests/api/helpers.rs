@@ -121,7 +121,16 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
             format!("sqlite://{}", dir.path().join("data/test.db").display()),
         ),
         ("LEPTOS_SITE_ROOT".into(), site.display().to_string()),
+        (
+            "MAIL_OUTBOX_DIR".into(),
+            dir.path().join("outbox").display().to_string(),
+        ),
     ]);
+    // Production refuses to start without SMTP; a closed port will do where
+    // no test reads the mail.
+    if overrides.contains(&("APP_ENV", "production")) {
+        env.insert("SMTP_URL".into(), "smtp://127.0.0.1:9".into());
+    }
     for (k, v) in overrides {
         env.insert((*k).into(), (*v).into());
     }

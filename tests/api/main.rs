@@ -2,11 +2,13 @@
 //! One binary, one module per area.
 
 mod helpers;
+mod smtp;
 
 mod auth;
 mod auth_forms;
 mod auth_limits;
 mod health;
 mod pages;
+mod reset;
 mod security;
 mod startup;

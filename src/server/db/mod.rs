@@ -116,9 +116,15 @@ pub trait Repo: Send + Sync + 'static {
     /// Closes every connection; later calls fail. Used at shutdown.
     async fn close(&self);
 
-    /// Creates a user and their password credential in one transaction.
-    /// A taken e-mail or phone is [`DbError::Conflict`].
-    async fn create_user(&self, new: &NewUser<'_>, now: i64) -> Result<User, DbError>;
+    /// Creates a user and their password credential, and queues the mail
+    /// `welcome(user_id)`, in one transaction. A taken e-mail or phone is
+    /// [`DbError::Conflict`].
+    async fn create_user(
+        &self,
+        new: &NewUser<'_>,
+        now: i64,
+        welcome: JobFn<'_>,
+    ) -> Result<User, DbError>;
     /// A user by normalised e-mail, with their password hash if they have one.
     async fn user_by_email(&self, email: &str) -> Result<Option<(User, Option<String>)>, DbError>;
     /// A user by id.
@@ -142,6 +148,86 @@ pub trait Repo: Send + Sync + 'static {
     /// Counts one hit on `key` in a fixed window of `window_secs` starting at
     /// its first hit, and returns the count so far in the current window.
     async fn rate_limit_hit(&self, key: &str, window_secs: i64, now: i64) -> Result<i64, DbError>;
+
+    /// Queues a mail job (JSON, no secrets), due now.
+    async fn mail_enqueue(&self, job: &str, now: i64) -> Result<i64, DbError>;
+    /// Leases up to `limit` due mails for `lease_secs` and counts the attempt.
+    /// A leased mail is invisible to other workers (and other instances)
+    /// until it is finished or its lease runs out.
+    async fn mail_claim(
+        &self,
+        now: i64,
+        lease_secs: i64,
+        limit: i64,
+    ) -> Result<Vec<QueuedMail>, DbError>;
+    /// Records what became of a leased mail.
+    async fn mail_finish(&self, id: i64, outcome: &MailOutcome, now: i64) -> Result<(), DbError>;
+
+    /// Stores a new reset token's hash for `user_id`; older unused tokens of
+    /// that user stop working.
+    async fn reset_token_create(
+        &self,
+        user_id: i64,
+        token_hash: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> Result<(), DbError>;
+    /// True when the token exists, is unused and has not expired.
+    async fn reset_token_valid(&self, token_hash: &str, now: i64) -> Result<bool, DbError>;
+    /// In one transaction: consumes the token (if still valid), sets the new
+    /// password hash, ends every session of the user and queues
+    /// `confirmation(user_id)`. `None` when the token is not valid.
+    async fn reset_password(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: i64,
+        confirmation: JobFn<'_>,
+    ) -> Result<Option<ResetDone>, DbError>;
+}
+
+/// Builds a mail job for a user id, inside a storage transaction.
+pub type JobFn<'a> = &'a (dyn Fn(i64) -> String + Send + Sync);
+
+/// A mail leased from the outbox.
+#[derive(Debug, Clone)]
+pub struct QueuedMail {
+    /// Outbox row id.
+    pub id: i64,
+    /// The job, as queued.
+    pub job: String,
+    /// Attempts so far, this one included.
+    pub attempts: i64,
+}
+
+/// What became of one attempt to send a mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailOutcome {
+    /// Handed to the transport.
+    Sent,
+    /// Nothing to send (e.g. a reset for an unknown address).
+    Dropped,
+    /// Failed; try again at `at` (unix seconds).
+    Retry {
+        /// When to try again.
+        at: i64,
+        /// Why it failed (no secrets).
+        error: String,
+    },
+    /// Failed for the last time.
+    Dead {
+        /// Why it failed.
+        error: String,
+    },
+}
+
+/// The result of a successful password reset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResetDone {
+    /// Whose password changed.
+    pub user_id: i64,
+    /// How many sessions were ended.
+    pub revoked_sessions: u64,
 }
 
 /// Opens the database named by `url`, creating it when it is a missing

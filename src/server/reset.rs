@@ -1,0 +1,128 @@
+//! Password reset: tokens (32 random bytes, URL-safe; only their SHA-256 is
+//! stored), the forgot request and the reset itself.
+
+use std::net::IpAddr;
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::{
+    db::{DbError, ResetDone},
+    mail::{jobs::MailJob, worker},
+    rate_limit::allow,
+    state::AppState,
+};
+use crate::{
+    domain::{Email, Password, INVALID_RESET_LINK},
+    error::AppError,
+};
+
+/// The stored form of a token: hex SHA-256.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Makes a token for `user_id`, stores its hash, and returns the link that
+/// carries it. Older links of the user stop working.
+pub async fn issue_link(state: &AppState, user_id: i64) -> Result<String, DbError> {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let now = state.clock.now();
+    state
+        .db
+        .reset_token_create(
+            user_id,
+            &token_hash(&token),
+            now + state.settings.reset_token_ttl_secs,
+            now,
+        )
+        .await?;
+    let mut link = state
+        .settings
+        .public_base_url
+        .join("reset-password")
+        .map_err(|e| {
+            DbError::Io(std::io::Error::other(format!(
+                "PUBLIC_BASE_URL cannot make links: {e}"
+            )))
+        })?;
+    link.query_pairs_mut().append_pair("token", &token);
+    Ok(link.into())
+}
+
+/// Asks for a reset link. Always succeeds from the caller's view: a known,
+/// unknown or rate-limited identifier all get the same answer, and the same
+/// work on the request path (one queued job; the worker decides).
+pub async fn forgot(state: &AppState, ip: IpAddr, identifier: &str) -> Result<(), AppError> {
+    let limits = &state.settings.rate_limits;
+    let identifier = identifier.trim().to_lowercase();
+    let ip_ok = allow(state, "forgot:ip", &ip.to_string(), limits.forgot_ip).await?;
+    let id_ok = allow(
+        state,
+        "forgot:identifier",
+        &identifier,
+        limits.forgot_identifier,
+    )
+    .await?;
+    if !(ip_ok && id_ok) {
+        return Ok(());
+    }
+    if let Ok(email) = Email::parse(&identifier) {
+        worker::enqueue(
+            state,
+            &MailJob::PasswordReset {
+                email: email.as_str().to_owned(),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Sets a new password with a reset token: consumes the token, ends every
+/// session of the user and queues a confirmation, all in one transaction.
+pub async fn reset(state: &AppState, token: &str, password: &str) -> Result<ResetDone, AppError> {
+    let invalid = || AppError::BadRequest(INVALID_RESET_LINK.into());
+    let token = token.trim();
+    if token.is_empty() || token.len() > 128 {
+        return Err(invalid());
+    }
+    let hash = token_hash(token);
+    // Cheap check first, so garbage tokens cost no argon2 time.
+    if !state.db.reset_token_valid(&hash, state.clock.now()).await? {
+        return Err(invalid());
+    }
+    let password = Password::parse(password).map_err(|m| AppError::BadRequest(m.into()))?;
+    let password_hash = state.passwords.hash(password.expose()).await?;
+    let confirmation = |user_id| MailJob::PasswordChanged { user_id }.to_json();
+    let done = state
+        .db
+        .reset_password(&hash, &password_hash, state.clock.now(), &confirmation)
+        .await?
+        .ok_or_else(invalid)?;
+    state.mail_wake.notify_one();
+    tracing::info!(
+        user_id = done.user_id,
+        revoked = done.revoked_sessions,
+        "password reset"
+    );
+    Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::token_hash;
+
+    #[test]
+    fn hashes_are_hex_sha256() {
+        assert_eq!(
+            token_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

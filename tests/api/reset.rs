@@ -1,0 +1,268 @@
+//! Password reset by mail, against a real SMTP server on loopback.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::{
+    helpers::{spawn_app_with, TestApp, PASSWORD},
+    smtp::SmtpSink,
+};
+
+async fn app_with_mail(sink: &SmtpSink) -> TestApp {
+    spawn_app_with(&[
+        ("SMTP_URL", &sink.url()),
+        ("PUBLIC_BASE_URL", "https://chat.example.com/"),
+    ])
+    .await
+}
+
+async fn forgot(app: &TestApp, identifier: &str) -> reqwest::Response {
+    app.post_json(
+        "/auth/password/forgot",
+        &json!({"identifier": identifier}),
+        None,
+    )
+    .await
+}
+
+async fn reset(app: &TestApp, token: &str, password: &str) -> reqwest::Response {
+    app.post_json(
+        "/auth/password/reset",
+        &json!({"token": token, "password": password}),
+        None,
+    )
+    .await
+}
+
+async fn outbox_statuses(app: &TestApp) -> Vec<(String, i64)> {
+    let db = format!("sqlite://{}", app.dir.path().join("data/test.db").display());
+    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+    sqlx::query_as("SELECT status, attempts FROM mail_outbox ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn registration_sends_a_welcome_mail() {
+    let sink = SmtpSink::start().await;
+    let app = app_with_mail(&sink).await;
+    app.register("welcome@example.com", PASSWORD).await;
+    let mails = sink.wait_for(1).await;
+    assert_eq!(mails[0].to, ["welcome@example.com"]);
+    assert_eq!(mails[0].subject(), "Welcome to Palaver");
+    assert!(mails[0].data.contains("multipart/alternative"));
+    assert!(mails[0].data.contains("text/html"));
+    assert!(mails[0].text().contains("https://chat.example.com/app"));
+}
+
+#[tokio::test]
+async fn the_reset_link_works_once_and_ends_every_session() {
+    let sink = SmtpSink::start().await;
+    let app = app_with_mail(&sink).await;
+    let victim = app.signed_in("reset@example.com").await;
+    let second_device =
+        crate::helpers::session_cookie(&app.login("reset@example.com", PASSWORD).await).unwrap();
+    let bystander = app.signed_in("other@example.com").await;
+    sink.wait_for(2).await; // the welcome mails
+
+    let res = forgot(&app, " Reset@Example.com ").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert_eq!(res.json::<Value>().await.unwrap(), json!({"ok": true}));
+
+    let mail = sink.wait_for(3).await.pop().unwrap();
+    assert_eq!(mail.to, ["reset@example.com"]);
+    assert_eq!(mail.subject(), "Reset your Palaver password");
+    assert!(
+        mail.text()
+            .contains("https://chat.example.com/reset-password?token="),
+        "{}",
+        mail.text()
+    );
+    let token = mail.reset_token().unwrap();
+    assert!(token.len() >= 43, "32 random bytes, base64url: {token}");
+
+    let res = reset(&app, &token, "brand-new-pass-7").await;
+    assert_eq!(res.status(), 200);
+    // Registration's session, the first login's and the second device's.
+    assert_eq!(
+        res.json::<Value>().await.unwrap(),
+        json!({"ok": true, "revoked_sessions": 3})
+    );
+
+    let again = reset(&app, &token, "another-pass-8").await;
+    assert_eq!(again.status(), 400);
+    assert!(again.json::<Value>().await.unwrap()["error"]
+        .as_str()
+        .unwrap()
+        .contains("invalid"));
+
+    assert_eq!(app.get_as("/auth/me", &victim).await.status(), 401);
+    assert_eq!(app.get_as("/auth/me", &second_device).await.status(), 401);
+    assert_eq!(
+        app.get_as("/auth/me", &bystander).await.status(),
+        200,
+        "other users keep their sessions"
+    );
+    assert_eq!(app.login("reset@example.com", PASSWORD).await.status(), 401);
+    assert_eq!(
+        app.login("reset@example.com", "brand-new-pass-7")
+            .await
+            .status(),
+        200
+    );
+
+    let confirmation = sink.wait_for(4).await.pop().unwrap();
+    assert_eq!(confirmation.to, ["reset@example.com"]);
+    assert_eq!(confirmation.subject(), "Your Palaver password was changed");
+}
+
+#[tokio::test]
+async fn unknown_addresses_get_the_same_answer_and_no_mail() {
+    let sink = SmtpSink::start().await;
+    let app = app_with_mail(&sink).await;
+    for identifier in ["nobody@example.com", "not an address"] {
+        let res = forgot(&app, identifier).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.json::<Value>().await.unwrap(), json!({"ok": true}));
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(sink.mails().await.is_empty());
+    assert_eq!(outbox_statuses(&app).await, [("dropped".to_owned(), 1)]);
+}
+
+#[tokio::test]
+async fn expired_garbage_and_superseded_tokens_are_refused() {
+    let sink = SmtpSink::start().await;
+    let app = app_with_mail(&sink).await;
+    app.register("exp@example.com", PASSWORD).await;
+    forgot(&app, "exp@example.com").await;
+    let first = sink.wait_for(2).await.pop().unwrap().reset_token().unwrap();
+    forgot(&app, "exp@example.com").await;
+    let second = sink.wait_for(3).await.pop().unwrap().reset_token().unwrap();
+    assert_ne!(first, second);
+
+    assert_eq!(
+        reset(&app, &first, "brand-new-pass-7").await.status(),
+        400,
+        "a newer link retires older ones"
+    );
+    assert_eq!(
+        reset(&app, "garbage", "brand-new-pass-7").await.status(),
+        400
+    );
+    assert_eq!(reset(&app, "", "brand-new-pass-7").await.status(), 400);
+
+    let weak = reset(&app, &second, "weak").await;
+    assert_eq!(weak.status(), 400);
+    assert!(weak.json::<Value>().await.unwrap()["error"]
+        .as_str()
+        .unwrap()
+        .contains("8 to 128"));
+
+    app.state.clock.advance(901);
+    assert_eq!(
+        reset(&app, &second, "brand-new-pass-7").await.status(),
+        400,
+        "expired after PWRESET_TOKEN_TTL"
+    );
+    assert_eq!(
+        app.login("exp@example.com", PASSWORD).await.status(),
+        200,
+        "password unchanged"
+    );
+}
+
+#[tokio::test]
+async fn forgot_is_rate_limited_silently() {
+    let sink = SmtpSink::start().await;
+    let app = app_with_mail(&sink).await;
+    app.register("rl@example.com", PASSWORD).await;
+    for _ in 0..7 {
+        let res = forgot(&app, "rl@example.com").await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.json::<Value>().await.unwrap(), json!({"ok": true}));
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let resets = sink
+        .mails()
+        .await
+        .iter()
+        .filter(|m| m.subject().starts_with("Reset"))
+        .count();
+    assert_eq!(resets, 5, "5 per hour per identifier");
+}
+
+#[tokio::test]
+async fn a_mail_queued_while_smtp_is_down_arrives_once_it_is_back() {
+    let port = SmtpSink::start().await.stop();
+    let url = format!("smtp://127.0.0.1:{port}");
+    let app = spawn_app_with(&[("SMTP_URL", &url)]).await;
+    app.register("down@example.com", PASSWORD).await;
+    let res = forgot(&app, "down@example.com").await;
+    assert_eq!(res.status(), 200, "the request does not wait for SMTP");
+
+    // Both mails fail and wait for their retry.
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while !outbox_statuses(&app)
+            .await
+            .iter()
+            .all(|(s, a)| s == "pending" && *a >= 1)
+        {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await
+    .expect("the worker tried and failed");
+
+    let sink = SmtpSink::start_on(port).await;
+    let mails = sink.wait_for(2).await;
+    assert_eq!(mails.len(), 2);
+    assert!(mails.iter().any(|m| m.reset_token().is_some()));
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(sink.mails().await.len(), 2, "nothing is sent twice");
+    assert!(outbox_statuses(&app).await.iter().all(|(s, _)| s == "sent"));
+}
+
+#[tokio::test]
+async fn queued_mail_survives_a_restart() {
+    let port = SmtpSink::start().await.stop();
+    let url = format!("smtp://127.0.0.1:{port}");
+    let first = spawn_app_with(&[("SMTP_URL", &url)]).await;
+    first.register("restart@example.com", PASSWORD).await;
+    let db = format!(
+        "sqlite://{}",
+        first.dir.path().join("data/test.db").display()
+    );
+    // Dropping all but the files stops the first instance.
+    let TestApp { dir: keep, .. } = first;
+
+    let sink = SmtpSink::start_on(port).await;
+    let _second = spawn_app_with(&[("SMTP_URL", &url), ("DATABASE_URL", &db)]).await;
+    let mails = sink.wait_for(1).await;
+    assert_eq!(mails[0].to, ["restart@example.com"]);
+    drop(keep);
+}
+
+#[tokio::test]
+async fn without_smtp_mail_goes_to_the_outbox_folder() {
+    let app = crate::helpers::spawn_app().await;
+    app.register("file@example.com", PASSWORD).await;
+    let outbox = app.dir.path().join("outbox");
+    let found = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            if let Ok(mut entries) = std::fs::read_dir(&outbox) {
+                if let Some(Ok(entry)) = entries.next() {
+                    return std::fs::read_to_string(entry.path()).unwrap();
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await
+    .expect("an .eml file appears");
+    assert!(found.contains("To: file@example.com"), "{found}");
+    assert!(found.contains("Subject: Welcome to Palaver"));
+}
