@@ -2,5 +2,7 @@
 //! one function in `server/`, map the error.
 
 pub mod auth;
+pub mod chat;
+pub mod chat_types;
 pub mod codec;
 pub mod password;

@@ -9,7 +9,7 @@ use std::{fmt, net::SocketAddr, path::PathBuf};
 use ipnet::IpNet;
 use url::Url;
 
-use super::rate_limit::RateLimits;
+use super::{llm::LlmSettings, rate_limit::RateLimits};
 
 /// argon2id cost. The defaults are OWASP's minimum (m=19456 KiB, t=2, p=1);
 /// configuration may raise them, never lower them.
@@ -146,6 +146,8 @@ pub struct Settings {
     pub mail: MailSettings,
     /// `PWRESET_TOKEN_TTL`: how long a reset link works, in seconds.
     pub reset_token_ttl_secs: i64,
+    /// `LLM_*`, `MAX_HISTORY*`, `CHAT_MAX_MESSAGE_CHARS`.
+    pub llm: LlmSettings,
 }
 
 /// A variable whose value cannot be used.
@@ -291,7 +293,10 @@ impl Settings {
         };
         let reset_token_ttl_secs = parse_positive(&get, "PWRESET_TOKEN_TTL", 900)?;
 
+        let llm = LlmSettings::from_lookup(&get)?;
+
         Ok(Self {
+            llm,
             mail,
             reset_token_ttl_secs,
             session_ttl_secs,

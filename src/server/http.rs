@@ -139,6 +139,9 @@ fn cache_control(path: &str, headers: &HeaderMap, hashed_assets: bool) -> Option
         // Answers about accounts are never cached, by anyone.
         return Some("no-store");
     }
+    if path.starts_with("/api/") && !headers.contains_key(header::CACHE_CONTROL) {
+        return Some("no-store");
+    }
     if path.starts_with("/pkg/") {
         // Hashed file names change with their content, so they may live forever.
         return Some(if hashed_assets {

@@ -2,6 +2,7 @@
 //! layers and start-up. Compiled with the `ssr` feature only.
 
 pub mod auth;
+pub mod chat;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -9,6 +10,7 @@ pub mod edge;
 pub mod guard;
 pub mod health;
 pub mod http;
+pub mod llm;
 pub mod mail;
 pub mod password;
 pub mod rate_limit;

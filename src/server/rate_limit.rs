@@ -56,6 +56,8 @@ pub struct RateLimits {
     pub forgot_ip: Limit,
     /// Reset requests per identifier.
     pub forgot_identifier: Limit,
+    /// Chat messages per user.
+    pub chat_user: Limit,
 }
 
 impl Default for RateLimits {
@@ -85,13 +87,17 @@ impl Default for RateLimits {
                 max: 5,
                 window_secs: 3600,
             },
+            chat_user: Limit {
+                max: 30,
+                window_secs: 60,
+            },
         }
     }
 }
 
 impl RateLimits {
     /// The environment variable and field of each limit, for configuration.
-    pub fn fields(&mut self) -> [(&'static str, &mut Limit); 6] {
+    pub fn fields(&mut self) -> [(&'static str, &mut Limit); 7] {
         [
             ("RATE_LIMIT_REGISTER_IP", &mut self.register_ip),
             ("RATE_LIMIT_REGISTER_EMAIL", &mut self.register_email),
@@ -99,6 +105,7 @@ impl RateLimits {
             ("RATE_LIMIT_LOGIN_IDENTIFIER", &mut self.login_identifier),
             ("RATE_LIMIT_FORGOT_IP", &mut self.forgot_ip),
             ("RATE_LIMIT_FORGOT_IDENTIFIER", &mut self.forgot_identifier),
+            ("RATE_LIMIT_CHAT_USER", &mut self.chat_user),
         ]
     }
 }

@@ -17,11 +17,14 @@ use tower_http::{
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 use tokio::sync::Notify;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 
 use super::{
     clock::Clock,
     config::Settings,
     db, guard, health, http,
+    chat,
+    llm::LlmClient,
     mail::{self, Mailer},
     password::PasswordHashing,
     session_store::DbSessionStore,
@@ -41,6 +44,9 @@ pub enum StartupError {
     /// The mail transport could not be set up.
     #[error(transparent)]
     Mail(#[from] super::mail::MailError),
+    /// The HTTP client for the model could not be built.
+    #[error("cannot build the model client: {0}")]
+    Llm(String),
     /// The listen address is taken or not ours.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -76,7 +82,9 @@ impl Application {
             .await
             .map_err(StartupError::Hashing)?;
         let mailer = Arc::new(Mailer::new(&settings.mail, settings.is_production())?);
+        let llm = LlmClient::new(settings.llm.clone()).map_err(|e| StartupError::Llm(e.to_string()))?;
         let state = AppState {
+            llm,
             mailer,
             mail_wake: Arc::new(Notify::new()),
             db,
@@ -212,6 +220,7 @@ fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(guard::root))
         .route("/auth/healthz", get(health::healthz))
+        .route("/api/chat", axum::routing::post(chat::chat))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
@@ -234,7 +243,11 @@ fn router(state: AppState) -> Router {
                     state.clone(),
                     http::https_redirect,
                 ))
-                .layer(CompressionLayer::new())
+                // Compression would buffer the chat stream; every other
+                // response (pages, assets, JSON) is compressed.
+                .layer(CompressionLayer::new().compress_when(
+                    DefaultPredicate::new().and(NotForContentType::const_new("application/x-ndjson")),
+                ))
                 .layer(middleware::from_fn_with_state(state.clone(), guard::csrf))
                 .layer(middleware::from_fn(guard::body_limit))
                 .layer(middleware::from_fn(guard::json_errors))

@@ -7,7 +7,9 @@ use leptos::config::LeptosOptions;
 
 use tokio::sync::Notify;
 
-use super::{clock::Clock, config::Settings, db::Repo, mail::Mailer, password::PasswordHashing};
+use super::{
+    clock::Clock, config::Settings, db::Repo, llm::LlmClient, mail::Mailer, password::PasswordHashing,
+};
 
 /// Shared application state: cheap to clone.
 #[derive(Clone)]
@@ -26,6 +28,8 @@ pub struct AppState {
     pub mailer: Arc<Mailer>,
     /// Rung when a mail is queued, so the worker sends it at once.
     pub mail_wake: Arc<Notify>,
+    /// The model client.
+    pub llm: LlmClient,
 }
 
 impl FromRef<AppState> for LeptosOptions {

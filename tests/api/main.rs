@@ -1,12 +1,14 @@
 //! Integration tests: the real app on port 0 with a fresh SQLite file, over real HTTP.
 //! One binary, one module per area.
 
+mod fake_llm;
 mod helpers;
 mod smtp;
 
 mod auth;
 mod auth_forms;
 mod auth_limits;
+mod chat;
 mod health;
 mod pages;
 mod reset;

@@ -9,9 +9,13 @@ use sqlx::sqlite::{
 };
 
 mod accounts;
+mod chat;
 mod queue;
 
-use super::{DbError, JobFn, MailOutcome, NewUser, QueuedMail, Repo, ResetDone, SessionRow, User};
+use super::{
+    Conversation, DbError, JobFn, MailOutcome, Message, MessageStatus, NewUser, QueuedMail, Repo,
+    ResetDone, Role, SessionRow, User,
+};
 
 /// SQLite storage over a connection pool.
 #[derive(Clone, Debug)]
@@ -185,5 +189,64 @@ impl Repo for SqliteRepo {
         confirmation: JobFn<'_>,
     ) -> Result<Option<ResetDone>, DbError> {
         accounts::reset_password(&self.pool, token_hash, password_hash, now, confirmation).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn conversation_create(&self, user_id: i64, title: &str, model: &str, now: i64) -> Result<Conversation, DbError> {
+        chat::conversation_create(&self.pool, user_id, title, model, now).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn conversation_get(&self, user_id: i64, id: i64) -> Result<Option<Conversation>, DbError> {
+        chat::conversation_get(&self.pool, user_id, id).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn conversations_list(&self, user_id: i64) -> Result<Vec<Conversation>, DbError> {
+        chat::conversations_list(&self.pool, user_id).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn conversation_rename(&self, user_id: i64, id: i64, title: &str, now: i64) -> Result<bool, DbError> {
+        let done = sqlx::query("UPDATE conversations SET title = ?, updated_at = ? WHERE id = ? AND user_id = ?")
+            .bind(title)
+            .bind(now)
+            .bind(id)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn conversation_delete(&self, user_id: i64, id: i64) -> Result<bool, DbError> {
+        let done = sqlx::query("DELETE FROM conversations WHERE id = ? AND user_id = ?")
+            .bind(id)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn conversation_clear(&self, user_id: i64, id: i64) -> Result<bool, DbError> {
+        chat::conversation_clear(&self.pool, user_id, id).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn message_add(
+        &self,
+        conversation_id: i64,
+        role: Role,
+        content: &str,
+        status: MessageStatus,
+        now: i64,
+    ) -> Result<i64, DbError> {
+        chat::message_add(&self.pool, conversation_id, role, content, status, now).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn messages(&self, conversation_id: i64, limit: Option<i64>) -> Result<Vec<Message>, DbError> {
+        chat::messages(&self.pool, conversation_id, limit).await
     }
 }

@@ -1,0 +1,220 @@
+//! `POST /api/chat`: checks everything before the first byte, stores the
+//! user's message, then streams the model's answer as JSON lines and stores
+//! it (whole, or partial when stopped or cut off).
+//!
+//! The answer is pumped by a task of its own that owns the upstream request:
+//! when the client goes away (Stop, a closed tab), the response body is
+//! dropped, the task sees its channel close, drops the upstream request at
+//! once and stores what had arrived.
+
+use std::convert::Infallible;
+
+use axum::{
+    body::{Body, Bytes},
+    extract::{rejection::JsonRejection, State},
+    http::header,
+    response::{IntoResponse, Response},
+    Json,
+};
+use tokio::sync::mpsc;
+use tower_sessions::Session;
+
+use super::{
+    auth,
+    llm::{LlmError, PromptMessage},
+    rate_limit::allow,
+    state::AppState,
+};
+use crate::{
+    api::chat_types::{ChatEvent, ChatRequest, Conversation, Message, MessageStatus, Role},
+    error::AppError,
+};
+
+/// The handler of `POST /api/chat`.
+pub async fn chat(State(state): State<AppState>, session: Session, body: Result<Json<ChatRequest>, JsonRejection>) -> Response {
+    match start(&state, &session, body).await {
+        Ok(response) => response,
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn start(
+    state: &AppState,
+    session: &Session,
+    body: Result<Json<ChatRequest>, JsonRejection>,
+) -> Result<Response, AppError> {
+    let user = auth::current_user(state, session).await?;
+    if !allow(state, "chat:user", &user.id.to_string(), state.settings.rate_limits.chat_user).await? {
+        return Err(AppError::RateLimited);
+    }
+    let Json(request) = body.map_err(|e| AppError::BadRequest(format!("Invalid request: {}", e.body_text())))?;
+    let llm = state.llm.settings();
+    let message = request.message.trim();
+    if message.is_empty() {
+        return Err(AppError::BadRequest("The message is empty".into()));
+    }
+    let length = message.chars().count();
+    if length > llm.max_message_chars {
+        return Err(AppError::BadRequest(format!(
+            "The message is too long ({length} characters; at most {})",
+            llm.max_message_chars
+        )));
+    }
+    if let Some(notice) = llm.missing_configuration() {
+        return Err(AppError::NotConfigured(notice));
+    }
+    if let Some(model) = &request.model {
+        if !llm.models.contains(model) {
+            return Err(AppError::BadRequest(format!("Unknown model: {model}")));
+        }
+    }
+    let now = state.clock.now();
+    let conversation = match request.conversation_id {
+        Some(id) => state.db.conversation_get(user.id, id).await?.ok_or(AppError::NotFound)?,
+        None => {
+            let model = request.model.as_deref().unwrap_or(&llm.models[0]);
+            state.db.conversation_create(user.id, &title_for(message), model, now).await?
+        }
+    };
+    let model = request.model.clone().unwrap_or_else(|| {
+        // Keep talking to the conversation's model while it is still offered.
+        if llm.models.contains(&conversation.model) { conversation.model.clone() } else { llm.models[0].clone() }
+    });
+    let history = state.db.messages(conversation.id, Some(llm.max_history as i64)).await?;
+    state.db.message_add(conversation.id, Role::User, message, MessageStatus::Complete, now).await?;
+    let prompt = build_prompt(&llm.system_prompt, &history, message, llm.max_history_chars);
+
+    let (tx, rx) = mpsc::channel::<Bytes>(64);
+    tokio::spawn(produce(state.clone(), conversation, model, prompt, tx));
+    let body = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (Ok::<_, Infallible>(chunk), rx))
+    });
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/x-ndjson"),
+            (header::CACHE_CONTROL, "no-cache, no-transform"),
+            (header::HeaderName::from_static("x-accel-buffering"), "no"),
+        ],
+        Body::from_stream(body),
+    )
+        .into_response())
+}
+
+/// A conversation's first title: the first line of its first message.
+pub fn title_for(message: &str) -> String {
+    let line = message.lines().find(|l| !l.trim().is_empty()).unwrap_or("New chat").trim();
+    if line.chars().count() > 60 {
+        format!("{}…", line.chars().take(59).collect::<String>())
+    } else {
+        line.to_owned()
+    }
+}
+
+/// System prompt, then the most recent earlier turns that fit in
+/// `max_chars`, then the new message.
+pub fn build_prompt(system: &str, history: &[Message], message: &str, max_chars: usize) -> Vec<PromptMessage> {
+    let mut budget = max_chars;
+    let mut earlier = Vec::new();
+    for m in history.iter().rev().filter(|m| !m.content.is_empty()) {
+        let len = m.content.chars().count();
+        if len > budget {
+            break;
+        }
+        budget -= len;
+        earlier.push(PromptMessage { role: m.role.as_str(), content: m.content.clone() });
+    }
+    earlier.reverse();
+    let mut prompt = Vec::with_capacity(earlier.len() + 2);
+    prompt.push(PromptMessage { role: "system", content: system.to_owned() });
+    prompt.extend(earlier);
+    prompt.push(PromptMessage { role: "user", content: message.to_owned() });
+    prompt
+}
+
+fn line(event: &ChatEvent) -> Bytes {
+    let mut json = serde_json::to_vec(event).expect("chat events serialise");
+    json.push(b'\n');
+    Bytes::from(json)
+}
+
+enum Ended {
+    Complete,
+    Stopped,
+    Failed(LlmError),
+}
+
+async fn produce(state: AppState, conversation: Conversation, model: String, prompt: Vec<PromptMessage>, tx: mpsc::Sender<Bytes>) {
+    if tx.send(line(&ChatEvent::Conversation { conversation_id: conversation.id })).await.is_err() {
+        return;
+    }
+    let mut answer = String::new();
+    let ended = tokio::select! {
+        ended = pump(&state, &model, &prompt, &tx, &mut answer) => ended,
+        () = tx.closed() => Ended::Stopped,
+    };
+    let status = match &ended {
+        Ended::Complete => MessageStatus::Complete,
+        _ if answer.is_empty() => MessageStatus::Error,
+        _ => MessageStatus::Partial,
+    };
+    if let Err(e) = state.db.message_add(conversation.id, Role::Assistant, &answer, status, state.clock.now()).await {
+        tracing::error!(error = %e, "answer not stored");
+    }
+    match ended {
+        Ended::Complete => {
+            let _ = tx.send(line(&ChatEvent::Done { done: true })).await;
+        }
+        Ended::Failed(err) => {
+            let _ = tx.send(line(&ChatEvent::Error { error: err.to_string() })).await;
+        }
+        Ended::Stopped => tracing::info!(conversation_id = conversation.id, "answer stopped by the client"),
+    }
+}
+
+async fn pump(state: &AppState, model: &str, prompt: &[PromptMessage], tx: &mpsc::Sender<Bytes>, answer: &mut String) -> Ended {
+    let mut tokens = match state.llm.stream(model, prompt).await {
+        Ok(tokens) => tokens,
+        Err(err) => return Ended::Failed(err),
+    };
+    while let Some(piece) = tokens.next().await {
+        match piece {
+            Ok(text) => {
+                answer.push_str(&text);
+                if tx.send(line(&ChatEvent::Text { text })).await.is_err() {
+                    return Ended::Stopped;
+                }
+            }
+            Err(err) => return Ended::Failed(err),
+        }
+    }
+    Ended::Complete
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(role: Role, content: &str) -> Message {
+        Message { id: 0, role, content: content.into(), status: MessageStatus::Complete }
+    }
+
+    #[test]
+    fn the_prompt_keeps_the_newest_turns_within_the_budget() {
+        let history = [msg(Role::User, "old question"), msg(Role::Assistant, "old answer"), msg(Role::User, "recent")];
+        let prompt = build_prompt("sys", &history, "now", 16);
+        let roles: Vec<_> = prompt.iter().map(|m| (m.role, m.content.as_str())).collect();
+        assert_eq!(roles, [("system", "sys"), ("assistant", "old answer"), ("user", "recent"), ("user", "now")]);
+    }
+
+    #[test]
+    fn titles_are_short_first_lines() {
+        assert_eq!(title_for("\n  Hello there\nsecond"), "Hello there");
+        assert_eq!(title_for(&"字".repeat(80)).chars().count(), 60);
+    }
+
+    #[test]
+    fn events_are_json_lines() {
+        assert_eq!(line(&ChatEvent::Text { text: "你好".into() }), Bytes::from("{\"text\":\"你好\"}\n"));
+        assert_eq!(line(&ChatEvent::Done { done: true }), Bytes::from("{\"done\":true}\n"));
+    }
+}

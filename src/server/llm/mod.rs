@@ -1,0 +1,243 @@
+//! A streaming client for any OpenAI-compatible Chat Completions API
+//! (OpenAI, DeepSeek, Qwen, Ollama, vLLM, llama.cpp...).
+//!
+//! SSE is parsed by `eventsource-stream`, which splits events on line breaks
+//! in the byte stream before decoding, so events and multi-byte characters
+//! split across reads arrive whole. Dropping a [`TokenStream`] drops the
+//! HTTP response, which closes the upstream connection at once.
+
+pub mod settings;
+
+use std::{pin::Pin, time::Duration};
+
+use eventsource_stream::Eventsource;
+use futures_util::{Stream, StreamExt};
+use serde::{Deserialize, Serialize};
+use tokio::time::{timeout_at, Instant};
+
+pub use settings::LlmSettings;
+
+/// Failures, worded for the person chatting. The upstream's own body is
+/// logged (truncated), never shown.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum LlmError {
+    /// No key for OpenAI, and no local server configured.
+    #[error("{0}")]
+    NotConfigured(String),
+    /// 401/403 from upstream.
+    #[error("The model service refused Palaver's credentials. Please tell the administrator.")]
+    Unauthorized,
+    /// 404 from upstream.
+    #[error("The model \"{0}\" is not available on the model service.")]
+    ModelNotFound(String),
+    /// 429 from upstream.
+    #[error("The model service is busy right now. Please try again in a moment.")]
+    RateLimited,
+    /// Any other error status.
+    #[error("The model service failed (status {0}). Please try again.")]
+    Upstream(u16),
+    /// Connection refused, DNS, TLS...
+    #[error("The model service cannot be reached. Please try again later.")]
+    Unreachable,
+    /// No first token within `LLM_TIMEOUT_SECONDS`.
+    #[error("The model took too long to start answering. Please try again.")]
+    FirstTokenTimeout,
+    /// Too long between two tokens.
+    #[error("The model stopped answering. Please try again.")]
+    IdleTimeout,
+    /// The whole answer took too long.
+    #[error("The answer took too long and was cut off.")]
+    TotalTimeout,
+    /// The stream broke or spoke nonsense.
+    #[error("The model's answer was interrupted. Please try again.")]
+    Broken,
+}
+
+/// One message of the prompt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PromptMessage {
+    /// `system`, `user` or `assistant`.
+    pub role: &'static str,
+    /// Its text.
+    pub content: String,
+}
+
+#[derive(Serialize)]
+struct CompletionRequest<'a> {
+    model: &'a str,
+    messages: &'a [PromptMessage],
+    stream: bool,
+}
+
+#[derive(Deserialize)]
+struct Chunk {
+    #[serde(default)]
+    choices: Vec<Choice>,
+    #[serde(default)]
+    error: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+struct Choice {
+    #[serde(default)]
+    delta: Delta,
+    #[serde(default)]
+    finish_reason: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct Delta {
+    #[serde(default)]
+    content: Option<String>,
+}
+
+type Events = Pin<Box<dyn Stream<Item = Result<eventsource_stream::Event, String>> + Send>>;
+
+/// The model client, shared by every request.
+#[derive(Clone, Debug)]
+pub struct LlmClient {
+    http: reqwest::Client,
+    settings: LlmSettings,
+}
+
+impl LlmClient {
+    /// A client for `settings`.
+    pub fn new(settings: LlmSettings) -> Result<Self, reqwest::Error> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .user_agent(concat!("palaver/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Self { http, settings })
+    }
+
+    /// The settings it was made with.
+    pub fn settings(&self) -> &LlmSettings {
+        &self.settings
+    }
+
+    /// Starts a streamed completion. Resolves once the upstream has accepted
+    /// the request; the first-token timeout runs from the call.
+    #[tracing::instrument(skip_all, fields(model))]
+    pub async fn stream(&self, model: &str, messages: &[PromptMessage]) -> Result<TokenStream, LlmError> {
+        if let Some(notice) = self.settings.missing_configuration() {
+            return Err(LlmError::NotConfigured(notice));
+        }
+        let started = Instant::now();
+        let first_deadline = started + self.settings.first_token_timeout;
+        let url = self.settings.base_url.join("chat/completions").map_err(|_| LlmError::Unreachable)?;
+        let mut request = self
+            .http
+            .post(url)
+            .header(reqwest::header::ACCEPT, "text/event-stream")
+            .json(&CompletionRequest { model, messages, stream: true });
+        if let Some(key) = &self.settings.api_key {
+            request = request.bearer_auth(key.expose());
+        }
+        let response = match timeout_at(first_deadline, request.send()).await {
+            Err(_) => return Err(LlmError::FirstTokenTimeout),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "model service unreachable");
+                return Err(LlmError::Unreachable);
+            }
+            Ok(Ok(response)) => response,
+        };
+        let status = response.status();
+        if !status.is_success() {
+            let body = timeout_at(first_deadline, response.text()).await.ok().and_then(Result::ok).unwrap_or_default();
+            tracing::warn!(%status, body = %body.chars().take(300).collect::<String>(), "model service refused");
+            return Err(match status.as_u16() {
+                401 | 403 => LlmError::Unauthorized,
+                404 => LlmError::ModelNotFound(model.to_owned()),
+                429 => LlmError::RateLimited,
+                code => LlmError::Upstream(code),
+            });
+        }
+        let events: Events = Box::pin(response.bytes_stream().eventsource().map(|r| r.map_err(|e| e.to_string())));
+        Ok(TokenStream {
+            events,
+            first_deadline,
+            total_deadline: started + self.settings.total_timeout,
+            idle: self.settings.idle_timeout,
+            started_text: false,
+            saw_finish: false,
+            finished: false,
+        })
+    }
+}
+
+/// The pieces of one answer, with the timeouts applied.
+pub struct TokenStream {
+    events: Events,
+    first_deadline: Instant,
+    total_deadline: Instant,
+    idle: Duration,
+    started_text: bool,
+    saw_finish: bool,
+    finished: bool,
+}
+
+impl TokenStream {
+    /// The next piece of text; `None` when the answer is complete.
+    pub async fn next(&mut self) -> Option<Result<String, LlmError>> {
+        if self.finished {
+            return None;
+        }
+        loop {
+            let (deadline, on_timeout) = if self.started_text {
+                let idle = Instant::now() + self.idle;
+                if idle < self.total_deadline {
+                    (idle, LlmError::IdleTimeout)
+                } else {
+                    (self.total_deadline, LlmError::TotalTimeout)
+                }
+            } else {
+                (self.first_deadline.min(self.total_deadline), LlmError::FirstTokenTimeout)
+            };
+            let event = match timeout_at(deadline, self.events.next()).await {
+                Err(_) => return self.fail(on_timeout),
+                // The connection ended without [DONE]: complete if the model
+                // said it had finished (some servers omit [DONE]), else cut off.
+                Ok(None) if self.saw_finish => {
+                    self.finished = true;
+                    return None;
+                }
+                Ok(None) => return self.fail(LlmError::Broken),
+                Ok(Some(Err(e))) => {
+                    tracing::warn!(error = %e, "model stream broke");
+                    return self.fail(LlmError::Broken);
+                }
+                Ok(Some(Ok(event))) => event,
+            };
+            let data = event.data.trim();
+            if data == "[DONE]" {
+                self.finished = true;
+                return None;
+            }
+            if data.is_empty() {
+                continue;
+            }
+            let chunk: Chunk = match serde_json::from_str(data) {
+                Ok(chunk) => chunk,
+                Err(e) => {
+                    tracing::warn!(error = %e, "unreadable model event");
+                    return self.fail(LlmError::Broken);
+                }
+            };
+            if let Some(error) = chunk.error {
+                tracing::warn!(%error, "model reported an error mid-stream");
+                return self.fail(LlmError::Broken);
+            }
+            self.saw_finish |= chunk.choices.iter().any(|c| c.finish_reason.is_some());
+            let text: String = chunk.choices.into_iter().filter_map(|c| c.delta.content).collect();
+            if !text.is_empty() {
+                self.started_text = true;
+                return Some(Ok(text));
+            }
+        }
+    }
+
+    fn fail(&mut self, err: LlmError) -> Option<Result<String, LlmError>> {
+        self.finished = true;
+        Some(Err(err))
+    }
+}

@@ -1,0 +1,157 @@
+//! `LLM_*` and chat limits, read with the rest of the settings.
+
+use std::{fmt, time::Duration};
+
+use url::Url;
+
+use crate::server::config::ConfigError;
+
+/// A bearer key that never reaches a log.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// The key, for the Authorization header only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(***)")
+    }
+}
+
+/// How Palaver talks to the model.
+#[derive(Clone, Debug)]
+pub struct LlmSettings {
+    /// `LLM_BASE_URL`; `/chat/completions` is appended.
+    pub base_url: Url,
+    /// `LLM_API_KEY`, else `OPENAI_API_KEY`.
+    pub api_key: Option<ApiKey>,
+    /// `LLM_MODEL` first, then the rest of `LLM_MODELS`.
+    pub models: Vec<String>,
+    /// `LLM_SYSTEM_PROMPT`.
+    pub system_prompt: String,
+    /// `LLM_TIMEOUT_SECONDS`: until the first token.
+    pub first_token_timeout: Duration,
+    /// `LLM_IDLE_TIMEOUT_SECONDS`: between two tokens.
+    pub idle_timeout: Duration,
+    /// `LLM_TOTAL_TIMEOUT_SECONDS`: for a whole answer.
+    pub total_timeout: Duration,
+    /// `MAX_HISTORY`: earlier turns sent with each message.
+    pub max_history: usize,
+    /// `MAX_HISTORY_CHARS`: and at most this many characters of them.
+    pub max_history_chars: usize,
+    /// `CHAT_MAX_MESSAGE_CHARS`: the longest message accepted.
+    pub max_message_chars: usize,
+}
+
+const DEFAULT_PROMPT: &str = "You are a helpful assistant. Answer clearly and concisely; use Markdown for structure and code.";
+
+impl LlmSettings {
+    /// True when the base URL is OpenAI's own, which needs a key.
+    pub fn is_openai(&self) -> bool {
+        self.base_url.host_str() == Some("api.openai.com")
+    }
+
+    /// What an operator must set before chat can work, if anything.
+    pub fn missing_configuration(&self) -> Option<String> {
+        (self.api_key.is_none() && self.is_openai()).then(|| {
+            "Chat is not configured yet: set LLM_API_KEY (or OPENAI_API_KEY) for OpenAI, \
+             or point LLM_BASE_URL at a local OpenAI-compatible server such as Ollama."
+                .to_owned()
+        })
+    }
+
+    /// Reads the variables through `get` (which trims and drops empty values).
+    pub fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let bad = |var: &'static str, reason: String| ConfigError { var, reason };
+        let mut base_url = Url::parse(&get("LLM_BASE_URL").unwrap_or_else(|| "https://api.openai.com/v1".into()))
+            .map_err(|e| bad("LLM_BASE_URL", e.to_string()))?;
+        if !matches!(base_url.scheme(), "http" | "https") || base_url.host_str().is_none() {
+            return Err(bad("LLM_BASE_URL", "expected an http:// or https:// URL".into()));
+        }
+        // `join` needs a trailing slash to keep the last path segment (`/v1`).
+        if !base_url.path().ends_with('/') {
+            base_url.set_path(&format!("{}/", base_url.path()));
+        }
+        let api_key = get("LLM_API_KEY").or_else(|| get("OPENAI_API_KEY")).map(ApiKey);
+        let model = get("LLM_MODEL").unwrap_or_else(|| "gpt-4o-mini".into());
+        let mut models = vec![model];
+        for m in get("LLM_MODELS").unwrap_or_default().split(',').map(str::trim).filter(|m| !m.is_empty()) {
+            if !models.iter().any(|known| known == m) {
+                models.push(m.to_owned());
+            }
+        }
+        let secs = |var: &'static str, default: u64| -> Result<Duration, ConfigError> {
+            positive(get, var, default).map(Duration::from_secs)
+        };
+        Ok(Self {
+            base_url,
+            api_key,
+            models,
+            system_prompt: get("LLM_SYSTEM_PROMPT").unwrap_or_else(|| DEFAULT_PROMPT.into()),
+            first_token_timeout: secs("LLM_TIMEOUT_SECONDS", 20)?,
+            idle_timeout: secs("LLM_IDLE_TIMEOUT_SECONDS", 30)?,
+            total_timeout: secs("LLM_TOTAL_TIMEOUT_SECONDS", 300)?,
+            max_history: positive(get, "MAX_HISTORY", 6)? as usize,
+            max_history_chars: positive(get, "MAX_HISTORY_CHARS", 12_000)? as usize,
+            max_message_chars: positive(get, "CHAT_MAX_MESSAGE_CHARS", 4_000)? as usize,
+        })
+    }
+}
+
+fn positive(get: &impl Fn(&str) -> Option<String>, var: &'static str, default: u64) -> Result<u64, ConfigError> {
+    match get(var) {
+        None => Ok(default),
+        Some(raw) => match raw.parse::<u64>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(ConfigError { var, reason: format!("`{raw}` (expected a positive whole number)") }),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(pairs: &[(&str, &str)]) -> Result<LlmSettings, ConfigError> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+        LlmSettings::from_lookup(&|k: &str| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_and_fallbacks() {
+        let s = load(&[("OPENAI_API_KEY", "sk-test")]).unwrap();
+        assert_eq!(s.base_url.join("chat/completions").unwrap().as_str(), "https://api.openai.com/v1/chat/completions");
+        assert_eq!(s.api_key.as_ref().unwrap().expose(), "sk-test");
+        assert!(!format!("{s:?}").contains("sk-test"));
+        assert_eq!(s.models, ["gpt-4o-mini"]);
+        assert_eq!(s.first_token_timeout, Duration::from_secs(20));
+        assert_eq!(s.max_history, 6);
+        assert!(s.missing_configuration().is_none());
+    }
+
+    #[test]
+    fn openai_without_a_key_says_what_to_set() {
+        assert!(load(&[]).unwrap().missing_configuration().unwrap().contains("LLM_API_KEY"));
+        let local = load(&[("LLM_BASE_URL", "http://127.0.0.1:11434/v1")]).unwrap();
+        assert!(local.missing_configuration().is_none(), "local servers need no key");
+    }
+
+    #[test]
+    fn models_list_starts_with_the_default() {
+        let s = load(&[("LLM_MODEL", "qwen2"), ("LLM_MODELS", "llama3, qwen2,deepseek-chat")]).unwrap();
+        assert_eq!(s.models, ["qwen2", "llama3", "deepseek-chat"]);
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (var, value) in [("LLM_BASE_URL", "ftp://x"), ("LLM_TIMEOUT_SECONDS", "-1"), ("MAX_HISTORY", "many")] {
+            assert_eq!(load(&[(var, value)]).unwrap_err().var, var);
+        }
+    }
+}
