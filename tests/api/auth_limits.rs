@@ -109,22 +109,20 @@ async fn the_login_limit_per_identifier_holds_across_addresses() {
     assert_eq!(res.status(), 401);
 }
 
-async fn median_login_time(
-    app: &crate::helpers::TestApp,
-    identifier: &str,
-    tries: usize,
-) -> Duration {
-    let mut times = Vec::with_capacity(tries);
+/// Median login times for two identifiers, measured alternately so that
+/// load from other tests weighs on both alike.
+async fn median_login_times(app: &crate::helpers::TestApp, a: &str, b: &str, tries: usize) -> (Duration, Duration) {
+    let (mut times_a, mut times_b) = (Vec::new(), Vec::new());
     for _ in 0..tries {
-        let start = Instant::now();
-        assert_eq!(
-            app.login(identifier, "not-the-password-1").await.status(),
-            401
-        );
-        times.push(start.elapsed());
+        for (identifier, times) in [(a, &mut times_a), (b, &mut times_b)] {
+            let start = Instant::now();
+            assert_eq!(app.login(identifier, "not-the-password-1").await.status(), 401);
+            times.push(start.elapsed());
+        }
     }
-    times.sort();
-    times[tries / 2]
+    times_a.sort();
+    times_b.sort();
+    (times_a[tries / 2], times_b[tries / 2])
 }
 
 #[tokio::test]
@@ -135,15 +133,12 @@ async fn unknown_and_known_accounts_cost_similar_time() {
     ])
     .await;
     app.register("known@example.com", PASSWORD).await;
-    let known = median_login_time(&app, "known@example.com", 7).await;
-    let unknown = median_login_time(&app, "unknown@example.com", 7).await;
-    // Both run one argon2 verification; without the dummy hash the unknown
-    // case would be a single fast query, many times quicker.
+    let (known, unknown) = median_login_times(&app, "known@example.com", "unknown@example.com", 9).await;
+    // Both run one argon2 verification. Without the dummy hash the unknown
+    // case would be a single indexed query, some twenty times quicker; the
+    // wide band only absorbs the noise of a shared machine.
     let ratio = unknown.as_secs_f64() / known.as_secs_f64();
-    assert!(
-        (0.5..2.0).contains(&ratio),
-        "known {known:?}, unknown {unknown:?}"
-    );
+    assert!((0.33..3.0).contains(&ratio), "known {known:?}, unknown {unknown:?}");
 }
 
 #[tokio::test]
