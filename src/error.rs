@@ -36,6 +36,8 @@ pub enum AppError {
     RateLimited,
     /// A dependency (database, mail, model) is down.
     Unavailable,
+    /// A feature needs configuration first; the message says what to set.
+    NotConfigured(String),
     /// A bug or an unexpected failure; details are in the server log.
     Internal,
 }
@@ -51,7 +53,7 @@ impl AppError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::NotConfigured(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -69,6 +71,7 @@ impl AppError {
             Self::PayloadTooLarge => "payload_too_large",
             Self::RateLimited => "rate_limited",
             Self::Unavailable => "unavailable",
+            Self::NotConfigured(_) => "not_configured",
             Self::Internal => "internal",
         }
     }
@@ -109,7 +112,7 @@ impl AppError {
 impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::BadRequest(msg) | Self::Conflict(msg) => f.write_str(msg),
+            Self::BadRequest(msg) | Self::Conflict(msg) | Self::NotConfigured(msg) => f.write_str(msg),
             Self::InvalidCredentials => f.write_str("Invalid credentials"),
             Self::Unauthorized => f.write_str("Unauthorized"),
             Self::Forbidden => f.write_str("Cross-site request refused"),
