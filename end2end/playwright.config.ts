@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 const root = resolve(__dirname, '..');
 const port = Number(process.env.E2E_PORT ?? 3107);
 const baseURL = `http://127.0.0.1:${port}`;
+const llmPort = Number(process.env.E2E_LLM_PORT ?? 3108);
 const bin = process.env.PALAVER_BIN ?? join(root, 'target/debug/palaver');
 // Workers load this file too: they must share the runner's folder.
 const dataDir = process.env.PALAVER_E2E_DATA ?? mkdtempSync(join(tmpdir(), 'palaver-e2e-'));
@@ -41,7 +42,14 @@ export default defineConfig({
     },
   },
   projects: [{ name: 'sqlite', use: { browserName: 'chromium' } }],
-  webServer: {
+  webServer: [
+  {
+    command: 'node fake-llm.mjs',
+    url: `http://127.0.0.1:${llmPort}/health`,
+    reuseExistingServer: false,
+    env: { E2E_LLM_PORT: String(llmPort) },
+  },
+  {
     command: bin,
     cwd: root,
     url: `${baseURL}/auth/healthz`,
@@ -60,6 +68,11 @@ export default defineConfig({
       // the integration tests.
       RATE_LIMIT_REGISTER_IP: '10000/3600',
       RATE_LIMIT_LOGIN_IP: '10000/600',
+      LLM_BASE_URL: `http://127.0.0.1:${llmPort}/v1`,
+      LLM_API_KEY: 'e2e-key',
+      LLM_MODEL: 'fake-model',
+      LLM_MODELS: 'fake-model,other-model',
     },
   },
+  ],
 });

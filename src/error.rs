@@ -112,7 +112,9 @@ impl AppError {
 impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::BadRequest(msg) | Self::Conflict(msg) | Self::NotConfigured(msg) => f.write_str(msg),
+            Self::BadRequest(msg) | Self::Conflict(msg) | Self::NotConfigured(msg) => {
+                f.write_str(msg)
+            }
             Self::InvalidCredentials => f.write_str("Invalid credentials"),
             Self::Unauthorized => f.write_str("Unauthorized"),
             Self::Forbidden => f.write_str("Cross-site request refused"),

@@ -43,7 +43,11 @@ pub async fn load_conversation(id: i64) -> Result<Vec<Message>, AppError> {
     use crate::server::{auth, edge};
     let state = edge::state()?;
     let user = auth::current_user(&state, &edge::session().await?).await?;
-    state.db.conversation_get(user.id, id).await?.ok_or(AppError::NotFound)?;
+    state
+        .db
+        .conversation_get(user.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(state.db.messages(id, None).await?)
 }
 
@@ -55,9 +59,14 @@ pub async fn rename_conversation(id: i64, title: String) -> Result<Done, AppErro
     let user = auth::current_user(&state, &edge::session().await?).await?;
     let title = title.trim();
     if title.is_empty() || title.chars().count() > 120 {
-        return Err(AppError::BadRequest("A title must be 1 to 120 characters".into()));
+        return Err(AppError::BadRequest(
+            "A title must be 1 to 120 characters".into(),
+        ));
     }
-    let renamed = state.db.conversation_rename(user.id, id, title, state.clock.now()).await?;
+    let renamed = state
+        .db
+        .conversation_rename(user.id, id, title, state.clock.now())
+        .await?;
     renamed.then_some(Done::OK).ok_or(AppError::NotFound)
 }
 

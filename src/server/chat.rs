@@ -31,7 +31,11 @@ use crate::{
 };
 
 /// The handler of `POST /api/chat`.
-pub async fn chat(State(state): State<AppState>, session: Session, body: Result<Json<ChatRequest>, JsonRejection>) -> Response {
+pub async fn chat(
+    State(state): State<AppState>,
+    session: Session,
+    body: Result<Json<ChatRequest>, JsonRejection>,
+) -> Response {
     match start(&state, &session, body).await {
         Ok(response) => response,
         Err(err) => err.into_response(),
@@ -44,10 +48,18 @@ async fn start(
     body: Result<Json<ChatRequest>, JsonRejection>,
 ) -> Result<Response, AppError> {
     let user = auth::current_user(state, session).await?;
-    if !allow(state, "chat:user", &user.id.to_string(), state.settings.rate_limits.chat_user).await? {
+    if !allow(
+        state,
+        "chat:user",
+        &user.id.to_string(),
+        state.settings.rate_limits.chat_user,
+    )
+    .await?
+    {
         return Err(AppError::RateLimited);
     }
-    let Json(request) = body.map_err(|e| AppError::BadRequest(format!("Invalid request: {}", e.body_text())))?;
+    let Json(request) =
+        body.map_err(|e| AppError::BadRequest(format!("Invalid request: {}", e.body_text())))?;
     let llm = state.llm.settings();
     let message = request.message.trim();
     if message.is_empty() {
@@ -70,24 +82,49 @@ async fn start(
     }
     let now = state.clock.now();
     let conversation = match request.conversation_id {
-        Some(id) => state.db.conversation_get(user.id, id).await?.ok_or(AppError::NotFound)?,
+        Some(id) => state
+            .db
+            .conversation_get(user.id, id)
+            .await?
+            .ok_or(AppError::NotFound)?,
         None => {
             let model = request.model.as_deref().unwrap_or(&llm.models[0]);
-            state.db.conversation_create(user.id, &title_for(message), model, now).await?
+            state
+                .db
+                .conversation_create(user.id, &title_for(message), model, now)
+                .await?
         }
     };
     let model = request.model.clone().unwrap_or_else(|| {
         // Keep talking to the conversation's model while it is still offered.
-        if llm.models.contains(&conversation.model) { conversation.model.clone() } else { llm.models[0].clone() }
+        if llm.models.contains(&conversation.model) {
+            conversation.model.clone()
+        } else {
+            llm.models[0].clone()
+        }
     });
-    let history = state.db.messages(conversation.id, Some(llm.max_history as i64)).await?;
-    state.db.message_add(conversation.id, Role::User, message, MessageStatus::Complete, now).await?;
+    let history = state
+        .db
+        .messages(conversation.id, Some(llm.max_history as i64))
+        .await?;
+    state
+        .db
+        .message_add(
+            conversation.id,
+            Role::User,
+            message,
+            MessageStatus::Complete,
+            now,
+        )
+        .await?;
     let prompt = build_prompt(&llm.system_prompt, &history, message, llm.max_history_chars);
 
     let (tx, rx) = mpsc::channel::<Bytes>(64);
     tokio::spawn(produce(state.clone(), conversation, model, prompt, tx));
     let body = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|chunk| (Ok::<_, Infallible>(chunk), rx))
+        rx.recv()
+            .await
+            .map(|chunk| (Ok::<_, Infallible>(chunk), rx))
     });
     Ok((
         [
@@ -102,7 +139,11 @@ async fn start(
 
 /// A conversation's first title: the first line of its first message.
 pub fn title_for(message: &str) -> String {
-    let line = message.lines().find(|l| !l.trim().is_empty()).unwrap_or("New chat").trim();
+    let line = message
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("New chat")
+        .trim();
     if line.chars().count() > 60 {
         format!("{}…", line.chars().take(59).collect::<String>())
     } else {
@@ -112,7 +153,12 @@ pub fn title_for(message: &str) -> String {
 
 /// System prompt, then the most recent earlier turns that fit in
 /// `max_chars`, then the new message.
-pub fn build_prompt(system: &str, history: &[Message], message: &str, max_chars: usize) -> Vec<PromptMessage> {
+pub fn build_prompt(
+    system: &str,
+    history: &[Message],
+    message: &str,
+    max_chars: usize,
+) -> Vec<PromptMessage> {
     let mut budget = max_chars;
     let mut earlier = Vec::new();
     for m in history.iter().rev().filter(|m| !m.content.is_empty()) {
@@ -121,13 +167,22 @@ pub fn build_prompt(system: &str, history: &[Message], message: &str, max_chars:
             break;
         }
         budget -= len;
-        earlier.push(PromptMessage { role: m.role.as_str(), content: m.content.clone() });
+        earlier.push(PromptMessage {
+            role: m.role.as_str(),
+            content: m.content.clone(),
+        });
     }
     earlier.reverse();
     let mut prompt = Vec::with_capacity(earlier.len() + 2);
-    prompt.push(PromptMessage { role: "system", content: system.to_owned() });
+    prompt.push(PromptMessage {
+        role: "system",
+        content: system.to_owned(),
+    });
     prompt.extend(earlier);
-    prompt.push(PromptMessage { role: "user", content: message.to_owned() });
+    prompt.push(PromptMessage {
+        role: "user",
+        content: message.to_owned(),
+    });
     prompt
 }
 
@@ -143,8 +198,20 @@ enum Ended {
     Failed(LlmError),
 }
 
-async fn produce(state: AppState, conversation: Conversation, model: String, prompt: Vec<PromptMessage>, tx: mpsc::Sender<Bytes>) {
-    if tx.send(line(&ChatEvent::Conversation { conversation_id: conversation.id })).await.is_err() {
+async fn produce(
+    state: AppState,
+    conversation: Conversation,
+    model: String,
+    prompt: Vec<PromptMessage>,
+    tx: mpsc::Sender<Bytes>,
+) {
+    if tx
+        .send(line(&ChatEvent::Conversation {
+            conversation_id: conversation.id,
+        }))
+        .await
+        .is_err()
+    {
         return;
     }
     let mut answer = String::new();
@@ -157,7 +224,17 @@ async fn produce(state: AppState, conversation: Conversation, model: String, pro
         _ if answer.is_empty() => MessageStatus::Error,
         _ => MessageStatus::Partial,
     };
-    if let Err(e) = state.db.message_add(conversation.id, Role::Assistant, &answer, status, state.clock.now()).await {
+    if let Err(e) = state
+        .db
+        .message_add(
+            conversation.id,
+            Role::Assistant,
+            &answer,
+            status,
+            state.clock.now(),
+        )
+        .await
+    {
         tracing::error!(error = %e, "answer not stored");
     }
     match ended {
@@ -165,13 +242,26 @@ async fn produce(state: AppState, conversation: Conversation, model: String, pro
             let _ = tx.send(line(&ChatEvent::Done { done: true })).await;
         }
         Ended::Failed(err) => {
-            let _ = tx.send(line(&ChatEvent::Error { error: err.to_string() })).await;
+            let _ = tx
+                .send(line(&ChatEvent::Error {
+                    error: err.to_string(),
+                }))
+                .await;
         }
-        Ended::Stopped => tracing::info!(conversation_id = conversation.id, "answer stopped by the client"),
+        Ended::Stopped => tracing::info!(
+            conversation_id = conversation.id,
+            "answer stopped by the client"
+        ),
     }
 }
 
-async fn pump(state: &AppState, model: &str, prompt: &[PromptMessage], tx: &mpsc::Sender<Bytes>, answer: &mut String) -> Ended {
+async fn pump(
+    state: &AppState,
+    model: &str,
+    prompt: &[PromptMessage],
+    tx: &mpsc::Sender<Bytes>,
+    answer: &mut String,
+) -> Ended {
     let mut tokens = match state.llm.stream(model, prompt).await {
         Ok(tokens) => tokens,
         Err(err) => return Ended::Failed(err),
@@ -195,15 +285,35 @@ mod tests {
     use super::*;
 
     fn msg(role: Role, content: &str) -> Message {
-        Message { id: 0, role, content: content.into(), status: MessageStatus::Complete }
+        Message {
+            id: 0,
+            role,
+            content: content.into(),
+            status: MessageStatus::Complete,
+        }
     }
 
     #[test]
     fn the_prompt_keeps_the_newest_turns_within_the_budget() {
-        let history = [msg(Role::User, "old question"), msg(Role::Assistant, "old answer"), msg(Role::User, "recent")];
+        let history = [
+            msg(Role::User, "old question"),
+            msg(Role::Assistant, "old answer"),
+            msg(Role::User, "recent"),
+        ];
         let prompt = build_prompt("sys", &history, "now", 16);
-        let roles: Vec<_> = prompt.iter().map(|m| (m.role, m.content.as_str())).collect();
-        assert_eq!(roles, [("system", "sys"), ("assistant", "old answer"), ("user", "recent"), ("user", "now")]);
+        let roles: Vec<_> = prompt
+            .iter()
+            .map(|m| (m.role, m.content.as_str()))
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                ("system", "sys"),
+                ("assistant", "old answer"),
+                ("user", "recent"),
+                ("user", "now")
+            ]
+        );
     }
 
     #[test]
@@ -214,7 +324,15 @@ mod tests {
 
     #[test]
     fn events_are_json_lines() {
-        assert_eq!(line(&ChatEvent::Text { text: "你好".into() }), Bytes::from("{\"text\":\"你好\"}\n"));
-        assert_eq!(line(&ChatEvent::Done { done: true }), Bytes::from("{\"done\":true}\n"));
+        assert_eq!(
+            line(&ChatEvent::Text {
+                text: "你好".into()
+            }),
+            Bytes::from("{\"text\":\"你好\"}\n")
+        );
+        assert_eq!(
+            line(&ChatEvent::Done { done: true }),
+            Bytes::from("{\"done\":true}\n")
+        );
     }
 }

@@ -20,10 +20,10 @@ use tokio::sync::Notify;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 
 use super::{
+    chat,
     clock::Clock,
     config::Settings,
     db, guard, health, http,
-    chat,
     llm::LlmClient,
     mail::{self, Mailer},
     password::PasswordHashing,
@@ -82,7 +82,8 @@ impl Application {
             .await
             .map_err(StartupError::Hashing)?;
         let mailer = Arc::new(Mailer::new(&settings.mail, settings.is_production())?);
-        let llm = LlmClient::new(settings.llm.clone()).map_err(|e| StartupError::Llm(e.to_string()))?;
+        let llm =
+            LlmClient::new(settings.llm.clone()).map_err(|e| StartupError::Llm(e.to_string()))?;
         let state = AppState {
             llm,
             mailer,
@@ -245,9 +246,12 @@ fn router(state: AppState) -> Router {
                 ))
                 // Compression would buffer the chat stream; every other
                 // response (pages, assets, JSON) is compressed.
-                .layer(CompressionLayer::new().compress_when(
-                    DefaultPredicate::new().and(NotForContentType::const_new("application/x-ndjson")),
-                ))
+                .layer(
+                    CompressionLayer::new().compress_when(
+                        DefaultPredicate::new()
+                            .and(NotForContentType::const_new("application/x-ndjson")),
+                    ),
+                )
                 .layer(middleware::from_fn_with_state(state.clone(), guard::csrf))
                 .layer(middleware::from_fn(guard::body_limit))
                 .layer(middleware::from_fn(guard::json_errors))

@@ -8,7 +8,8 @@ use leptos::config::LeptosOptions;
 use tokio::sync::Notify;
 
 use super::{
-    clock::Clock, config::Settings, db::Repo, llm::LlmClient, mail::Mailer, password::PasswordHashing,
+    clock::Clock, config::Settings, db::Repo, llm::LlmClient, mail::Mailer,
+    password::PasswordHashing,
 };
 
 /// Shared application state: cheap to clone.

@@ -111,12 +111,20 @@ async fn the_login_limit_per_identifier_holds_across_addresses() {
 
 /// Median login times for two identifiers, measured alternately so that
 /// load from other tests weighs on both alike.
-async fn median_login_times(app: &crate::helpers::TestApp, a: &str, b: &str, tries: usize) -> (Duration, Duration) {
+async fn median_login_times(
+    app: &crate::helpers::TestApp,
+    a: &str,
+    b: &str,
+    tries: usize,
+) -> (Duration, Duration) {
     let (mut times_a, mut times_b) = (Vec::new(), Vec::new());
     for _ in 0..tries {
         for (identifier, times) in [(a, &mut times_a), (b, &mut times_b)] {
             let start = Instant::now();
-            assert_eq!(app.login(identifier, "not-the-password-1").await.status(), 401);
+            assert_eq!(
+                app.login(identifier, "not-the-password-1").await.status(),
+                401
+            );
             times.push(start.elapsed());
         }
     }
@@ -133,12 +141,16 @@ async fn unknown_and_known_accounts_cost_similar_time() {
     ])
     .await;
     app.register("known@example.com", PASSWORD).await;
-    let (known, unknown) = median_login_times(&app, "known@example.com", "unknown@example.com", 9).await;
+    let (known, unknown) =
+        median_login_times(&app, "known@example.com", "unknown@example.com", 9).await;
     // Both run one argon2 verification. Without the dummy hash the unknown
     // case would be a single indexed query, some twenty times quicker; the
     // wide band only absorbs the noise of a shared machine.
     let ratio = unknown.as_secs_f64() / known.as_secs_f64();
-    assert!((0.33..3.0).contains(&ratio), "known {known:?}, unknown {unknown:?}");
+    assert!(
+        (0.33..3.0).contains(&ratio),
+        "known {known:?}, unknown {unknown:?}"
+    );
 }
 
 #[tokio::test]

@@ -9,10 +9,20 @@ use crate::{
     helpers::{spawn_app_with, TestApp},
 };
 
-const ANSWER: [&str; 5] = ["你好，世界！", " Xin chào thế giới. ", "Ünïcödé 🎉 ", "`code` ", "done."];
+const ANSWER: [&str; 5] = [
+    "你好，世界！",
+    " Xin chào thế giới. ",
+    "Ünïcödé 🎉 ",
+    "`code` ",
+    "done.",
+];
 
 async fn app_with(fake: &FakeLlm, extra: &[(&str, &str)]) -> TestApp {
-    let mut env = vec![("LLM_BASE_URL", fake.base_url.as_str()), ("LLM_API_KEY", "test-key"), ("LLM_MODELS", "alt-model")];
+    let mut env = vec![
+        ("LLM_BASE_URL", fake.base_url.as_str()),
+        ("LLM_API_KEY", "test-key"),
+        ("LLM_MODELS", "alt-model"),
+    ];
     env.extend_from_slice(extra);
     spawn_app_with(&env).await
 }
@@ -22,7 +32,10 @@ async fn chat(app: &TestApp, cookie: &str, body: Value) -> (u16, Vec<Value>) {
     let res = app.post_json("/api/chat", &body, Some(cookie)).await;
     let status = res.status().as_u16();
     let text = res.text().await.unwrap();
-    let lines = text.lines().map(|l| serde_json::from_str(l).unwrap_or(Value::String(l.into()))).collect();
+    let lines = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or(Value::String(l.into())))
+        .collect();
     (status, lines)
 }
 
@@ -31,12 +44,20 @@ fn streamed_text(lines: &[Value]) -> String {
 }
 
 async fn stored(app: &TestApp, cookie: &str, id: i64) -> Value {
-    app.get_as(&format!("/api/conversations/load?id={id}"), cookie).await.json().await.unwrap()
+    app.get_as(&format!("/api/conversations/load?id={id}"), cookie)
+        .await
+        .json()
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
 async fn the_answer_streams_byte_for_byte_even_when_cut_mid_character() {
-    let fake = FakeLlm::start(Script::Stream { writes: cut(&sse(&ANSWER), 5), pause: Duration::from_millis(1) }).await;
+    let fake = FakeLlm::start(Script::Stream {
+        writes: cut(&sse(&ANSWER), 5),
+        pause: Duration::from_millis(1),
+    })
+    .await;
     let app = app_with(&fake, &[]).await;
     let cookie = app.signed_in("stream@example.com").await;
 
@@ -53,10 +74,21 @@ async fn the_answer_streams_byte_for_byte_even_when_cut_mid_character() {
     assert_eq!(res.headers()["content-type"], "application/x-ndjson");
     assert_eq!(res.headers()["cache-control"], "no-cache, no-transform");
     assert_eq!(res.headers()["x-accel-buffering"], "no");
-    assert!(res.headers().get("content-encoding").is_none(), "the stream is never compressed");
-    let lines: Vec<Value> = res.text().await.unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(
+        res.headers().get("content-encoding").is_none(),
+        "the stream is never compressed"
+    );
+    let lines: Vec<Value> = res
+        .text()
+        .await
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
 
-    let conversation_id = lines[0]["conversation_id"].as_i64().expect("conversation id first");
+    let conversation_id = lines[0]["conversation_id"]
+        .as_i64()
+        .expect("conversation id first");
     assert_eq!(streamed_text(&lines), ANSWER.concat());
     assert_eq!(lines.last().unwrap(), &json!({"done": true}));
     assert!(lines.len() >= ANSWER.len() + 2);
@@ -68,18 +100,32 @@ async fn the_answer_streams_byte_for_byte_even_when_cut_mid_character() {
     assert_eq!(messages[1]["content"], ANSWER.concat());
     assert_eq!(messages[1]["status"], "complete");
 
-    let list: Value = app.get_as("/api/conversations/list", &cookie).await.json().await.unwrap();
+    let list: Value = app
+        .get_as("/api/conversations/list", &cookie)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list[0]["title"], "Say hello in two languages");
 }
 
 #[tokio::test]
 async fn the_upstream_request_carries_key_model_system_prompt_and_history() {
-    let fake = FakeLlm::start(Script::Stream { writes: vec![sse(&["First answer."])], pause: Duration::ZERO }).await;
+    let fake = FakeLlm::start(Script::Stream {
+        writes: vec![sse(&["First answer."])],
+        pause: Duration::ZERO,
+    })
+    .await;
     let app = app_with(&fake, &[("LLM_SYSTEM_PROMPT", "Be brief.")]).await;
     let cookie = app.signed_in("upstream@example.com").await;
     let (_, lines) = chat(&app, &cookie, json!({"message": "First question"})).await;
     let id = lines[0]["conversation_id"].as_i64().unwrap();
-    let (status, _) = chat(&app, &cookie, json!({"message": "Second question", "conversation_id": id, "model": "alt-model"})).await;
+    let (status, _) = chat(
+        &app,
+        &cookie,
+        json!({"message": "Second question", "conversation_id": id, "model": "alt-model"}),
+    )
+    .await;
     assert_eq!(status, 200);
 
     let requests = fake.requests.lock().await.clone();
@@ -105,10 +151,18 @@ async fn the_upstream_request_carries_key_model_system_prompt_and_history() {
 async fn signed_out_callers_get_401_before_any_byte() {
     let fake = FakeLlm::start(Script::Hang).await;
     let app = app_with(&fake, &[]).await;
-    let res = app.post_json("/api/chat", &json!({"message": "hi"}), None).await;
+    let res = app
+        .post_json("/api/chat", &json!({"message": "hi"}), None)
+        .await;
     assert_eq!(res.status(), 401);
-    assert_eq!(res.json::<Value>().await.unwrap(), json!({"ok": false, "error": "Unauthorized"}));
-    assert!(fake.requests.lock().await.is_empty(), "the model was never called");
+    assert_eq!(
+        res.json::<Value>().await.unwrap(),
+        json!({"ok": false, "error": "Unauthorized"})
+    );
+    assert!(
+        fake.requests.lock().await.is_empty(),
+        "the model was never called"
+    );
 }
 
 #[tokio::test]
@@ -116,15 +170,27 @@ async fn a_mid_stream_failure_ends_with_an_error_line_and_keeps_the_partial_answ
     // The connection closes after two pieces, without [DONE].
     let full = sse(&["Half ", "an answer"]);
     let second = full.windows(9).position(|w| w == b"an answer").unwrap();
-    let cut_at = second + full[second..].windows(2).position(|w| w == b"\n\n").unwrap() + 2;
-    let fake = FakeLlm::start(Script::Stream { writes: vec![full[..cut_at].to_vec()], pause: Duration::ZERO }).await;
+    let cut_at = second
+        + full[second..]
+            .windows(2)
+            .position(|w| w == b"\n\n")
+            .unwrap()
+        + 2;
+    let fake = FakeLlm::start(Script::Stream {
+        writes: vec![full[..cut_at].to_vec()],
+        pause: Duration::ZERO,
+    })
+    .await;
     let app = app_with(&fake, &[]).await;
     let cookie = app.signed_in("midway@example.com").await;
     let (status, lines) = chat(&app, &cookie, json!({"message": "Go"})).await;
     assert_eq!(status, 200);
     assert_eq!(streamed_text(&lines), "Half an answer");
     let last = lines.last().unwrap();
-    assert!(last["error"].as_str().unwrap().contains("interrupted"), "{last}");
+    assert!(
+        last["error"].as_str().unwrap().contains("interrupted"),
+        "{last}"
+    );
     let messages = stored(&app, &cookie, lines[0]["conversation_id"].as_i64().unwrap()).await;
     assert_eq!(messages[1]["content"], "Half an answer");
     assert_eq!(messages[1]["status"], "partial");
@@ -143,7 +209,11 @@ async fn upstream_errors_become_friendly_messages() {
     let messages = stored(&app, &cookie, lines[0]["conversation_id"].as_i64().unwrap()).await;
     assert_eq!(messages[1]["status"], "error");
 
-    for (code, needle) in [(401, "credentials"), (404, "not available"), (502, "failed")] {
+    for (code, needle) in [
+        (401, "credentials"),
+        (404, "not available"),
+        (502, "failed"),
+    ] {
         fake.set(Script::Status(code)).await;
         let (_, lines) = chat(&app, &cookie, json!({"message": "Again?"})).await;
         let error = lines.last().unwrap()["error"].as_str().unwrap().to_owned();
@@ -159,7 +229,10 @@ async fn a_hang_before_the_first_token_times_out() {
     let started = std::time::Instant::now();
     let (status, lines) = chat(&app, &cookie, json!({"message": "Anyone?"})).await;
     assert_eq!(status, 200);
-    assert!(lines.last().unwrap()["error"].as_str().unwrap().contains("too long"));
+    assert!(lines.last().unwrap()["error"]
+        .as_str()
+        .unwrap()
+        .contains("too long"));
     assert!(started.elapsed() < Duration::from_secs(10));
 }
 
@@ -168,16 +241,31 @@ async fn a_client_disconnect_cancels_the_upstream_and_keeps_what_arrived() {
     let pieces: Vec<String> = (0..100).map(|i| format!("tok{i} ")).collect();
     let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
     let body = sse(&refs);
-    let fake = FakeLlm::start(Script::Stream { writes: cut(&body, 60), pause: Duration::from_millis(100) }).await;
+    let fake = FakeLlm::start(Script::Stream {
+        writes: cut(&body, 60),
+        pause: Duration::from_millis(100),
+    })
+    .await;
     let app = app_with(&fake, &[]).await;
     let cookie = app.signed_in("stop@example.com").await;
 
-    let mut res = app.post_json("/api/chat", &json!({"message": "Talk a lot"}), Some(&cookie)).await;
+    let mut res = app
+        .post_json(
+            "/api/chat",
+            &json!({"message": "Talk a lot"}),
+            Some(&cookie),
+        )
+        .await;
     let mut seen = String::new();
     while !seen.contains("\"text\"") {
-        seen.push_str(&String::from_utf8_lossy(&res.chunk().await.unwrap().unwrap()));
+        seen.push_str(&String::from_utf8_lossy(
+            &res.chunk().await.unwrap().unwrap(),
+        ));
     }
-    let id: i64 = serde_json::from_str::<Value>(seen.lines().next().unwrap()).unwrap()["conversation_id"].as_i64().unwrap();
+    let id: i64 = serde_json::from_str::<Value>(seen.lines().next().unwrap()).unwrap()
+        ["conversation_id"]
+        .as_i64()
+        .unwrap();
     drop(res); // the person pressed Stop
 
     tokio::time::timeout(Duration::from_secs(5), async {
@@ -206,26 +294,56 @@ async fn a_client_disconnect_cancels_the_upstream_and_keeps_what_arrived() {
 
 #[tokio::test]
 async fn nobody_reads_or_continues_another_users_conversation() {
-    let fake = FakeLlm::start(Script::Stream { writes: vec![sse(&["Private."])], pause: Duration::ZERO }).await;
+    let fake = FakeLlm::start(Script::Stream {
+        writes: vec![sse(&["Private."])],
+        pause: Duration::ZERO,
+    })
+    .await;
     let app = app_with(&fake, &[]).await;
     let alice = app.signed_in("alice@example.com").await;
     let mallory = app.signed_in("mallory@example.com").await;
     let (_, lines) = chat(&app, &alice, json!({"message": "My secret"})).await;
     let id = lines[0]["conversation_id"].as_i64().unwrap();
 
-    let res = app.post_json("/api/chat", &json!({"message": "Me too", "conversation_id": id}), Some(&mallory)).await;
+    let res = app
+        .post_json(
+            "/api/chat",
+            &json!({"message": "Me too", "conversation_id": id}),
+            Some(&mallory),
+        )
+        .await;
     assert_eq!(res.status(), 404);
-    assert_eq!(app.get_as(&format!("/api/conversations/load?id={id}"), &mallory).await.status(), 404);
-    let res = app.post_json("/api/conversations/delete", &json!({"id": id}), Some(&mallory)).await;
+    assert_eq!(
+        app.get_as(&format!("/api/conversations/load?id={id}"), &mallory)
+            .await
+            .status(),
+        404
+    );
+    let res = app
+        .post_json(
+            "/api/conversations/delete",
+            &json!({"id": id}),
+            Some(&mallory),
+        )
+        .await;
     assert_eq!(res.status(), 404);
-    let list: Value = app.get_as("/api/conversations/list", &mallory).await.json().await.unwrap();
+    let list: Value = app
+        .get_as("/api/conversations/list", &mallory)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list, json!([]));
     assert_eq!(stored(&app, &alice, id).await.as_array().unwrap().len(), 2);
 }
 
 #[tokio::test]
 async fn bad_messages_get_400_and_the_rate_limit_429() {
-    let fake = FakeLlm::start(Script::Stream { writes: vec![sse(&["ok"])], pause: Duration::ZERO }).await;
+    let fake = FakeLlm::start(Script::Stream {
+        writes: vec![sse(&["ok"])],
+        pause: Duration::ZERO,
+    })
+    .await;
     let app = app_with(&fake, &[("RATE_LIMIT_CHAT_USER", "5/60")]).await;
     let cookie = app.signed_in("limits@example.com").await;
     for body in [
@@ -238,10 +356,26 @@ async fn bad_messages_get_400_and_the_rate_limit_429() {
         assert_eq!(res.status(), 400, "{body}");
         assert_eq!(res.json::<Value>().await.unwrap()["ok"], false);
     }
-    let res = app.post_json("/api/chat", &json!({"message": "字".repeat(4000)}), Some(&cookie)).await;
-    assert_eq!(res.status(), 200, "4,000 characters are fine, whatever their bytes");
+    let res = app
+        .post_json(
+            "/api/chat",
+            &json!({"message": "字".repeat(4000)}),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "4,000 characters are fine, whatever their bytes"
+    );
     let _ = res.text().await;
-    let res = app.post_json("/api/chat", &json!({"message": "one too many"}), Some(&cookie)).await;
+    let res = app
+        .post_json(
+            "/api/chat",
+            &json!({"message": "one too many"}),
+            Some(&cookie),
+        )
+        .await;
     assert_eq!(res.status(), 429);
 }
 
@@ -249,29 +383,77 @@ async fn bad_messages_get_400_and_the_rate_limit_429() {
 async fn without_a_key_openai_is_not_configured() {
     let app = spawn_app_with(&[]).await;
     let cookie = app.signed_in("nokey@example.com").await;
-    let res = app.post_json("/api/chat", &json!({"message": "hi"}), Some(&cookie)).await;
+    let res = app
+        .post_json("/api/chat", &json!({"message": "hi"}), Some(&cookie))
+        .await;
     assert_eq!(res.status(), 503);
-    let error = res.json::<Value>().await.unwrap()["error"].as_str().unwrap().to_owned();
+    let error = res.json::<Value>().await.unwrap()["error"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(error.contains("LLM_API_KEY"), "{error}");
-    let config: Value = app.get_as("/api/chat/config", &cookie).await.json().await.unwrap();
+    let config: Value = app
+        .get_as("/api/chat/config", &cookie)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(config["notice"].as_str().unwrap().contains("LLM_BASE_URL"));
 }
 
 #[tokio::test]
 async fn conversations_can_be_renamed_cleared_and_deleted() {
-    let fake = FakeLlm::start(Script::Stream { writes: vec![sse(&["A."])], pause: Duration::ZERO }).await;
+    let fake = FakeLlm::start(Script::Stream {
+        writes: vec![sse(&["A."])],
+        pause: Duration::ZERO,
+    })
+    .await;
     let app = app_with(&fake, &[]).await;
     let cookie = app.signed_in("manage@example.com").await;
     let (_, lines) = chat(&app, &cookie, json!({"message": "Q"})).await;
     let id = lines[0]["conversation_id"].as_i64().unwrap();
 
-    let res = app.post_json("/api/conversations/rename", &json!({"id": id, "title": "Trip to Huế"}), Some(&cookie)).await;
+    let res = app
+        .post_json(
+            "/api/conversations/rename",
+            &json!({"id": id, "title": "Trip to Huế"}),
+            Some(&cookie),
+        )
+        .await;
     assert_eq!(res.status(), 200);
-    let list: Value = app.get_as("/api/conversations/list", &cookie).await.json().await.unwrap();
+    let list: Value = app
+        .get_as("/api/conversations/list", &cookie)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list[0]["title"], "Trip to Huế");
 
-    assert_eq!(app.post_json("/api/conversations/clear", &json!({"id": id}), Some(&cookie)).await.status(), 200);
+    assert_eq!(
+        app.post_json(
+            "/api/conversations/clear",
+            &json!({"id": id}),
+            Some(&cookie)
+        )
+        .await
+        .status(),
+        200
+    );
     assert_eq!(stored(&app, &cookie, id).await, json!([]));
-    assert_eq!(app.post_json("/api/conversations/delete", &json!({"id": id}), Some(&cookie)).await.status(), 200);
-    assert_eq!(app.get_as(&format!("/api/conversations/load?id={id}"), &cookie).await.status(), 404);
+    assert_eq!(
+        app.post_json(
+            "/api/conversations/delete",
+            &json!({"id": id}),
+            Some(&cookie)
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        app.get_as(&format!("/api/conversations/load?id={id}"), &cookie)
+            .await
+            .status(),
+        404
+    );
 }

@@ -15,11 +15,17 @@ use tokio::{
     sync::Mutex,
 };
 
+/// Every request: its Authorization header and its JSON body.
+type Recorded = Arc<Mutex<Vec<(Option<String>, serde_json::Value)>>>;
+
 /// How the fake answers the next requests.
 #[derive(Clone, Debug)]
 pub enum Script {
     /// 200 and these raw writes, with a pause before each.
-    Stream { writes: Vec<Vec<u8>>, pause: Duration },
+    Stream {
+        writes: Vec<Vec<u8>>,
+        pause: Duration,
+    },
     /// This status and a body that must never reach a user.
     Status(u16),
     /// Accepts the request and never answers.
@@ -30,7 +36,7 @@ pub struct FakeLlm {
     pub base_url: String,
     script: Arc<Mutex<Script>>,
     /// Every request body (JSON) and its Authorization header.
-    pub requests: Arc<Mutex<Vec<(Option<String>, serde_json::Value)>>>,
+    pub requests: Recorded,
     /// Set when the client hung up before the answer was over.
     pub client_closed: Arc<AtomicBool>,
 }
@@ -44,7 +50,9 @@ pub fn sse(pieces: &[&str]) -> Vec<u8> {
         let event = serde_json::json!({"choices": [{"delta": {"content": piece}}]});
         out.extend_from_slice(format!("data: {event}\n\n").as_bytes());
     }
-    out.extend_from_slice(b"data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+    out.extend_from_slice(
+        b"data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n",
+    );
     out
 }
 
@@ -63,7 +71,11 @@ impl FakeLlm {
             requests: Arc::default(),
             client_closed: Arc::default(),
         };
-        let (script, requests, closed) = (fake.script.clone(), fake.requests.clone(), fake.client_closed.clone());
+        let (script, requests, closed) = (
+            fake.script.clone(),
+            fake.requests.clone(),
+            fake.client_closed.clone(),
+        );
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let script = script.lock().await.clone();
@@ -78,12 +90,7 @@ impl FakeLlm {
     }
 }
 
-async fn serve(
-    mut stream: TcpStream,
-    script: Script,
-    requests: Arc<Mutex<Vec<(Option<String>, serde_json::Value)>>>,
-    closed: Arc<AtomicBool>,
-) {
+async fn serve(mut stream: TcpStream, script: Script, requests: Recorded, closed: Arc<AtomicBool>) {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     let (head_end, content_length) = loop {
@@ -111,9 +118,12 @@ async fn serve(
     }
     let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
     let auth = head.lines().find_map(|l| {
-        l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case("authorization")).map(|(_, v)| v.trim().to_owned())
+        l.split_once(':')
+            .filter(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+            .map(|(_, v)| v.trim().to_owned())
     });
-    let body = serde_json::from_slice(&buf[head_end..head_end + content_length]).unwrap_or_default();
+    let body =
+        serde_json::from_slice(&buf[head_end..head_end + content_length]).unwrap_or_default();
     requests.lock().await.push((auth, body));
 
     match script {

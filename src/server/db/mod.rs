@@ -188,13 +188,29 @@ pub trait Repo: Send + Sync + 'static {
     ) -> Result<Option<ResetDone>, DbError>;
 
     /// Starts a conversation for `user_id`.
-    async fn conversation_create(&self, user_id: i64, title: &str, model: &str, now: i64) -> Result<Conversation, DbError>;
+    async fn conversation_create(
+        &self,
+        user_id: i64,
+        title: &str,
+        model: &str,
+        now: i64,
+    ) -> Result<Conversation, DbError>;
     /// One of the user's conversations; `None` for anyone else's.
-    async fn conversation_get(&self, user_id: i64, id: i64) -> Result<Option<Conversation>, DbError>;
+    async fn conversation_get(
+        &self,
+        user_id: i64,
+        id: i64,
+    ) -> Result<Option<Conversation>, DbError>;
     /// The user's conversations, most recent first.
     async fn conversations_list(&self, user_id: i64) -> Result<Vec<Conversation>, DbError>;
     /// Renames one of the user's conversations; false when it is not theirs.
-    async fn conversation_rename(&self, user_id: i64, id: i64, title: &str, now: i64) -> Result<bool, DbError>;
+    async fn conversation_rename(
+        &self,
+        user_id: i64,
+        id: i64,
+        title: &str,
+        now: i64,
+    ) -> Result<bool, DbError>;
     /// Deletes one of the user's conversations and its messages.
     async fn conversation_delete(&self, user_id: i64, id: i64) -> Result<bool, DbError>;
     /// Deletes the messages of one of the user's conversations, keeping it.
@@ -209,7 +225,11 @@ pub trait Repo: Send + Sync + 'static {
         now: i64,
     ) -> Result<i64, DbError>;
     /// The last `limit` messages of a conversation (all when `None`), oldest first.
-    async fn messages(&self, conversation_id: i64, limit: Option<i64>) -> Result<Vec<Message>, DbError>;
+    async fn messages(
+        &self,
+        conversation_id: i64,
+        limit: Option<i64>,
+    ) -> Result<Vec<Message>, DbError>;
 }
 
 /// Builds a mail job for a user id, inside a storage transaction.

@@ -118,18 +118,30 @@ impl LlmClient {
     /// Starts a streamed completion. Resolves once the upstream has accepted
     /// the request; the first-token timeout runs from the call.
     #[tracing::instrument(skip_all, fields(model))]
-    pub async fn stream(&self, model: &str, messages: &[PromptMessage]) -> Result<TokenStream, LlmError> {
+    pub async fn stream(
+        &self,
+        model: &str,
+        messages: &[PromptMessage],
+    ) -> Result<TokenStream, LlmError> {
         if let Some(notice) = self.settings.missing_configuration() {
             return Err(LlmError::NotConfigured(notice));
         }
         let started = Instant::now();
         let first_deadline = started + self.settings.first_token_timeout;
-        let url = self.settings.base_url.join("chat/completions").map_err(|_| LlmError::Unreachable)?;
+        let url = self
+            .settings
+            .base_url
+            .join("chat/completions")
+            .map_err(|_| LlmError::Unreachable)?;
         let mut request = self
             .http
             .post(url)
             .header(reqwest::header::ACCEPT, "text/event-stream")
-            .json(&CompletionRequest { model, messages, stream: true });
+            .json(&CompletionRequest {
+                model,
+                messages,
+                stream: true,
+            });
         if let Some(key) = &self.settings.api_key {
             request = request.bearer_auth(key.expose());
         }
@@ -143,7 +155,11 @@ impl LlmClient {
         };
         let status = response.status();
         if !status.is_success() {
-            let body = timeout_at(first_deadline, response.text()).await.ok().and_then(Result::ok).unwrap_or_default();
+            let body = timeout_at(first_deadline, response.text())
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .unwrap_or_default();
             tracing::warn!(%status, body = %body.chars().take(300).collect::<String>(), "model service refused");
             return Err(match status.as_u16() {
                 401 | 403 => LlmError::Unauthorized,
@@ -152,7 +168,12 @@ impl LlmClient {
                 code => LlmError::Upstream(code),
             });
         }
-        let events: Events = Box::pin(response.bytes_stream().eventsource().map(|r| r.map_err(|e| e.to_string())));
+        let events: Events = Box::pin(
+            response
+                .bytes_stream()
+                .eventsource()
+                .map(|r| r.map_err(|e| e.to_string())),
+        );
         Ok(TokenStream {
             events,
             first_deadline,
@@ -191,7 +212,10 @@ impl TokenStream {
                     (self.total_deadline, LlmError::TotalTimeout)
                 }
             } else {
-                (self.first_deadline.min(self.total_deadline), LlmError::FirstTokenTimeout)
+                (
+                    self.first_deadline.min(self.total_deadline),
+                    LlmError::FirstTokenTimeout,
+                )
             };
             let event = match timeout_at(deadline, self.events.next()).await {
                 Err(_) => return self.fail(on_timeout),
@@ -228,7 +252,11 @@ impl TokenStream {
                 return self.fail(LlmError::Broken);
             }
             self.saw_finish |= chunk.choices.iter().any(|c| c.finish_reason.is_some());
-            let text: String = chunk.choices.into_iter().filter_map(|c| c.delta.content).collect();
+            let text: String = chunk
+                .choices
+                .into_iter()
+                .filter_map(|c| c.delta.content)
+                .collect();
             if !text.is_empty() {
                 self.started_text = true;
                 return Some(Ok(text));

@@ -68,19 +68,30 @@ impl LlmSettings {
     /// Reads the variables through `get` (which trims and drops empty values).
     pub fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let bad = |var: &'static str, reason: String| ConfigError { var, reason };
-        let mut base_url = Url::parse(&get("LLM_BASE_URL").unwrap_or_else(|| "https://api.openai.com/v1".into()))
-            .map_err(|e| bad("LLM_BASE_URL", e.to_string()))?;
+        let mut base_url =
+            Url::parse(&get("LLM_BASE_URL").unwrap_or_else(|| "https://api.openai.com/v1".into()))
+                .map_err(|e| bad("LLM_BASE_URL", e.to_string()))?;
         if !matches!(base_url.scheme(), "http" | "https") || base_url.host_str().is_none() {
-            return Err(bad("LLM_BASE_URL", "expected an http:// or https:// URL".into()));
+            return Err(bad(
+                "LLM_BASE_URL",
+                "expected an http:// or https:// URL".into(),
+            ));
         }
         // `join` needs a trailing slash to keep the last path segment (`/v1`).
         if !base_url.path().ends_with('/') {
             base_url.set_path(&format!("{}/", base_url.path()));
         }
-        let api_key = get("LLM_API_KEY").or_else(|| get("OPENAI_API_KEY")).map(ApiKey);
+        let api_key = get("LLM_API_KEY")
+            .or_else(|| get("OPENAI_API_KEY"))
+            .map(ApiKey);
         let model = get("LLM_MODEL").unwrap_or_else(|| "gpt-4o-mini".into());
         let mut models = vec![model];
-        for m in get("LLM_MODELS").unwrap_or_default().split(',').map(str::trim).filter(|m| !m.is_empty()) {
+        for m in get("LLM_MODELS")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+        {
             if !models.iter().any(|known| known == m) {
                 models.push(m.to_owned());
             }
@@ -103,12 +114,19 @@ impl LlmSettings {
     }
 }
 
-fn positive(get: &impl Fn(&str) -> Option<String>, var: &'static str, default: u64) -> Result<u64, ConfigError> {
+fn positive(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: u64,
+) -> Result<u64, ConfigError> {
     match get(var) {
         None => Ok(default),
         Some(raw) => match raw.parse::<u64>() {
             Ok(n) if n > 0 => Ok(n),
-            _ => Err(ConfigError { var, reason: format!("`{raw}` (expected a positive whole number)") }),
+            _ => Err(ConfigError {
+                var,
+                reason: format!("`{raw}` (expected a positive whole number)"),
+            }),
         },
     }
 }
@@ -119,14 +137,20 @@ mod tests {
     use std::collections::HashMap;
 
     fn load(pairs: &[(&str, &str)]) -> Result<LlmSettings, ConfigError> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
         LlmSettings::from_lookup(&|k: &str| map.get(k).cloned())
     }
 
     #[test]
     fn defaults_and_fallbacks() {
         let s = load(&[("OPENAI_API_KEY", "sk-test")]).unwrap();
-        assert_eq!(s.base_url.join("chat/completions").unwrap().as_str(), "https://api.openai.com/v1/chat/completions");
+        assert_eq!(
+            s.base_url.join("chat/completions").unwrap().as_str(),
+            "https://api.openai.com/v1/chat/completions"
+        );
         assert_eq!(s.api_key.as_ref().unwrap().expose(), "sk-test");
         assert!(!format!("{s:?}").contains("sk-test"));
         assert_eq!(s.models, ["gpt-4o-mini"]);
@@ -137,20 +161,35 @@ mod tests {
 
     #[test]
     fn openai_without_a_key_says_what_to_set() {
-        assert!(load(&[]).unwrap().missing_configuration().unwrap().contains("LLM_API_KEY"));
+        assert!(load(&[])
+            .unwrap()
+            .missing_configuration()
+            .unwrap()
+            .contains("LLM_API_KEY"));
         let local = load(&[("LLM_BASE_URL", "http://127.0.0.1:11434/v1")]).unwrap();
-        assert!(local.missing_configuration().is_none(), "local servers need no key");
+        assert!(
+            local.missing_configuration().is_none(),
+            "local servers need no key"
+        );
     }
 
     #[test]
     fn models_list_starts_with_the_default() {
-        let s = load(&[("LLM_MODEL", "qwen2"), ("LLM_MODELS", "llama3, qwen2,deepseek-chat")]).unwrap();
+        let s = load(&[
+            ("LLM_MODEL", "qwen2"),
+            ("LLM_MODELS", "llama3, qwen2,deepseek-chat"),
+        ])
+        .unwrap();
         assert_eq!(s.models, ["qwen2", "llama3", "deepseek-chat"]);
     }
 
     #[test]
     fn bad_values_name_their_variable() {
-        for (var, value) in [("LLM_BASE_URL", "ftp://x"), ("LLM_TIMEOUT_SECONDS", "-1"), ("MAX_HISTORY", "many")] {
+        for (var, value) in [
+            ("LLM_BASE_URL", "ftp://x"),
+            ("LLM_TIMEOUT_SECONDS", "-1"),
+            ("MAX_HISTORY", "many"),
+        ] {
             assert_eq!(load(&[(var, value)]).unwrap_err().var, var);
         }
     }

@@ -18,7 +18,11 @@ fn message(row: &SqliteRow) -> Result<Message, sqlx::Error> {
     let status: String = row.try_get("status")?;
     Ok(Message {
         id: row.try_get("id")?,
-        role: if role == "user" { Role::User } else { Role::Assistant },
+        role: if role == "user" {
+            Role::User
+        } else {
+            Role::Assistant
+        },
         content: row.try_get("content")?,
         status: MessageStatus::parse(&status),
     })
@@ -45,16 +49,28 @@ pub(super) async fn conversation_create(
     Ok(conversation(&row)?)
 }
 
-pub(super) async fn conversation_get(pool: &SqlitePool, user_id: i64, id: i64) -> Result<Option<Conversation>, DbError> {
-    let row = sqlx::query("SELECT id, title, model, updated_at FROM conversations WHERE id = ? AND user_id = ?")
-        .bind(id)
-        .bind(user_id)
-        .fetch_optional(pool)
-        .await?;
-    row.as_ref().map(conversation).transpose().map_err(DbError::Query)
+pub(super) async fn conversation_get(
+    pool: &SqlitePool,
+    user_id: i64,
+    id: i64,
+) -> Result<Option<Conversation>, DbError> {
+    let row = sqlx::query(
+        "SELECT id, title, model, updated_at FROM conversations WHERE id = ? AND user_id = ?",
+    )
+    .bind(id)
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref()
+        .map(conversation)
+        .transpose()
+        .map_err(DbError::Query)
 }
 
-pub(super) async fn conversations_list(pool: &SqlitePool, user_id: i64) -> Result<Vec<Conversation>, DbError> {
+pub(super) async fn conversations_list(
+    pool: &SqlitePool,
+    user_id: i64,
+) -> Result<Vec<Conversation>, DbError> {
     let rows = sqlx::query(
         "SELECT id, title, model, updated_at FROM conversations WHERE user_id = ?
          ORDER BY updated_at DESC, id DESC LIMIT 500",
@@ -62,20 +78,31 @@ pub(super) async fn conversations_list(pool: &SqlitePool, user_id: i64) -> Resul
     .bind(user_id)
     .fetch_all(pool)
     .await?;
-    rows.iter().map(conversation).collect::<Result<_, _>>().map_err(DbError::Query)
+    rows.iter()
+        .map(conversation)
+        .collect::<Result<_, _>>()
+        .map_err(DbError::Query)
 }
 
-pub(super) async fn conversation_clear(pool: &SqlitePool, user_id: i64, id: i64) -> Result<bool, DbError> {
+pub(super) async fn conversation_clear(
+    pool: &SqlitePool,
+    user_id: i64,
+    id: i64,
+) -> Result<bool, DbError> {
     let mut tx = pool.begin().await?;
-    let owned: Option<i64> = sqlx::query_scalar("SELECT 1 FROM conversations WHERE id = ? AND user_id = ?")
-        .bind(id)
-        .bind(user_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let owned: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM conversations WHERE id = ? AND user_id = ?")
+            .bind(id)
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
     if owned.is_none() {
         return Ok(false);
     }
-    sqlx::query("DELETE FROM messages WHERE conversation_id = ?").bind(id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM messages WHERE conversation_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -109,7 +136,11 @@ pub(super) async fn message_add(
     Ok(id)
 }
 
-pub(super) async fn messages(pool: &SqlitePool, conversation_id: i64, limit: Option<i64>) -> Result<Vec<Message>, DbError> {
+pub(super) async fn messages(
+    pool: &SqlitePool,
+    conversation_id: i64,
+    limit: Option<i64>,
+) -> Result<Vec<Message>, DbError> {
     let rows = sqlx::query(
         "SELECT id, role, content, status FROM (
              SELECT id, role, content, status FROM messages WHERE conversation_id = ?
@@ -120,5 +151,8 @@ pub(super) async fn messages(pool: &SqlitePool, conversation_id: i64, limit: Opt
     .bind(limit.unwrap_or(-1))
     .fetch_all(pool)
     .await?;
-    rows.iter().map(message).collect::<Result<_, _>>().map_err(DbError::Query)
+    rows.iter()
+        .map(message)
+        .collect::<Result<_, _>>()
+        .map_err(DbError::Query)
 }

@@ -192,12 +192,22 @@ impl Repo for SqliteRepo {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn conversation_create(&self, user_id: i64, title: &str, model: &str, now: i64) -> Result<Conversation, DbError> {
+    async fn conversation_create(
+        &self,
+        user_id: i64,
+        title: &str,
+        model: &str,
+        now: i64,
+    ) -> Result<Conversation, DbError> {
         chat::conversation_create(&self.pool, user_id, title, model, now).await
     }
 
     #[tracing::instrument(skip_all)]
-    async fn conversation_get(&self, user_id: i64, id: i64) -> Result<Option<Conversation>, DbError> {
+    async fn conversation_get(
+        &self,
+        user_id: i64,
+        id: i64,
+    ) -> Result<Option<Conversation>, DbError> {
         chat::conversation_get(&self.pool, user_id, id).await
     }
 
@@ -207,14 +217,22 @@ impl Repo for SqliteRepo {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn conversation_rename(&self, user_id: i64, id: i64, title: &str, now: i64) -> Result<bool, DbError> {
-        let done = sqlx::query("UPDATE conversations SET title = ?, updated_at = ? WHERE id = ? AND user_id = ?")
-            .bind(title)
-            .bind(now)
-            .bind(id)
-            .bind(user_id)
-            .execute(&self.pool)
-            .await?;
+    async fn conversation_rename(
+        &self,
+        user_id: i64,
+        id: i64,
+        title: &str,
+        now: i64,
+    ) -> Result<bool, DbError> {
+        let done = sqlx::query(
+            "UPDATE conversations SET title = ?, updated_at = ? WHERE id = ? AND user_id = ?",
+        )
+        .bind(title)
+        .bind(now)
+        .bind(id)
+        .bind(user_id)
+        .execute(&self.pool)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -246,7 +264,11 @@ impl Repo for SqliteRepo {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn messages(&self, conversation_id: i64, limit: Option<i64>) -> Result<Vec<Message>, DbError> {
+    async fn messages(
+        &self,
+        conversation_id: i64,
+        limit: Option<i64>,
+    ) -> Result<Vec<Message>, DbError> {
         chat::messages(&self.pool, conversation_id, limit).await
     }
 }

@@ -1,0 +1,124 @@
+import { test, expect, type Page } from '@playwright/test';
+import { hydrated, uniqueEmail, watchErrors, PASSWORD } from './helpers';
+
+const CHINESE = '你好，世界！这是一个测试。Xin chào thế giới, đây là một bài kiểm tra.';
+
+/** Registers through the page's own request context, which signs the page in. */
+async function signIn(page: Page) {
+  const res = await page.request.post('/auth/register', {
+    data: { email: uniqueEmail('chat'), password: PASSWORD, display_name: 'Chatty' },
+  });
+  expect(res.status()).toBe(201);
+  await page.goto('/app');
+  await hydrated(page);
+}
+
+async function send(page: Page, text: string) {
+  const input = page.getByLabel('Message', { exact: true });
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+const answer = (page: Page) => page.locator('.message.assistant').last();
+
+test('an answer grows over several renders, then the conversation survives a reload', async ({ page }) => {
+  const errors = watchErrors(page);
+  await signIn(page);
+  await send(page, 'please be slow');
+  await expect(page.locator('.message.user').last()).toHaveText('please be slow');
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+
+  // Sample the answer while it streams: it must be seen at several lengths.
+  const lengths = new Set<number>();
+  for (let i = 0; i < 40 && lengths.size < 4; i++) {
+    const text = (await answer(page).textContent()) ?? '';
+    if (text.includes('word')) lengths.add(text.length);
+    await page.waitForTimeout(100);
+  }
+  expect(lengths.size).toBeGreaterThanOrEqual(4);
+
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible({ timeout: 15_000 });
+  await expect(answer(page)).toContainText('word149');
+  await expect(page).toHaveURL(/\/app\?c=\d+$/);
+  await expect(page.locator('.conv-item.active')).toContainText('please be slow');
+
+  await page.reload();
+  await expect(page.locator('.message.user')).toHaveText(['please be slow']);
+  await expect(answer(page)).toContainText('word0 word1');
+  await expect(answer(page)).toContainText('word149');
+  expect(errors).toEqual([]);
+});
+
+test('Stop halts the answer and keeps what arrived', async ({ page }) => {
+  await signIn(page);
+  await send(page, 'slow again');
+  await expect(answer(page)).toContainText('word3');
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+  const stopped = await answer(page).textContent();
+  await page.waitForTimeout(600);
+  expect(await answer(page).textContent()).toBe(stopped);
+  expect(stopped).not.toContain('word149');
+  await expect(answer(page)).toHaveClass(/partial/);
+
+  // The partial answer was stored.
+  await page.reload();
+  await expect(answer(page)).toContainText('word3');
+  await expect(answer(page)).toHaveClass(/partial/);
+});
+
+test('Chinese and Vietnamese arrive intact', async ({ page }) => {
+  await signIn(page);
+  await send(page, 'chinese please');
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+  await expect(answer(page).locator('.message-body')).toHaveText(CHINESE);
+});
+
+test('markdown renders safely, with a copy button on code', async ({ page }) => {
+  const errors = watchErrors(page);
+  await signIn(page);
+  await send(page, 'markdown please');
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+  const code = answer(page).locator('.code-block pre code');
+  await expect(code).toContainText('fn main()');
+  await expect(answer(page).getByRole('button', { name: 'Copy code' })).toBeVisible();
+  await expect(answer(page)).toContainText('<script>alert(1)</script>');
+  await expect(answer(page).locator('script')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('Shift+Enter makes a new line, and sending is disabled while a reply streams', async ({ page }) => {
+  await signIn(page);
+  const input = page.getByLabel('Message', { exact: true });
+  await input.fill('first line');
+  await input.press('Shift+Enter');
+  await input.type('slow second line');
+  await expect(input).toHaveValue('first line\nslow second line');
+  await input.press('Enter');
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Send' })).toHaveCount(0);
+  await input.fill('while streaming');
+  await input.press('Enter');
+  await expect(page.locator('.message.user')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Stop' }).click();
+});
+
+test('conversations can be started, switched and deleted', async ({ page }) => {
+  await signIn(page);
+  await send(page, 'hello one');
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+  await expect(answer(page)).toHaveText('Hello from the fake model.');
+  await page.getByRole('link', { name: 'New chat' }).click();
+  await expect(page.locator('.message')).toHaveCount(0);
+  await send(page, 'hello two');
+  await expect(answer(page)).toHaveText('Hello from the fake model.');
+  await expect(page.locator('.conv-item')).toHaveCount(2);
+
+  await page.locator('.conv-item a', { hasText: 'hello one' }).click();
+  await expect(page.locator('.message.user')).toHaveText(['hello one']);
+
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Delete “hello one”' }).click();
+  await expect(page.locator('.conv-item')).toHaveCount(1);
+  await expect(page.locator('.message')).toHaveCount(0);
+});

@@ -1,0 +1,65 @@
+//! The input at the bottom: Enter sends, Shift+Enter makes a new line.
+
+use leptos::prelude::*;
+
+/// The message box, the model picker and the Send/Stop buttons.
+#[component]
+pub fn Composer(
+    draft: RwSignal<String>,
+    streaming: Signal<bool>,
+    models: Signal<Vec<String>>,
+    model: RwSignal<String>,
+    max_chars: Signal<usize>,
+    on_send: Callback<()>,
+    on_stop: Callback<()>,
+) -> impl IntoView {
+    let too_long = move || draft.read().chars().count() > max_chars.get();
+    let can_send = move || !streaming.get() && !draft.read().trim().is_empty() && !too_long();
+    let submit = move || {
+        if can_send() {
+            on_send.run(());
+        }
+    };
+    view! {
+        <form class="composer" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+            <label for="composer-input" class="visually-hidden">"Message"</label>
+            <textarea
+                id="composer-input"
+                name="message"
+                rows="1"
+                placeholder="Send a message (Enter sends, Shift+Enter for a new line)"
+                aria-describedby="composer-hint"
+                prop:value=move || draft.get()
+                on:input=move |ev| draft.set(event_target_value(&ev))
+                on:keydown=move |ev| {
+                    if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+                        ev.prevent_default();
+                        submit();
+                    }
+                }
+            ></textarea>
+            <span id="composer-hint" class="visually-hidden">"Enter sends; Shift+Enter starts a new line."</span>
+            <Show when=move || { models.read().len() > 1 }>
+                <select
+                    class="model-picker"
+                    aria-label="Model"
+                    prop:value=move || model.get()
+                    on:change=move |ev| model.set(event_target_value(&ev))
+                >
+                    {move || models.get().into_iter().map(|m| view! { <option value=m.clone()>{m.clone()}</option> }).collect_view()}
+                </select>
+            </Show>
+            <Show
+                when=move || streaming.get()
+                fallback=move || view! {
+                    <button type="submit" class="btn btn-primary" disabled=move || !can_send()>"Send"</button>
+                }
+            >
+                <button type="button" class="btn btn-danger" on:click=move |_| on_stop.run(())>"Stop"</button>
+            </Show>
+        </form>
+        <Show when=too_long>
+            <p class="field-error" role="alert">{move || format!("Messages are limited to {} characters.", max_chars.get())}</p>
+        </Show>
+    }
+}

@@ -1,0 +1,91 @@
+//! One message in the conversation view.
+
+use leptos::prelude::*;
+
+use crate::{
+    api::chat_types::{Message, MessageStatus, Role},
+    components::markdown::Markdown,
+};
+
+/// A message as the page holds it: the answer being streamed grows in place.
+#[derive(Clone, Copy)]
+pub struct UiMessage {
+    /// Stable key for the list.
+    pub key: u64,
+    /// Who wrote it.
+    pub role: Role,
+    /// Its text so far.
+    pub text: RwSignal<String>,
+    /// How it ended (Complete while streaming).
+    pub status: RwSignal<MessageStatus>,
+    /// True while tokens are still arriving.
+    pub streaming: RwSignal<bool>,
+    /// A failure to show under it, with a retry.
+    pub error: RwSignal<Option<String>>,
+}
+
+impl UiMessage {
+    /// A new message with the next key.
+    pub fn new(key: u64, role: Role, text: String, status: MessageStatus) -> Self {
+        Self {
+            key,
+            role,
+            text: RwSignal::new(text),
+            status: RwSignal::new(status),
+            streaming: RwSignal::new(false),
+            error: RwSignal::new(None),
+        }
+    }
+
+    /// From a stored message.
+    pub fn stored(m: Message) -> Self {
+        let status = m.status;
+        let ui = Self::new(m.id as u64, m.role, m.content, status);
+        if status == MessageStatus::Error {
+            ui.error.set(Some("This answer failed.".into()));
+        }
+        ui
+    }
+}
+
+/// Renders one message; `on_retry` is offered when it failed.
+#[component]
+pub fn MessageView(message: UiMessage, on_retry: Callback<()>) -> impl IntoView {
+    let text = Signal::derive(move || message.text.get());
+    let class = move || {
+        let role = match message.role {
+            Role::User => "message user",
+            Role::Assistant => "message assistant",
+        };
+        if message.status.get() == MessageStatus::Partial && !message.streaming.get() {
+            format!("{role} partial")
+        } else {
+            role.to_owned()
+        }
+    };
+    let label = match message.role {
+        Role::User => "You",
+        Role::Assistant => "Assistant",
+    };
+    view! {
+        <article class=class aria-label=label aria-busy=move || message.streaming.get().to_string()>
+            {match message.role {
+                Role::User => view! { <div class="message-body">{move || message.text.get()}</div> }.into_any(),
+                Role::Assistant => view! {
+                    <Show when=move || !(message.streaming.get() && message.text.read().is_empty()) fallback=|| view! {
+                        <div class="typing" role="status" aria-label="The assistant is writing"></div>
+                    }>
+                        <Markdown text=text/>
+                    </Show>
+                }
+                .into_any(),
+            }}
+            {move || message.error.get().map(|error| view! {
+                <div class="error-inline" role="alert">
+                    <span>{error}</span>
+                    <button type="button" class="btn btn-ghost" on:click=move |_| on_retry.run(())>"Retry"</button>
+                </div>
+            })}
+        </article>
+    }
+}

@@ -1,0 +1,93 @@
+use super::*;
+use std::collections::HashMap;
+
+fn load(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| ((*k).into(), (*v).into()))
+        .collect();
+    Settings::from_lookup(|k| map.get(k).cloned())
+}
+
+#[test]
+fn defaults_match_the_contract() {
+    let s = load(&[]).unwrap();
+    assert_eq!(s.site_addr, "127.0.0.1:3000".parse().unwrap());
+    assert_eq!(s.app_env, AppEnv::Development);
+    assert_eq!(
+        s.database_url,
+        DatabaseUrl::Sqlite("sqlite://data/palaver.db".into())
+    );
+    assert_eq!(s.public_base_url.as_str(), "http://127.0.0.1:3000/");
+    assert!(s.trusted_proxies.is_empty());
+    assert!(s.https_redirect);
+    assert_eq!(s.log_filter, "info");
+    assert_eq!(s.session_ttl_secs, 604_800);
+    assert_eq!(s.cookie_name, "palaver_session");
+    assert_eq!(s.argon2, Argon2Cost::MINIMUM);
+    assert_eq!(s.rate_limits.login_ip.to_string(), "10/600");
+}
+
+#[test]
+fn each_bad_value_names_its_variable() {
+    for (var, value) in [
+        ("LEPTOS_SITE_ADDR", "not-an-address"),
+        ("APP_ENV", "staging"),
+        ("DATABASE_URL", "mysql://localhost/db"),
+        ("DATABASE_URL", "palaver.db"),
+        ("PUBLIC_BASE_URL", "::nope"),
+        ("PUBLIC_BASE_URL", "ftp://example.com"),
+        ("TRUSTED_PROXIES", "10.0.0.0/8, banana"),
+        ("DISABLE_HTTPS_REDIRECT", "maybe"),
+        ("SESSION_TTL_SECONDS", "-5"),
+        ("AUTH_COOKIE_NAME", "bad name;"),
+        ("RATE_LIMIT_LOGIN_IP", "lots"),
+        ("ARGON2_MEMORY_KIB", "1024"),
+        ("SMTP_URL", "http://mail.example.com"),
+        ("MAIL_FROM", "not an address"),
+        ("PWRESET_TOKEN_TTL", "0"),
+    ] {
+        let err = load(&[(var, value)]).unwrap_err();
+        assert_eq!(err.var, var, "{value}");
+        assert!(err.to_string().starts_with(&format!("invalid {var}: ")));
+    }
+}
+
+#[test]
+fn proxies_accept_cidrs_and_bare_addresses() {
+    let s = load(&[("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1,::1")]).unwrap();
+    assert_eq!(s.trusted_proxies.len(), 3);
+    assert!(s.trusted_proxies[1].contains(&"127.0.0.1".parse::<std::net::IpAddr>().unwrap()));
+}
+
+#[test]
+fn postgres_urls_are_recognised() {
+    let s = load(&[("DATABASE_URL", "postgres://u:p@localhost/palaver")]).unwrap();
+    assert!(matches!(s.database_url, DatabaseUrl::Postgres(_)));
+}
+
+#[test]
+fn production_needs_smtp() {
+    let err = load(&[("APP_ENV", "production")]).unwrap_err();
+    assert_eq!(err.var, "SMTP_URL");
+    let s = load(&[
+        ("APP_ENV", "production"),
+        ("SMTP_URL", "smtps://u:secret@mail.example.com:465"),
+    ])
+    .unwrap();
+    let debug = format!("{:?}", s.mail.smtp_url);
+    assert!(!debug.contains("secret"), "{debug}");
+    assert!(s.mail.smtp_url.unwrap().uses_tls());
+}
+
+#[test]
+fn production_and_redirect_switch() {
+    let s = load(&[
+        ("APP_ENV", "production"),
+        ("DISABLE_HTTPS_REDIRECT", "1"),
+        ("SMTP_URL", "smtp://127.0.0.1:2525"),
+    ])
+    .unwrap();
+    assert!(s.is_production());
+    assert!(!s.https_redirect);
+}
