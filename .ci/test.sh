@@ -19,17 +19,28 @@ step "clippy (server and browser builds)"
 cargo clippy --features ssr --all-targets -- -D warnings
 cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
-step "unit and integration tests"
-if cargo nextest --version >/dev/null 2>&1; then
-  cargo nextest run --features ssr --no-fail-fast
-else
-  cargo test --features ssr --no-fail-fast
-fi
+run_tests() {
+  if cargo nextest --version >/dev/null 2>&1; then
+    cargo nextest run --features ssr --no-fail-fast "$@"
+  else
+    cargo test --features ssr --no-fail-fast "$@"
+  fi
+}
+
+step "unit and integration tests (SQLite)"
+run_tests
+
+start_test_postgres
+trap stop_test_postgres EXIT
+step "integration tests again, on PostgreSQL"
+run_tests --test api
 
 step "building the site for the browser tests"
 cargo leptos build
 
-step "browser tests (Playwright)"
+step "browser tests (Playwright), one project per database"
+psql -q "$PALAVER_TEST_POSTGRES/postgres" -c "CREATE DATABASE palaver_e2e"
+export PALAVER_E2E_POSTGRES="$PALAVER_TEST_POSTGRES/palaver_e2e"
 export PALAVER_BIN="$CARGO_TARGET_DIR/debug/palaver"
 export LEPTOS_SITE_ROOT="$ROOT/target/site"
 cd end2end

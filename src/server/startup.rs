@@ -67,7 +67,7 @@ pub struct Application {
 impl Application {
     /// Opens the database, runs migrations, binds the listener and builds the router.
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        let db = db::connect(&settings.database_url).await?;
+        let db = db::connect(&settings.database_url, settings.db_pool).await?;
         let listener = TcpListener::bind(settings.site_addr)
             .await
             .map_err(|source| StartupError::Bind {

@@ -157,21 +157,19 @@ async fn unknown_and_known_accounts_cost_similar_time() {
 async fn raising_the_argon2_cost_rehashes_at_the_next_login() {
     let first = spawn_app().await;
     first.register("rehash@example.com", PASSWORD).await;
-    let db = format!(
-        "sqlite://{}",
-        first.dir.path().join("data/test.db").display()
-    );
+    let db = first.db_url.clone();
 
     let second = spawn_app_with(&[("DATABASE_URL", &db), ("ARGON2_ITERATIONS", "3")]).await;
     assert_eq!(
         second.login("rehash@example.com", PASSWORD).await.status(),
         200
     );
-    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
-    let hash: String = sqlx::query_scalar("SELECT password_hash FROM password_credentials")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let rows = crate::helpers::query_text_int(
+        &db,
+        "SELECT password_hash, user_id FROM password_credentials",
+    )
+    .await;
+    let hash = rows[0].0.clone();
     assert!(
         hash.starts_with("$argon2id$v=19$m=19456,t=3,p=1$"),
         "{hash}"

@@ -10,6 +10,8 @@ use tokio::sync::oneshot;
 /// A running app and a client for it. Dropping it stops the server.
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// The database this app uses (a fresh one per test).
+    pub db_url: String,
     pub client: reqwest::Client,
     pub state: AppState,
     pub dir: TempDir,
@@ -116,10 +118,7 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
 
     let mut env: HashMap<String, String> = HashMap::from([
         ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
-        (
-            "DATABASE_URL".into(),
-            format!("sqlite://{}", dir.path().join("data/test.db").display()),
-        ),
+        ("DATABASE_URL".into(), fresh_database(&dir).await),
         ("LEPTOS_SITE_ROOT".into(), site.display().to_string()),
         (
             "MAIL_OUTBOX_DIR".into(),
@@ -134,6 +133,7 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     for (k, v) in overrides {
         env.insert((*k).into(), (*v).into());
     }
+    let db_url = env["DATABASE_URL"].clone();
     let settings = Settings::from_lookup(|k| env.get(k).cloned()).expect("valid test settings");
     let app = Application::build(settings).await.expect("app builds");
     let addr = app.local_addr();
@@ -148,6 +148,7 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         .unwrap();
     TestApp {
         addr,
+        db_url,
         client,
         state,
         dir,
@@ -157,4 +158,60 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
 
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
+}
+
+/// The backend under test: `PALAVER_TEST_POSTGRES` (a server URL, as the test
+/// command sets when it runs the suite against PostgreSQL) or SQLite.
+pub fn postgres_server() -> Option<String> {
+    std::env::var("PALAVER_TEST_POSTGRES")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// A new, empty database for one test: a database on the PostgreSQL server,
+/// or a SQLite file in the test's folder.
+async fn fresh_database(dir: &TempDir) -> String {
+    let Some(server) = postgres_server() else {
+        return format!("sqlite://{}", dir.path().join("data/test.db").display());
+    };
+    let name = format!("palaver_test_{}", uuid_like());
+    let admin = sqlx::PgPool::connect(&format!("{server}/postgres"))
+        .await
+        .expect("connect to the test PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .expect("create test database");
+    admin.close().await;
+    format!("{server}/{name}")
+}
+
+fn uuid_like() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        nanos,
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Rows of `sql` as strings and numbers, whichever backend the app is on.
+pub async fn query_text_int(db_url: &str, sql: &str) -> Vec<(String, i64)> {
+    if db_url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(db_url).await.unwrap();
+        let rows = sqlx::query_as(sql).fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows
+    } else {
+        let pool = sqlx::SqlitePool::connect(db_url).await.unwrap();
+        let rows = sqlx::query_as(sql).fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows
+    }
 }

@@ -36,12 +36,11 @@ async fn reset(app: &TestApp, token: &str, password: &str) -> reqwest::Response 
 }
 
 async fn outbox_statuses(app: &TestApp) -> Vec<(String, i64)> {
-    let db = format!("sqlite://{}", app.dir.path().join("data/test.db").display());
-    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
-    sqlx::query_as("SELECT status, attempts FROM mail_outbox ORDER BY id")
-        .fetch_all(&pool)
-        .await
-        .unwrap()
+    crate::helpers::query_text_int(
+        &app.db_url,
+        "SELECT status, attempts FROM mail_outbox ORDER BY id",
+    )
+    .await
 }
 
 #[tokio::test]
@@ -232,10 +231,7 @@ async fn queued_mail_survives_a_restart() {
     let url = format!("smtp://127.0.0.1:{port}");
     let first = spawn_app_with(&[("SMTP_URL", &url)]).await;
     first.register("restart@example.com", PASSWORD).await;
-    let db = format!(
-        "sqlite://{}",
-        first.dir.path().join("data/test.db").display()
-    );
+    let db = first.db_url.clone();
     // Dropping all but the files stops the first instance.
     let TestApp { dir: keep, .. } = first;
 

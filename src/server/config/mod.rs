@@ -9,7 +9,7 @@ use std::{fmt, net::SocketAddr, path::PathBuf};
 use ipnet::IpNet;
 use url::Url;
 
-use super::{llm::LlmSettings, rate_limit::RateLimits};
+use super::{db::PoolSettings, llm::LlmSettings, rate_limit::RateLimits};
 
 /// argon2id cost. The defaults are OWASP's minimum (m=19456 KiB, t=2, p=1);
 /// configuration may raise them, never lower them.
@@ -148,6 +148,8 @@ pub struct Settings {
     pub reset_token_ttl_secs: i64,
     /// `LLM_*`, `MAX_HISTORY*`, `CHAT_MAX_MESSAGE_CHARS`.
     pub llm: LlmSettings,
+    /// `DB_MAX_CONNECTIONS`, `DB_ACQUIRE_TIMEOUT_SECONDS`.
+    pub db_pool: PoolSettings,
 }
 
 /// A variable whose value cannot be used.
@@ -294,8 +296,20 @@ impl Settings {
         let reset_token_ttl_secs = parse_positive(&get, "PWRESET_TOKEN_TTL", 900)?;
 
         let llm = LlmSettings::from_lookup(&get)?;
+        let db_pool = PoolSettings {
+            max_connections: match get("DB_MAX_CONNECTIONS") {
+                None => 10,
+                Some(_) => parse_at_least(&get, "DB_MAX_CONNECTIONS", 1)?,
+            },
+            acquire_timeout: std::time::Duration::from_secs(parse_positive(
+                &get,
+                "DB_ACQUIRE_TIMEOUT_SECONDS",
+                5,
+            )? as u64),
+        };
 
         Ok(Self {
+            db_pool,
             llm,
             mail,
             reset_token_ttl_secs,

@@ -3,22 +3,39 @@
 //! `sqlx::Any` is avoided on purpose: each backend keeps its own SQL and
 //! migrations, and one test suite runs against every implementation.
 
+mod postgres;
 mod sqlite;
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use async_trait::async_trait;
 
 use super::config::DatabaseUrl;
+pub use postgres::PgRepo;
 pub use sqlite::SqliteRepo;
+
+/// Pool sizes and timeouts (`DB_MAX_CONNECTIONS`, `DB_ACQUIRE_TIMEOUT_SECONDS`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolSettings {
+    /// Connections per instance.
+    pub max_connections: u32,
+    /// How long a request waits for a free connection.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
 
 /// What can go wrong in the storage layer. Internal causes stay in the logs;
 /// callers see only the kind of failure.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    /// The URL names a backend that this build cannot serve yet.
-    #[error("{0} is not supported yet; use a sqlite:// DATABASE_URL")]
-    Unsupported(&'static str),
     /// The database could not be opened or created.
     #[error("cannot open the database: {0}")]
     Connect(#[source] sqlx::Error),
@@ -279,9 +296,9 @@ pub struct ResetDone {
 /// Opens the database named by `url`, creating it when it is a missing
 /// SQLite file, and applies the pending migrations.
 #[tracing::instrument(skip_all)]
-pub async fn connect(url: &DatabaseUrl) -> Result<Arc<dyn Repo>, DbError> {
+pub async fn connect(url: &DatabaseUrl, pool: PoolSettings) -> Result<Arc<dyn Repo>, DbError> {
     match url {
-        DatabaseUrl::Sqlite(url) => Ok(Arc::new(SqliteRepo::connect(url).await?)),
-        DatabaseUrl::Postgres(_) => Err(DbError::Unsupported("PostgreSQL")),
+        DatabaseUrl::Sqlite(url) => Ok(Arc::new(SqliteRepo::connect(url, pool).await?)),
+        DatabaseUrl::Postgres(url) => Ok(Arc::new(PgRepo::connect(url, pool).await?)),
     }
 }

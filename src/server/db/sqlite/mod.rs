@@ -13,8 +13,8 @@ mod chat;
 mod queue;
 
 use super::{
-    Conversation, DbError, JobFn, MailOutcome, Message, MessageStatus, NewUser, QueuedMail, Repo,
-    ResetDone, Role, SessionRow, User,
+    Conversation, DbError, JobFn, MailOutcome, Message, MessageStatus, NewUser, PoolSettings,
+    QueuedMail, Repo, ResetDone, Role, SessionRow, User,
 };
 
 /// SQLite storage over a connection pool.
@@ -26,7 +26,7 @@ pub struct SqliteRepo {
 impl SqliteRepo {
     /// Opens (or creates) the database file and runs the migrations.
     #[tracing::instrument(skip_all)]
-    pub async fn connect(url: &str) -> Result<Self, DbError> {
+    pub async fn connect(url: &str, pool: PoolSettings) -> Result<Self, DbError> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(DbError::Connect)?
             .create_if_missing(true)
@@ -41,8 +41,8 @@ impl SqliteRepo {
             tokio::fs::create_dir_all(dir).await?;
         }
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .acquire_timeout(Duration::from_secs(5))
+            .max_connections(pool.max_connections)
+            .acquire_timeout(pool.acquire_timeout)
             .connect_with(options)
             .await
             .map_err(DbError::Connect)?;

@@ -1,0 +1,249 @@
+//! Users, credentials, sessions and reset tokens on PostgreSQL.
+
+use sqlx::{postgres::PgRow, PgPool, Row};
+
+use super::super::{DbError, JobFn, NewUser, ResetDone, SessionRow, User};
+use super::queue::mail_enqueue;
+
+const USER_COLUMNS: &str = "id, uid, email, phone, display_name, is_active";
+
+fn user_from_row(row: &PgRow) -> Result<User, sqlx::Error> {
+    Ok(User {
+        id: row.try_get("id")?,
+        uid: row.try_get("uid")?,
+        email: row.try_get("email")?,
+        phone: row.try_get("phone")?,
+        display_name: row.try_get("display_name")?,
+        is_active: row.try_get("is_active")?,
+    })
+}
+
+fn session_from_row(row: &PgRow) -> Result<SessionRow, sqlx::Error> {
+    Ok(SessionRow {
+        id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
+        data: row.try_get("data")?,
+        expires_at: row.try_get("expires_at")?,
+    })
+}
+
+pub(super) async fn create_user(
+    pool: &PgPool,
+    new: &NewUser<'_>,
+    now: i64,
+    welcome: JobFn<'_>,
+) -> Result<User, DbError> {
+    let mut tx = pool.begin().await?;
+    // Say which value is taken; the unique indexes still guard the race.
+    let taken: Option<(bool, bool)> = sqlx::query_as(
+        "SELECT email = $1, COALESCE(phone = $2::text, FALSE) FROM users
+         WHERE email = $1 OR ($2::text IS NOT NULL AND phone = $2::text) LIMIT 1",
+    )
+    .bind(new.email)
+    .bind(new.phone)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((email_taken, _)) = taken {
+        return Err(DbError::Conflict(if email_taken {
+            "email"
+        } else {
+            "phone"
+        }));
+    }
+    let row = sqlx::query(&format!(
+        "INSERT INTO users (uid, email, phone, display_name, is_active, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, TRUE, $5, $6) RETURNING {USER_COLUMNS}"
+    ))
+    .bind(new.uid)
+    .bind(new.email)
+    .bind(new.phone)
+    .bind(new.display_name)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| DbError::from_insert(e, "email"))?;
+    let user = user_from_row(&row)?;
+    sqlx::query(
+        "INSERT INTO password_credentials (user_id, password_hash, created_at, updated_at)
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(user.id)
+    .bind(new.password_hash)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    mail_enqueue(&mut *tx, &welcome(user.id), now).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+pub(super) async fn user_by_email(
+    pool: &PgPool,
+    email: &str,
+) -> Result<Option<(User, Option<String>)>, DbError> {
+    let row = sqlx::query(
+        "SELECT u.id, u.uid, u.email, u.phone, u.display_name, u.is_active, c.password_hash
+         FROM users u LEFT JOIN password_credentials c ON c.user_id = u.id
+         WHERE u.email = $1",
+    )
+    .bind(email)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|r| Ok((user_from_row(&r)?, r.try_get("password_hash")?)))
+        .transpose()
+        .map_err(DbError::Query)
+}
+
+pub(super) async fn user_by_id(pool: &PgPool, id: i64) -> Result<Option<User>, DbError> {
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    row.as_ref()
+        .map(user_from_row)
+        .transpose()
+        .map_err(DbError::Query)
+}
+
+const UPSERT_PASSWORD: &str =
+    "INSERT INTO password_credentials (user_id, password_hash, created_at, updated_at)
+     VALUES ($1, $2, $3, $3)
+     ON CONFLICT (user_id) DO UPDATE SET password_hash = $2, updated_at = $3";
+
+pub(super) async fn set_password_hash(
+    pool: &PgPool,
+    user_id: i64,
+    hash: &str,
+    now: i64,
+) -> Result<(), DbError> {
+    sqlx::query(UPSERT_PASSWORD)
+        .bind(user_id)
+        .bind(hash)
+        .bind(now)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn session_insert(pool: &PgPool, row: &SessionRow) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "INSERT INTO sessions (id, user_id, data, expires_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&row.id)
+    .bind(row.user_id)
+    .bind(&row.data)
+    .bind(row.expires_at)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub(super) async fn session_upsert(pool: &PgPool, row: &SessionRow) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO sessions (id, user_id, data, expires_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET user_id = $2, data = $3, expires_at = $4",
+    )
+    .bind(&row.id)
+    .bind(row.user_id)
+    .bind(&row.data)
+    .bind(row.expires_at)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn session_load(
+    pool: &PgPool,
+    id: &str,
+    now: i64,
+) -> Result<Option<SessionRow>, DbError> {
+    let row = sqlx::query(
+        "SELECT id, user_id, data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2",
+    )
+    .bind(id)
+    .bind(now)
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref()
+        .map(session_from_row)
+        .transpose()
+        .map_err(DbError::Query)
+}
+
+pub(super) async fn reset_token_create(
+    pool: &PgPool,
+    user_id: i64,
+    token_hash: &str,
+    expires_at: i64,
+    now: i64,
+) -> Result<(), DbError> {
+    let mut tx = pool.begin().await?;
+    // Only the newest link works: a mail that arrives late cannot be replayed.
+    sqlx::query(
+        "UPDATE password_reset_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO password_reset_tokens (token_hash, user_id, expires_at, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(expires_at)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn reset_password(
+    pool: &PgPool,
+    token_hash: &str,
+    password_hash: &str,
+    now: i64,
+    confirmation: JobFn<'_>,
+) -> Result<Option<ResetDone>, DbError> {
+    let mut tx = pool.begin().await?;
+    let user_id: Option<i64> = sqlx::query_scalar(
+        "UPDATE password_reset_tokens SET used_at = $2
+         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
+         RETURNING user_id",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(user_id) = user_id else {
+        return Ok(None);
+    };
+    sqlx::query(UPSERT_PASSWORD)
+        .bind(user_id)
+        .bind(password_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE password_reset_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    let revoked = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    mail_enqueue(&mut *tx, &confirmation(user_id), now).await?;
+    tx.commit().await?;
+    Ok(Some(ResetDone {
+        user_id,
+        revoked_sessions: revoked,
+    }))
+}

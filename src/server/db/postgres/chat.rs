@@ -1,0 +1,159 @@
+//! Conversations and messages on PostgreSQL.
+
+use sqlx::{postgres::PgRow, PgPool, Row};
+
+use super::super::{Conversation, DbError, Message, MessageStatus, Role};
+
+fn conversation(row: &PgRow) -> Result<Conversation, sqlx::Error> {
+    Ok(Conversation {
+        id: row.try_get("id")?,
+        title: row.try_get("title")?,
+        model: row.try_get("model")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+fn message(row: &PgRow) -> Result<Message, sqlx::Error> {
+    let role: String = row.try_get("role")?;
+    let status: String = row.try_get("status")?;
+    Ok(Message {
+        id: row.try_get("id")?,
+        role: if role == "user" {
+            Role::User
+        } else {
+            Role::Assistant
+        },
+        content: row.try_get("content")?,
+        status: MessageStatus::parse(&status),
+    })
+}
+
+pub(super) async fn conversation_create(
+    pool: &PgPool,
+    user_id: i64,
+    title: &str,
+    model: &str,
+    now: i64,
+) -> Result<Conversation, DbError> {
+    let row = sqlx::query(
+        "INSERT INTO conversations (user_id, title, model, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)
+         RETURNING id, title, model, updated_at",
+    )
+    .bind(user_id)
+    .bind(title)
+    .bind(model)
+    .bind(now)
+    .bind(now)
+    .fetch_one(pool)
+    .await?;
+    Ok(conversation(&row)?)
+}
+
+pub(super) async fn conversation_get(
+    pool: &PgPool,
+    user_id: i64,
+    id: i64,
+) -> Result<Option<Conversation>, DbError> {
+    let row = sqlx::query(
+        "SELECT id, title, model, updated_at FROM conversations WHERE id = $1 AND user_id = $2",
+    )
+    .bind(id)
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref()
+        .map(conversation)
+        .transpose()
+        .map_err(DbError::Query)
+}
+
+pub(super) async fn conversations_list(
+    pool: &PgPool,
+    user_id: i64,
+) -> Result<Vec<Conversation>, DbError> {
+    let rows = sqlx::query(
+        "SELECT id, title, model, updated_at FROM conversations WHERE user_id = $1
+         ORDER BY updated_at DESC, id DESC LIMIT 500",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(conversation)
+        .collect::<Result<_, _>>()
+        .map_err(DbError::Query)
+}
+
+pub(super) async fn conversation_clear(
+    pool: &PgPool,
+    user_id: i64,
+    id: i64,
+) -> Result<bool, DbError> {
+    let mut tx = pool.begin().await?;
+    let owned: Option<bool> =
+        sqlx::query_scalar("SELECT TRUE FROM conversations WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if owned.is_none() {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM messages WHERE conversation_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub(super) async fn message_add(
+    pool: &PgPool,
+    conversation_id: i64,
+    role: Role,
+    content: &str,
+    status: MessageStatus,
+    now: i64,
+) -> Result<i64, DbError> {
+    let mut tx = pool.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO messages (conversation_id, role, content, status, created_at) VALUES ($1, $2, $3, $4, $5)
+         RETURNING id",
+    )
+    .bind(conversation_id)
+    .bind(role.as_str())
+    .bind(content)
+    .bind(status.as_str())
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE conversations SET updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(conversation_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub(super) async fn messages(
+    pool: &PgPool,
+    conversation_id: i64,
+    limit: Option<i64>,
+) -> Result<Vec<Message>, DbError> {
+    // LIMIT NULL means no limit in PostgreSQL.
+    let rows = sqlx::query(
+        "SELECT id, role, content, status FROM (
+             SELECT id, role, content, status FROM messages WHERE conversation_id = $1
+             ORDER BY id DESC LIMIT $2
+         ) AS recent ORDER BY id",
+    )
+    .bind(conversation_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(message)
+        .collect::<Result<_, _>>()
+        .map_err(DbError::Query)
+}
