@@ -11,6 +11,8 @@ mod auth_limits;
 mod chat;
 mod health;
 mod pages;
+mod pg_restart;
 mod reset;
+mod scale;
 mod security;
 mod startup;

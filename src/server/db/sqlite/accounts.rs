@@ -4,6 +4,7 @@ use sqlx::{sqlite::SqliteRow, Row, SqlitePool};
 
 use super::super::{DbError, JobFn, NewUser, ResetDone, SessionRow, User};
 use super::queue::mail_enqueue;
+use super::write_tx;
 
 const USER_COLUMNS: &str = "id, uid, email, phone, display_name, is_active";
 
@@ -33,7 +34,7 @@ pub(super) async fn create_user(
     now: i64,
     welcome: JobFn<'_>,
 ) -> Result<User, DbError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = write_tx(pool).await?;
     // Say which value is taken; the unique indexes still guard the race.
     let taken: Option<(bool, bool)> = sqlx::query_as(
         "SELECT email = ?1, phone IS NOT NULL AND phone = ?2 FROM users
@@ -180,7 +181,7 @@ pub(super) async fn reset_token_create(
     expires_at: i64,
     now: i64,
 ) -> Result<(), DbError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = write_tx(pool).await?;
     // Only the newest link works: a mail that arrives late cannot be replayed.
     sqlx::query(
         "UPDATE password_reset_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL",
@@ -209,7 +210,7 @@ pub(super) async fn reset_password(
     now: i64,
     confirmation: JobFn<'_>,
 ) -> Result<Option<ResetDone>, DbError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = write_tx(pool).await?;
     let user_id: Option<i64> = sqlx::query_scalar(
         "UPDATE password_reset_tokens SET used_at = ?2
          WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2

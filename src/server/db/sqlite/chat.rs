@@ -3,6 +3,7 @@
 use sqlx::{sqlite::SqliteRow, Row, SqlitePool};
 
 use super::super::{Conversation, DbError, Message, MessageStatus, Role};
+use super::write_tx;
 
 fn conversation(row: &SqliteRow) -> Result<Conversation, sqlx::Error> {
     Ok(Conversation {
@@ -89,7 +90,7 @@ pub(super) async fn conversation_clear(
     user_id: i64,
     id: i64,
 ) -> Result<bool, DbError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = write_tx(pool).await?;
     let owned: Option<i64> =
         sqlx::query_scalar("SELECT 1 FROM conversations WHERE id = ? AND user_id = ?")
             .bind(id)
@@ -115,7 +116,7 @@ pub(super) async fn message_add(
     status: MessageStatus,
     now: i64,
 ) -> Result<i64, DbError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = write_tx(pool).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO messages (conversation_id, role, content, status, created_at) VALUES (?, ?, ?, ?, ?)
          RETURNING id",

@@ -17,6 +17,16 @@ use super::{
     QueuedMail, Repo, ResetDone, Role, SessionRow, User,
 };
 
+/// Starts a transaction that takes the write lock at once. A deferred one
+/// that reads first and writes later fails with SQLITE_BUSY (which
+/// `busy_timeout` cannot wait out) when another connection wrote meanwhile;
+/// taking the lock up front makes concurrent writers queue instead.
+pub(super) async fn write_tx(
+    pool: &SqlitePool,
+) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
 /// SQLite storage over a connection pool.
 #[derive(Clone, Debug)]
 pub struct SqliteRepo {
