@@ -3,6 +3,8 @@
 //! `sqlx::Any` is avoided on purpose: each backend keeps its own SQL and
 //! migrations, and one test suite runs against every implementation.
 
+mod repo_impl;
+
 mod postgres;
 mod sqlite;
 

@@ -157,3 +157,35 @@ pub(super) async fn messages(
         .collect::<Result<_, _>>()
         .map_err(DbError::Query)
 }
+
+pub(super) async fn conversation_rename(
+    pool: &PgPool,
+    user_id: i64,
+    id: i64,
+    title: &str,
+    now: i64,
+) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "UPDATE conversations SET title = $1, updated_at = $2 WHERE id = $3 AND user_id = $4",
+    )
+    .bind(title)
+    .bind(now)
+    .bind(id)
+    .bind(user_id)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub(super) async fn conversation_delete(
+    pool: &PgPool,
+    user_id: i64,
+    id: i64,
+) -> Result<bool, DbError> {
+    let done = sqlx::query("DELETE FROM conversations WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

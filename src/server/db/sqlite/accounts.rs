@@ -248,3 +248,37 @@ pub(super) async fn reset_password(
         revoked_sessions: revoked,
     }))
 }
+
+pub(super) async fn session_delete(pool: &SqlitePool, id: &str) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM sessions WHERE id = ?")
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn sessions_delete_for_user(
+    pool: &SqlitePool,
+    user_id: i64,
+) -> Result<u64, DbError> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+pub(super) async fn reset_token_valid(
+    pool: &SqlitePool,
+    token_hash: &str,
+    now: i64,
+) -> Result<bool, DbError> {
+    let found: Option<bool> = sqlx::query_scalar(
+        "SELECT TRUE FROM password_reset_tokens WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(pool)
+    .await?;
+    Ok(found.is_some())
+}

@@ -157,3 +157,35 @@ pub(super) async fn messages(
         .collect::<Result<_, _>>()
         .map_err(DbError::Query)
 }
+
+pub(super) async fn conversation_rename(
+    pool: &SqlitePool,
+    user_id: i64,
+    id: i64,
+    title: &str,
+    now: i64,
+) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "UPDATE conversations SET title = ?, updated_at = ? WHERE id = ? AND user_id = ?",
+    )
+    .bind(title)
+    .bind(now)
+    .bind(id)
+    .bind(user_id)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub(super) async fn conversation_delete(
+    pool: &SqlitePool,
+    user_id: i64,
+    id: i64,
+) -> Result<bool, DbError> {
+    let done = sqlx::query("DELETE FROM conversations WHERE id = ? AND user_id = ?")
+        .bind(id)
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
