@@ -3,12 +3,19 @@
 use std::time::Duration;
 
 use axum::{extract::State, http::StatusCode, response::IntoResponse, Json};
-use serde_json::json;
+use serde::Serialize;
 
 use super::state::AppState;
 
 /// How long the database may take to answer before the instance counts as down.
 const DB_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The body, with its fields in the contract's order.
+#[derive(Serialize)]
+struct Health {
+    ok: bool,
+    db: bool,
+}
 
 /// `200 {"ok":true,"db":true}`, or `503 {"ok":false,"db":false}` when the
 /// database fails or does not answer within [`DB_TIMEOUT`].
@@ -25,5 +32,11 @@ pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    (status, Json(json!({ "ok": db_ok, "db": db_ok })))
+    (
+        status,
+        Json(Health {
+            ok: db_ok,
+            db: db_ok,
+        }),
+    )
 }
