@@ -4,7 +4,7 @@
 
 use std::{future::Future, net::SocketAddr, path::Path, sync::Arc, time::Duration};
 
-use axum::{middleware, routing::get, Router};
+use axum::{middleware, routing::get, serve::ListenerExt, Router};
 use leptos::{config::LeptosOptions, context::provide_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
@@ -126,7 +126,12 @@ impl Application {
             .into_make_service_with_connect_info::<SocketAddr>();
         let cleanup = tokio::spawn(clean_up_periodically(self.state.clone()));
         let mail = tokio::spawn(mail::worker::run(self.state.clone()));
-        let served = axum::serve(self.listener, service)
+        // Pages stream in several writes; without TCP_NODELAY, Nagle's
+        // algorithm and delayed ACKs add ~40 ms to every page.
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let served = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
         cleanup.abort();
