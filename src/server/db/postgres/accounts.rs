@@ -182,13 +182,7 @@ pub(super) async fn reset_token_create(
 ) -> Result<(), DbError> {
     let mut tx = pool.begin().await?;
     // Only the newest link works: a mail that arrives late cannot be replayed.
-    sqlx::query(
-        "UPDATE password_reset_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
-    )
-    .bind(now)
-    .bind(user_id)
-    .execute(&mut *tx)
-    .await?;
+    retire_tokens(&mut tx, user_id, now).await?;
     sqlx::query(
         "INSERT INTO password_reset_tokens (token_hash, user_id, expires_at, created_at) VALUES ($1, $2, $3, $4)",
     )
@@ -228,13 +222,7 @@ pub(super) async fn reset_password(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "UPDATE password_reset_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
-    )
-    .bind(now)
-    .bind(user_id)
-    .execute(&mut *tx)
-    .await?;
+    retire_tokens(&mut tx, user_id, now).await?;
     let revoked = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *tx)
@@ -277,4 +265,21 @@ pub(super) async fn reset_token_valid(
     .fetch_optional(pool)
     .await?;
     Ok(found.is_some())
+}
+
+/// Marks every unused reset token of a user as used: only the newest link
+/// works, and none works after a reset.
+async fn retire_tokens(
+    conn: &mut sqlx::PgConnection,
+    user_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE password_reset_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

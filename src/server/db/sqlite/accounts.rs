@@ -183,13 +183,7 @@ pub(super) async fn reset_token_create(
 ) -> Result<(), DbError> {
     let mut tx = write_tx(pool).await?;
     // Only the newest link works: a mail that arrives late cannot be replayed.
-    sqlx::query(
-        "UPDATE password_reset_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL",
-    )
-    .bind(now)
-    .bind(user_id)
-    .execute(&mut *tx)
-    .await?;
+    retire_tokens(&mut tx, user_id, now).await?;
     sqlx::query(
         "INSERT INTO password_reset_tokens (token_hash, user_id, expires_at, created_at) VALUES (?, ?, ?, ?)",
     )
@@ -229,13 +223,7 @@ pub(super) async fn reset_password(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "UPDATE password_reset_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL",
-    )
-    .bind(now)
-    .bind(user_id)
-    .execute(&mut *tx)
-    .await?;
+    retire_tokens(&mut tx, user_id, now).await?;
     let revoked = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
         .bind(user_id)
         .execute(&mut *tx)
@@ -281,4 +269,21 @@ pub(super) async fn reset_token_valid(
     .fetch_optional(pool)
     .await?;
     Ok(found.is_some())
+}
+
+/// Marks every unused reset token of a user as used: only the newest link
+/// works, and none works after a reset.
+async fn retire_tokens(
+    conn: &mut sqlx::SqliteConnection,
+    user_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE password_reset_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
