@@ -73,7 +73,8 @@ start_test_postgres() {
   ensure_apt postgresql
   local bin port
   bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-  port=${PALAVER_TEST_PG_PORT:-55432}
+  # A free port unless one is asked for.
+  port=${PALAVER_TEST_PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
   PG_TEST_DIR=$(mktemp -d /tmp/palaver-pg-XXXXXX)
   export PG_TEST_DIR
   local run=()
