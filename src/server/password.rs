@@ -1,5 +1,9 @@
 //! argon2id hashing, always on the blocking pool so the async runtime stays free.
 
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+
 use argon2::{
     password_hash::{phc::PasswordHash, PasswordHasher, PasswordVerifier},
     Algorithm, Argon2, Params, Version,
@@ -12,6 +16,10 @@ use crate::error::AppError;
 #[derive(Clone, Debug)]
 pub struct PasswordHashing {
     cost: Argon2Cost,
+    /// Hashes running at once. Each takes a core and ~19 MiB; unbounded, a
+    /// login storm would take every core (and a gigabyte) from the async
+    /// runtime. One core is always left to it.
+    running: Arc<Semaphore>,
     /// A hash of a random password, verified against when the account does
     /// not exist, so that an unknown e-mail costs as much time as a known one.
     dummy: String,
@@ -64,9 +72,17 @@ fn verify_blocking(cost: Argon2Cost, password: &str, stored: &str) -> Verified {
     Verified { ok, needs_rehash }
 }
 
+/// How many hashes may run at once: every core but one (at least one).
+fn max_running() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1))
+}
+
 async fn blocking<T: Send + 'static>(
+    running: &Semaphore,
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
+    // Waiting for a permit is async: queued logins cost the runtime nothing.
+    let _permit = running.acquire().await.map_err(|_| AppError::Internal)?;
     tokio::task::spawn_blocking(f).await.map_err(|e| {
         tracing::error!(error = %e, "blocking task failed");
         AppError::Internal
@@ -77,14 +93,19 @@ impl PasswordHashing {
     /// Prepares hashing at `cost`, computing the dummy hash on the blocking pool.
     pub async fn new(cost: Argon2Cost) -> Result<Self, AppError> {
         let random = uuid::Uuid::new_v4().to_string();
-        let dummy = blocking(move || hash_blocking(cost, &random)).await??;
-        Ok(Self { cost, dummy })
+        let running = Arc::new(Semaphore::new(max_running()));
+        let dummy = blocking(&running, move || hash_blocking(cost, &random)).await??;
+        Ok(Self {
+            cost,
+            running,
+            dummy,
+        })
     }
 
     /// A new PHC string for `password`.
     pub async fn hash(&self, password: &str) -> Result<String, AppError> {
         let (cost, password) = (self.cost, password.to_owned());
-        blocking(move || hash_blocking(cost, &password)).await?
+        blocking(&self.running, move || hash_blocking(cost, &password)).await?
     }
 
     /// Checks `password` against `stored`, or against the dummy hash when
@@ -93,7 +114,10 @@ impl PasswordHashing {
         let exists = stored.is_some();
         let stored = stored.unwrap_or(&self.dummy).to_owned();
         let (cost, password) = (self.cost, password.to_owned());
-        let verified = blocking(move || verify_blocking(cost, &password, &stored)).await?;
+        let verified = blocking(&self.running, move || {
+            verify_blocking(cost, &password, &stored)
+        })
+        .await?;
         Ok(Verified {
             ok: verified.ok && exists,
             needs_rehash: verified.needs_rehash && exists,
