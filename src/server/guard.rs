@@ -111,9 +111,9 @@ pub async fn pages(session: Session, req: Request, next: Next) -> Response {
     }
     if matches!(path, "/login" | "/register") && signed_in(&session).await {
         let next = req.uri().query().and_then(|q| {
-            q.split('&')
-                .find_map(|kv| kv.strip_prefix("next="))
-                .map(percent_decode)
+            url::form_urlencoded::parse(q.as_bytes())
+                .find(|(key, _)| key == "next")
+                .map(|(_, value)| value.into_owned())
         });
         return Redirect::to(&crate::domain::safe_next(next.as_deref())).into_response();
     }
@@ -127,30 +127,6 @@ pub async fn root(session: Session) -> Redirect {
     } else {
         "/login"
     })
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(s.get(i + 1..i + 3).unwrap_or("zz"), 16) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 3;
-                        continue;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            b'+' => out.push(b' '),
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -201,11 +177,5 @@ mod tests {
             &h(&[("sec-fetch-site", "same-origin")]),
             &public
         ));
-    }
-
-    #[test]
-    fn decodes_percent_escapes() {
-        assert_eq!(percent_decode("%2Fapp%3Fx%3D1"), "/app?x=1");
-        assert_eq!(percent_decode("%zz"), "%zz");
     }
 }

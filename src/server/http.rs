@@ -4,7 +4,6 @@
 use std::net::{IpAddr, SocketAddr};
 
 use axum::{
-    body::Body,
     extract::{ConnectInfo, Request, State},
     http::{header, HeaderMap, HeaderValue, StatusCode, Uri},
     middleware::Next,
@@ -163,14 +162,6 @@ fn cache_control(path: &str, headers: &HeaderMap, hashed_assets: bool) -> Option
     } else {
         "public, max-age=3600"
     })
-}
-
-/// A body-less response, for handlers that only set a status.
-pub fn empty(status: StatusCode) -> Response {
-    Response::builder()
-        .status(status)
-        .body(Body::empty())
-        .expect("valid response")
 }
 
 #[cfg(test)]

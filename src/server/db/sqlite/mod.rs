@@ -59,11 +59,6 @@ impl SqliteRepo {
         tracing::info!(file = %file.display(), "sqlite database ready");
         Ok(Self { pool })
     }
-
-    /// The pool, for parts that need a raw handle (the session store).
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
-    }
 }
 
 super::repo_impl::impl_repo!(SqliteRepo);
