@@ -215,3 +215,16 @@ pub async fn query_text_int(db_url: &str, sql: &str) -> Vec<(String, i64)> {
         rows
     }
 }
+
+/// Runs one statement of `sql` directly on the app's database, either backend.
+pub async fn execute(db_url: &str, sql: &str) {
+    if db_url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(db_url).await.unwrap();
+        sqlx::query(sql).execute(&pool).await.unwrap();
+        pool.close().await;
+    } else {
+        let pool = sqlx::SqlitePool::connect(db_url).await.unwrap();
+        sqlx::query(sql).execute(&pool).await.unwrap();
+        pool.close().await;
+    }
+}

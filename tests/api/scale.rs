@@ -4,10 +4,11 @@
 
 use std::time::Duration;
 
+use palaver::server::startup::clean_up;
 use serde_json::json;
 
 use crate::{
-    helpers::{session_cookie, spawn_app_with, TestApp, PASSWORD},
+    helpers::{execute, query_text_int, session_cookie, spawn_app_with, TestApp, PASSWORD},
     smtp::SmtpSink,
 };
 
@@ -125,4 +126,40 @@ async fn two_mail_workers_send_each_mail_once() {
         "and nobody got two (first wait saw {})",
         mails.len()
     );
+}
+
+#[tokio::test]
+async fn both_instances_clean_up_expired_sessions_without_fighting() {
+    let (a, b) = pair(&[]).await;
+    let live_on_a = a.signed_in("live-a@example.com").await;
+    let live_on_b = b.signed_in("live-b@example.com").await;
+    // Sessions that ended long ago, as after a weekend without clean-up.
+    let expired: Vec<String> = (0..400)
+        .map(|i| format!("('expired-{i}', NULL, '{{}}', 1)"))
+        .collect();
+    execute(
+        &a.db_url,
+        &format!(
+            "INSERT INTO sessions (id, user_id, data, expires_at) VALUES {}",
+            expired.join(", ")
+        ),
+    )
+    .await;
+
+    let mut removed = 0;
+    for _ in 0..5 {
+        let (on_a, on_b) = tokio::join!(clean_up(&a.state), clean_up(&b.state));
+        removed += on_a.expect("A's pass succeeds") + on_b.expect("B's pass succeeds");
+    }
+    assert_eq!(
+        removed, 400,
+        "each expired session removed once, by one of them"
+    );
+    assert_eq!(
+        query_text_int(&a.db_url, "SELECT 'left', COUNT(*) FROM sessions").await,
+        vec![("left".to_owned(), 4)],
+        "the live sessions stay: each user's from registering and from signing in"
+    );
+    assert_eq!(b.get_as("/auth/me", &live_on_a).await.status(), 200);
+    assert_eq!(a.get_as("/auth/me", &live_on_b).await.status(), 200);
 }

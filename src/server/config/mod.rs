@@ -273,7 +273,9 @@ impl Settings {
             None if app_env == AppEnv::Production => {
                 return Err(bad(
                     "SMTP_URL",
-                    "required in production (mail cannot go to the file outbox)".into(),
+                    "required in production, where mail cannot go to the file outbox \
+                     (set SMTP_URL, or APP_ENV=development to try Palaver out)"
+                        .into(),
                 ));
             }
             None => None,
