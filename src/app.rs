@@ -18,19 +18,21 @@ use crate::{
 /// The HTML document around the app, rendered on the server only. It issues
 /// the per-response script nonce and the CSP header that allows it.
 #[cfg(feature = "ssr")]
-pub fn shell(options: LeptosOptions) -> impl IntoView {
-    use leptos_meta::{HashedStylesheet, MetaTags};
+pub fn shell(_options: LeptosOptions) -> impl IntoView {
+    use leptos_meta::MetaTags;
 
     leptos::nonce::provide_nonce();
-    if let (Some(nonce), Some(res)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) {
-        let policy = crate::csp::content_security_policy(Some(&nonce));
+    let nonce = leptos::nonce::use_nonce();
+    if let (Some(nonce), Some(res)) = (&nonce, use_context::<leptos_axum::ResponseOptions>()) {
+        let policy = crate::csp::content_security_policy(Some(nonce));
         if let Ok(value) = http::HeaderValue::from_str(&policy) {
             res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
         }
     }
+    // The tags of Leptos' <HashedStylesheet/> and <HydrationScripts/>, from
+    // names read once at start-up (see server::assets).
+    let state = expect_context::<crate::server::state::AppState>();
+    let assets = &state.assets;
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -40,8 +42,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark"/>
                 <meta name="description" content="Palaver: chat with a language model, behind your own accounts."/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HashedStylesheet options=options.clone() id="palaver"/>
-                <HydrationScripts options/>
+                <link id="palaver" rel="stylesheet" href=assets.css.clone()/>
+                <link rel="modulepreload" href=assets.js.clone() crossorigin="anonymous"/>
+                <link rel="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin="anonymous"/>
+                <script type="module" nonce=nonce>{assets.hydration_script()}</script>
                 <MetaTags/>
             </head>
             <body>

@@ -8,6 +8,12 @@ use palaver::server::{
     telemetry,
 };
 
+// Rendering a page makes many small, short-lived allocations; mimalloc's
+// per-thread free lists serve them faster than glibc's malloc (which `perf`
+// showed as a fifth of the time spent serving `/login`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     // A missing .env is normal; a malformed one is reported like any bad value.

@@ -1,6 +1,7 @@
 //! Everything that only runs on the server: configuration, storage, HTTP
 //! layers and start-up. Compiled with the `ssr` feature only.
 
+pub mod assets;
 pub mod auth;
 pub mod chat;
 pub mod clock;

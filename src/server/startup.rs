@@ -20,6 +20,7 @@ use tokio::sync::Notify;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 
 use super::{
+    assets::Assets,
     chat,
     clock::Clock,
     config::Settings,
@@ -28,7 +29,7 @@ use super::{
     mail::{self, Mailer},
     password::PasswordHashing,
     session_store::DbSessionStore,
-    state::AppState,
+    state::{AppState, Shared},
 };
 use crate::app::{shell, App};
 
@@ -84,16 +85,17 @@ impl Application {
         let mailer = Arc::new(Mailer::new(&settings.mail, settings.is_production())?);
         let llm =
             LlmClient::new(settings.llm.clone()).map_err(|e| StartupError::Llm(e.to_string()))?;
-        let state = AppState {
+        let state = AppState::new(Shared {
             llm,
             mailer,
             mail_wake: Arc::new(Notify::new()),
             db,
             leptos_options: leptos_options(&settings, addr),
+            assets: Assets::locate(),
             settings: Arc::new(settings),
             clock: Clock::default(),
             passwords,
-        };
+        });
         let router = router(state.clone());
         Ok(Self {
             listener,

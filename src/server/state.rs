@@ -8,19 +8,41 @@ use leptos::config::LeptosOptions;
 use tokio::sync::Notify;
 
 use super::{
-    clock::Clock, config::Settings, db::Repo, llm::LlmClient, mail::Mailer,
+    assets::Assets, clock::Clock, config::Settings, db::Repo, llm::LlmClient, mail::Mailer,
     password::PasswordHashing,
 };
 
-/// Shared application state: cheap to clone.
+/// Shared application state. A clone is one reference count: pages clone it
+/// into their context several times per request, and cloning each field
+/// (Leptos' options alone hold a dozen shared strings) showed in `perf`.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    /// Wraps the parts built at start-up.
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The parts of [`AppState`].
+pub struct Shared {
     /// Storage.
     pub db: Arc<dyn Repo>,
     /// The start-up configuration.
     pub settings: Arc<Settings>,
     /// Leptos' own options (site root, output name...).
     pub leptos_options: LeptosOptions,
+    /// The bundle's file names, for the page shell.
+    pub assets: Assets,
     /// The time; tests move it forward.
     pub clock: Clock,
     /// argon2id at the configured cost.
