@@ -31,8 +31,8 @@ cargo leptos build --release
 
 ctx=$(mktemp -d)
 cleanup() {
-  "${PODMAN[@]}" rm -f palaver-ct >/dev/null 2>&1 || true
-  podman volume rm -f palaver-ct-data >/dev/null 2>&1 || true
+  "${PODMAN[@]}" rm -f palaver-ct palaver-ct-trial >/dev/null 2>&1 || true
+  podman volume rm -f palaver-ct-data palaver-ct-trial >/dev/null 2>&1 || true
   rm -rf "$ctx"
 }
 trap cleanup EXIT
@@ -74,5 +74,27 @@ check "the database lives on the volume" \
   '"${PODMAN[@]}" exec palaver-ct test -s /app/data/palaver.db'
 check "the image health check passes" \
   '"${PODMAN[@]}" healthcheck run palaver-ct'
+
+# The bare `docker run -p 3000:3000 -v palaver-data:/app/data IMAGE`: the image
+# is production, and production without SMTP refuses to start (API.md), with
+# one line that says what to set.
+check "the bare command without SMTP_URL exits 2 with one line naming it" \
+  '"${PODMAN[@]}" run --rm --no-healthcheck "${LIMITS[@]}" -v palaver-ct-trial:/app/data palaver-ct >"$ctx/bare.out" 2>&1;
+   [ $? -eq 2 ] && [ "$(wc -l <"$ctx/bare.out")" -eq 1 ] && grep -q "SMTP_URL" "$ctx/bare.out"'
+# A trial on one machine: the same command in development mode serves on
+# SQLite, with mail written to the outbox on the volume.
+"${PODMAN[@]}" run -d --name palaver-ct-trial "${LIMITS[@]}" -p "127.0.0.1:$((PORT + 1)):3000" \
+  -v palaver-ct-trial:/app/data -e APP_ENV=development palaver-ct >/dev/null
+trial="http://127.0.0.1:$((PORT + 1))"
+for _ in $(seq 100); do
+  curl -fsS "$trial/auth/healthz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+check "with APP_ENV=development the same command serves pages on SQLite" \
+  'curl -s "$trial/login" | grep -q "/pkg/palaver"'
+check "and its mail lands in the outbox on the volume" \
+  'curl -s -o /dev/null -H "content-type: application/json" \
+     -d "{\"email\":\"trial@example.com\",\"password\":\"correct-horse-9\"}" "$trial/auth/register";
+   sleep 2; "${PODMAN[@]}" exec palaver-ct-trial sh -c "ls /app/data/outbox/*.eml" >/dev/null 2>&1'
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
