@@ -2,7 +2,13 @@
 //! (0 picks a free one, as the tests do) and [`Application::run_until_stopped`]
 //! serves until SIGINT/SIGTERM or the given shutdown future.
 
-use std::{future::Future, net::SocketAddr, path::Path, sync::Arc, time::Duration};
+use std::{
+    future::{Future, IntoFuture},
+    net::SocketAddr,
+    path::Path,
+    sync::Arc,
+    time::Duration,
+};
 
 use axum::{middleware, routing::get, serve::ListenerExt, Router};
 use leptos::{config::LeptosOptions, context::provide_context};
@@ -133,9 +139,27 @@ impl Application {
         let listener = self.listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
-        let served = axum::serve(listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        // Draining waits for open connections, but not forever: a chat
+        // stream can run for minutes, and container runtimes kill after 10 s.
+        let (signalled, on_signal) = tokio::sync::oneshot::channel::<()>();
+        let shutdown = async move {
+            shutdown.await;
+            let _ = signalled.send(());
+        };
+        let deadline = async move {
+            match on_signal.await {
+                Ok(()) => tokio::time::sleep(DRAIN_LIMIT).await,
+                Err(_) => std::future::pending().await,
+            }
+        };
+        let served = axum::serve(listener, service).with_graceful_shutdown(shutdown);
+        let served = tokio::select! {
+            served = served.into_future() => served,
+            () = deadline => {
+                tracing::warn!(limit = ?DRAIN_LIMIT, "connections still open at the drain limit; closing them");
+                Ok(())
+            }
+        };
         cleanup.abort();
         mail.abort();
         served?;
@@ -144,6 +168,9 @@ impl Application {
         Ok(())
     }
 }
+
+/// How long shutdown waits for open connections (streams included) to end.
+const DRAIN_LIMIT: Duration = Duration::from_secs(8);
 
 /// How often expired sessions and closed rate-limit windows are removed.
 const CLEANUP_EVERY: Duration = Duration::from_secs(300);

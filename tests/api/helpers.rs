@@ -15,7 +15,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: AppState,
     pub dir: TempDir,
-    _stop: oneshot::Sender<()>,
+    stop: oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 impl TestApp {
@@ -71,6 +72,12 @@ impl TestApp {
             None,
         )
         .await
+    }
+
+    /// Asks the app to shut down, as SIGTERM does, and waits until it has.
+    pub async fn shut_down(self) -> std::io::Result<()> {
+        drop(self.stop);
+        self.server.await.expect("the server task ends")
     }
 
     /// Registers and logs in; returns the session cookie.
@@ -139,7 +146,7 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     let addr = app.local_addr();
     let state = app.state().clone();
     let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(app.run_until_stopped(async {
+    let server = tokio::spawn(app.run_until_stopped(async {
         let _ = stopped.await;
     }));
     let client = reqwest::Client::builder()
@@ -152,7 +159,8 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         client,
         state,
         dir,
-        _stop: stop,
+        stop,
+        server,
     }
 }
 

@@ -2,9 +2,15 @@
 
 use std::{process::Stdio, time::Duration};
 
+use serde_json::json;
 use tokio::{
     io::{AsyncBufReadExt, BufReader},
     process::Command,
+};
+
+use crate::{
+    fake_llm::{FakeLlm, Script},
+    helpers::spawn_app_with,
 };
 
 fn palaver() -> Command {
@@ -86,4 +92,32 @@ async fn serves_on_defaults_and_stops_gracefully_on_sigterm() {
         .expect("did not stop on SIGTERM")
         .unwrap();
     assert!(status.success(), "exit status {status}");
+}
+
+#[tokio::test]
+async fn shutdown_does_not_wait_forever_for_an_open_stream() {
+    let fake = FakeLlm::start(Script::Hang).await;
+    let app = spawn_app_with(&[
+        ("LLM_BASE_URL", fake.base_url.as_str()),
+        ("LLM_TIMEOUT_SECONDS", "600"),
+    ])
+    .await;
+    let cookie = app.signed_in("drain@example.com").await;
+    let mut res = app
+        .post_json(
+            "/api/chat",
+            &json!({"message": "Still there?"}),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let first = res.chunk().await.unwrap().expect("the first line");
+    assert!(String::from_utf8_lossy(&first).contains("conversation_id"));
+
+    // The model never answers and the stream stays open, yet shutdown
+    // completes (at the drain limit) rather than waiting for it.
+    tokio::time::timeout(Duration::from_secs(30), app.shut_down())
+        .await
+        .expect("shutdown ends with a stream still open")
+        .expect("and ends cleanly");
 }
