@@ -7,7 +7,7 @@
 //! dropped, the task sees its channel close, drops the upstream request at
 //! once and stores what had arrived.
 
-use std::convert::Infallible;
+use std::{convert::Infallible, time::Duration};
 
 use axum::{
     body::{Body, Bytes},
@@ -16,7 +16,7 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use tokio::sync::mpsc;
+use tokio::{sync::mpsc, time::Instant};
 use tower_sessions::Session;
 
 use super::{
@@ -224,22 +224,18 @@ async fn produce(
         _ if answer.is_empty() => MessageStatus::Error,
         _ => MessageStatus::Partial,
     };
-    if let Err(e) = state
-        .db
-        .message_add(
-            conversation.id,
-            Role::Assistant,
-            &answer,
-            status,
-            state.clock.now(),
-        )
-        .await
-    {
-        tracing::error!(error = %e, "answer not stored");
-    }
+    let stored = store_answer(&state, conversation.id, &answer, status).await;
     match ended {
-        Ended::Complete => {
+        Ended::Complete if stored => {
             let _ = tx.send(line(&ChatEvent::Done { done: true })).await;
+        }
+        Ended::Complete => {
+            let _ = tx
+                .send(line(&ChatEvent::Error {
+                    error: "The answer could not be saved: it will be missing when you reload"
+                        .into(),
+                }))
+                .await;
         }
         Ended::Failed(err) => {
             let _ = tx
@@ -252,6 +248,48 @@ async fn produce(
             conversation_id = conversation.id,
             "answer stopped by the client"
         ),
+    }
+}
+
+/// How long saving an answer is retried while the database is busy (when
+/// thousands of answers end at once, a write can wait out the pool or the
+/// SQLite lock). The user has read the answer: it is worth the wait.
+const STORE_FOR: Duration = Duration::from_secs(30);
+
+/// Stores the assistant's answer, retrying transient failures with a
+/// growing, jittered pause; false if it could not be stored.
+async fn store_answer(
+    state: &AppState,
+    conversation_id: i64,
+    answer: &str,
+    status: MessageStatus,
+) -> bool {
+    let give_up = Instant::now() + STORE_FOR;
+    let mut pause = Duration::from_millis(50);
+    loop {
+        let added = state
+            .db
+            .message_add(
+                conversation_id,
+                Role::Assistant,
+                answer,
+                status,
+                state.clock.now(),
+            )
+            .await;
+        match added {
+            Ok(_) => return true,
+            Err(e) if e.is_transient() && Instant::now() + pause < give_up => {
+                tracing::warn!(error = %e, conversation_id, "answer not stored yet; trying again");
+                let jitter = rand::random_range(0..=pause.as_millis() as u64);
+                tokio::time::sleep(pause + Duration::from_millis(jitter)).await;
+                pause = (pause * 2).min(Duration::from_secs(2));
+            }
+            Err(e) => {
+                tracing::error!(error = %e, conversation_id, "answer not stored");
+                return false;
+            }
+        }
     }
 }
 

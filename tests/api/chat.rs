@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::{
     fake_llm::{cut, sse, FakeLlm, Script},
-    helpers::{spawn_app_with, TestApp},
+    helpers::{hold_write_lock, spawn_app_with, TestApp},
 };
 
 const ANSWER: [&str; 5] = [
@@ -194,6 +194,39 @@ async fn a_mid_stream_failure_ends_with_an_error_line_and_keeps_the_partial_answ
     let messages = stored(&app, &cookie, lines[0]["conversation_id"].as_i64().unwrap()).await;
     assert_eq!(messages[1]["content"], "Half an answer");
     assert_eq!(messages[1]["status"], "partial");
+}
+
+#[tokio::test]
+async fn an_answer_that_ends_while_the_database_is_busy_is_still_stored() {
+    let fake = FakeLlm::start(Script::Stream {
+        writes: cut(&sse(&ANSWER), 5),
+        pause: Duration::from_millis(15),
+    })
+    .await;
+    let app = app_with(&fake, &[]).await;
+    let cookie = app.signed_in("busy@example.com").await;
+    let mut res = app
+        .post_json("/api/chat", &json!({"message": "Hello"}), Some(&cookie))
+        .await;
+    assert_eq!(res.status(), 200);
+    let mut text = String::from_utf8(res.chunk().await.unwrap().unwrap().to_vec()).unwrap();
+    // While the answer streams in, another writer takes the database for
+    // longer than a write waits for it: the first try to store the answer
+    // fails, and a later one succeeds.
+    let lock = hold_write_lock(&app.db_url, Duration::from_secs(7)).await;
+    while let Some(chunk) = res.chunk().await.unwrap() {
+        text.push_str(std::str::from_utf8(&chunk).unwrap());
+    }
+    lock.await.unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(streamed_text(&lines), ANSWER.concat());
+    assert_eq!(lines.last().unwrap(), &json!({"done": true}));
+    let messages = stored(&app, &cookie, lines[0]["conversation_id"].as_i64().unwrap()).await;
+    assert_eq!(messages[1]["content"], ANSWER.concat());
+    assert_eq!(messages[1]["status"], "complete");
 }
 
 #[tokio::test]

@@ -236,3 +236,39 @@ pub async fn execute(db_url: &str, sql: &str) {
         pool.close().await;
     }
 }
+
+/// Takes the database's write lock from outside the app, as a long writer
+/// would, and releases it after `held`. SQLite: `BEGIN IMMEDIATE`; the app's
+/// writes fail with "database is locked" once its 5 s busy timeout runs
+/// out. PostgreSQL: an exclusive lock on `messages`, which writes wait for.
+pub async fn hold_write_lock(
+    db_url: &str,
+    held: std::time::Duration,
+) -> tokio::task::JoinHandle<()> {
+    if db_url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(db_url).await.unwrap();
+        let mut tx = pool.begin().await.unwrap();
+        sqlx::query("LOCK TABLE messages IN ACCESS EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tokio::spawn(async move {
+            tokio::time::sleep(held).await;
+            tx.rollback().await.unwrap();
+            pool.close().await;
+        })
+    } else {
+        let pool = sqlx::SqlitePool::connect(db_url).await.unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        tokio::spawn(async move {
+            tokio::time::sleep(held).await;
+            sqlx::query("ROLLBACK").execute(&mut *conn).await.unwrap();
+            drop(conn);
+            pool.close().await;
+        })
+    }
+}

@@ -66,6 +66,34 @@ impl DbError {
             _ => Self::Query(err),
         }
     }
+
+    /// Whether the same statement may succeed if tried again shortly: no
+    /// connection came free in time, the connection broke, SQLite's write
+    /// lock outlasted `busy_timeout`, or PostgreSQL aborted the transaction
+    /// for a conflict or a restart.
+    pub fn is_transient(&self) -> bool {
+        let Self::Query(err) = self else {
+            return false;
+        };
+        match err {
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => true,
+            sqlx::Error::Database(db) => {
+                if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                    // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their
+                    // extended codes in the high bits.
+                    let code: i32 = db.code().and_then(|c| c.parse().ok()).unwrap_or(0);
+                    matches!(code & 0xff, 5 | 6)
+                } else {
+                    // Serialization failure, deadlock, shutting down.
+                    matches!(
+                        db.code().as_deref(),
+                        Some("40001" | "40P01" | "57P01" | "57P02" | "57P03")
+                    )
+                }
+            }
+            _ => false,
+        }
+    }
 }
 
 impl From<DbError> for crate::error::AppError {

@@ -148,7 +148,16 @@ impl LlmClient {
         let response = match timeout_at(first_deadline, request.send()).await {
             Err(_) => return Err(LlmError::FirstTokenTimeout),
             Ok(Err(e)) => {
-                tracing::warn!(error = %e, "model service unreachable");
+                // reqwest's message stops at "error sending request"; the
+                // cause (refused, DNS, TLS...) is what an operator needs.
+                let mut cause = e.to_string();
+                let mut source = std::error::Error::source(&e);
+                while let Some(inner) = source {
+                    cause.push_str(": ");
+                    cause.push_str(&inner.to_string());
+                    source = inner.source();
+                }
+                tracing::warn!(error = %cause, "model service unreachable");
                 return Err(LlmError::Unreachable);
             }
             Ok(Ok(response)) => response,
