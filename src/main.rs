@@ -39,6 +39,11 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Start-up (migrations, the route list) frees a lot that mimalloc would
+    // keep for seconds, until the next allocations; an idle instance would
+    // hold it. Returning it now takes idle RSS from ~41 to ~27 MiB.
+    // SAFETY: mi_collect has no preconditions; it only frees unused pages.
+    unsafe { libmimalloc_sys::mi_collect(true) };
     match app.run_until_stopped(shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

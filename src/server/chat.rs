@@ -1,6 +1,6 @@
-//! `POST /api/chat`: checks everything before the first byte, stores the
-//! user's message, then streams the model's answer as JSON lines and stores
-//! it (whole, or partial when stopped or cut off).
+//! `POST /api/chat`: checks everything before the first byte, asks the
+//! model while it stores the user's message, then streams the model's answer
+//! as JSON lines and stores it (whole, or partial when stopped or cut off).
 //!
 //! The answer is pumped by a task of its own that owns the upstream request:
 //! when the client goes away (Stop, a closed tab), the response body is
@@ -21,7 +21,7 @@ use tower_sessions::Session;
 
 use super::{
     auth,
-    llm::{LlmError, PromptMessage},
+    llm::{LlmError, PromptMessage, TokenStream},
     rate_limit::allow,
     state::AppState,
 };
@@ -81,32 +81,40 @@ async fn start(
         }
     }
     let now = state.clock.now();
-    let conversation = match request.conversation_id {
-        Some(id) => state
-            .db
-            .conversation_get(user.id, id)
-            .await?
-            .ok_or(AppError::NotFound)?,
+    let (conversation, history) = match request.conversation_id {
+        Some(id) => {
+            let conversation = state
+                .db
+                .conversation_get(user.id, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let history = state
+                .db
+                .messages(conversation.id, Some(llm.max_history as i64))
+                .await?;
+            (Some(conversation), history)
+        }
+        None => (None, Vec::new()),
+    };
+    let model = match (&request.model, &conversation) {
+        (Some(model), _) => model.clone(),
+        // Keep talking to the conversation's model while it is still offered.
+        (None, Some(c)) if llm.models.contains(&c.model) => c.model.clone(),
+        (None, _) => llm.models[0].clone(),
+    };
+    let prompt = build_prompt(&llm.system_prompt, &history, message, llm.max_history_chars);
+    // The model is asked now, so that its round trip overlaps the writes
+    // below; if one of them fails, dropping `upstream` cancels the request.
+    let upstream = Upstream::ask(state, model.clone(), prompt);
+    let conversation = match conversation {
+        Some(conversation) => conversation,
         None => {
-            let model = request.model.as_deref().unwrap_or(&llm.models[0]);
             state
                 .db
-                .conversation_create(user.id, &title_for(message), model, now)
+                .conversation_create(user.id, &title_for(message), &model, now)
                 .await?
         }
     };
-    let model = request.model.clone().unwrap_or_else(|| {
-        // Keep talking to the conversation's model while it is still offered.
-        if llm.models.contains(&conversation.model) {
-            conversation.model.clone()
-        } else {
-            llm.models[0].clone()
-        }
-    });
-    let history = state
-        .db
-        .messages(conversation.id, Some(llm.max_history as i64))
-        .await?;
     state
         .db
         .message_add(
@@ -117,10 +125,9 @@ async fn start(
             now,
         )
         .await?;
-    let prompt = build_prompt(&llm.system_prompt, &history, message, llm.max_history_chars);
 
     let (tx, rx) = mpsc::channel::<Bytes>(64);
-    tokio::spawn(produce(state.clone(), conversation, model, prompt, tx));
+    tokio::spawn(produce(state.clone(), conversation, upstream, tx));
     let body = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv()
             .await
@@ -192,6 +199,37 @@ fn line(event: &ChatEvent) -> Bytes {
     Bytes::from(json)
 }
 
+/// The model's answer, asked for by a task of its own so that the request
+/// is under way while the handler stores the user's message. Dropping it
+/// cancels the request.
+struct Upstream(tokio::task::JoinHandle<Result<TokenStream, LlmError>>);
+
+impl Upstream {
+    fn ask(state: &AppState, model: String, prompt: Vec<PromptMessage>) -> Self {
+        let state = state.clone();
+        Self(tokio::spawn(async move {
+            state.llm.stream(&model, &prompt).await
+        }))
+    }
+
+    /// The answer's tokens, once the model has accepted the request.
+    async fn tokens(&mut self) -> Result<TokenStream, LlmError> {
+        match (&mut self.0).await {
+            Ok(tokens) => tokens,
+            Err(e) => {
+                tracing::error!(error = %e, "the model request task failed");
+                Err(LlmError::Broken)
+            }
+        }
+    }
+}
+
+impl Drop for Upstream {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 enum Ended {
     Complete,
     Stopped,
@@ -201,8 +239,7 @@ enum Ended {
 async fn produce(
     state: AppState,
     conversation: Conversation,
-    model: String,
-    prompt: Vec<PromptMessage>,
+    mut upstream: Upstream,
     tx: mpsc::Sender<Bytes>,
 ) {
     if tx
@@ -216,9 +253,10 @@ async fn produce(
     }
     let mut answer = String::new();
     let ended = tokio::select! {
-        ended = pump(&state, &model, &prompt, &tx, &mut answer) => ended,
+        ended = pump(&mut upstream, &tx, &mut answer) => ended,
         () = tx.closed() => Ended::Stopped,
     };
+    drop(upstream);
     let status = match &ended {
         Ended::Complete => MessageStatus::Complete,
         _ if answer.is_empty() => MessageStatus::Error,
@@ -293,14 +331,8 @@ async fn store_answer(
     }
 }
 
-async fn pump(
-    state: &AppState,
-    model: &str,
-    prompt: &[PromptMessage],
-    tx: &mpsc::Sender<Bytes>,
-    answer: &mut String,
-) -> Ended {
-    let mut tokens = match state.llm.stream(model, prompt).await {
+async fn pump(upstream: &mut Upstream, tx: &mpsc::Sender<Bytes>, answer: &mut String) -> Ended {
+    let mut tokens = match upstream.tokens().await {
         Ok(tokens) => tokens,
         Err(err) => return Ended::Failed(err),
     };
