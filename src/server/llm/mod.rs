@@ -100,11 +100,19 @@ pub struct LlmClient {
     settings: LlmSettings,
 }
 
+/// Idle connections kept to the model service, for reuse.
+const MAX_IDLE_UPSTREAM: usize = 64;
+
 impl LlmClient {
     /// A client for `settings`.
     pub fn new(settings: LlmSettings) -> Result<Self, reqwest::Error> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
+            // Connections to the model are kept for reuse (a TLS handshake
+            // costs more than a token), but not one per stream of a past
+            // burst: after 10,000 answers at once, 10,000 idle sockets would
+            // hold descriptors the database and new clients need.
+            .pool_max_idle_per_host(MAX_IDLE_UPSTREAM)
             .user_agent(concat!("palaver/", env!("CARGO_PKG_VERSION")))
             .build()?;
         Ok(Self { http, settings })
