@@ -23,13 +23,23 @@ APP_PORT=3600
 REF_PORT=3601
 
 step "release builds"
-cargo leptos build --release >&2
 ref_bin=$(cargo build --release --features ssr --bench ref_server --message-format=json 2>/dev/null \
   | python3 -c 'import json,sys
 for line in sys.stdin:
     m = json.loads(line)
     if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "ref_server" and m.get("executable"):
         print(m["executable"])')
+
+chat_bin=$(cargo build --release --features ssr --bench chat_load --message-format=json 2>/dev/null \
+  | python3 -c 'import json,sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "chat_load" and m.get("executable"):
+        print(m["executable"])')
+# Last: building a bench also builds the palaver binary, without the
+# settings cargo-leptos gives it; this build puts cargo-leptos's back (and
+# leaves nothing for sizes.sh to rebuild).
+cargo leptos build --release >&2
 
 work=$(mktemp -d)
 pids=()
@@ -142,12 +152,6 @@ step "chat streams: 1, 100, 1,000 and 10,000 at once, through Palaver and straig
 # ways, taking turns. Each stream holds two descriptors in Palaver (the
 # client's connection and its own to the model): 10,000 need over 20,000, so
 # the soft limit goes up to the hard one (the bench prints what it got).
-chat_bin=$(cargo build --release --features ssr --bench chat_load --message-format=json 2>/dev/null \
-  | python3 -c 'import json,sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "chat_load" and m.get("executable"):
-        print(m["executable"])')
 chat_status=0
 (ulimit -n "$(ulimit -Hn)" && "$chat_bin" --palaver "$CARGO_TARGET_DIR/release/palaver" --site "$ROOT/target/site") \
   > "$work/chat" || chat_status=$?
