@@ -19,6 +19,10 @@ use axum::{
 use tokio::{sync::mpsc, time::Instant};
 use tower_sessions::Session;
 
+mod prompt;
+
+use prompt::{build_prompt, title_for};
+
 use super::{
     auth,
     llm::{LlmError, PromptMessage, TokenStream},
@@ -26,7 +30,7 @@ use super::{
     state::AppState,
 };
 use crate::{
-    api::chat_types::{ChatEvent, ChatRequest, Conversation, Message, MessageStatus, Role},
+    api::chat_types::{ChatEvent, ChatRequest, Conversation, MessageStatus, Role},
     error::AppError,
 };
 
@@ -142,55 +146,6 @@ async fn start(
         Body::from_stream(body),
     )
         .into_response())
-}
-
-/// A conversation's first title: the first line of its first message.
-pub fn title_for(message: &str) -> String {
-    let line = message
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("New chat")
-        .trim();
-    if line.chars().count() > 60 {
-        format!("{}…", line.chars().take(59).collect::<String>())
-    } else {
-        line.to_owned()
-    }
-}
-
-/// System prompt, then the most recent earlier turns that fit in
-/// `max_chars`, then the new message.
-pub fn build_prompt(
-    system: &str,
-    history: &[Message],
-    message: &str,
-    max_chars: usize,
-) -> Vec<PromptMessage> {
-    let mut budget = max_chars;
-    let mut earlier = Vec::new();
-    for m in history.iter().rev().filter(|m| !m.content.is_empty()) {
-        let len = m.content.chars().count();
-        if len > budget {
-            break;
-        }
-        budget -= len;
-        earlier.push(PromptMessage {
-            role: m.role.as_str(),
-            content: m.content.clone(),
-        });
-    }
-    earlier.reverse();
-    let mut prompt = Vec::with_capacity(earlier.len() + 2);
-    prompt.push(PromptMessage {
-        role: "system",
-        content: system.to_owned(),
-    });
-    prompt.extend(earlier);
-    prompt.push(PromptMessage {
-        role: "user",
-        content: message.to_owned(),
-    });
-    prompt
 }
 
 fn line(event: &ChatEvent) -> Bytes {
@@ -353,44 +308,6 @@ async fn pump(upstream: &mut Upstream, tx: &mpsc::Sender<Bytes>, answer: &mut St
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn msg(role: Role, content: &str) -> Message {
-        Message {
-            id: 0,
-            role,
-            content: content.into(),
-            status: MessageStatus::Complete,
-        }
-    }
-
-    #[test]
-    fn the_prompt_keeps_the_newest_turns_within_the_budget() {
-        let history = [
-            msg(Role::User, "old question"),
-            msg(Role::Assistant, "old answer"),
-            msg(Role::User, "recent"),
-        ];
-        let prompt = build_prompt("sys", &history, "now", 16);
-        let roles: Vec<_> = prompt
-            .iter()
-            .map(|m| (m.role, m.content.as_str()))
-            .collect();
-        assert_eq!(
-            roles,
-            [
-                ("system", "sys"),
-                ("assistant", "old answer"),
-                ("user", "recent"),
-                ("user", "now")
-            ]
-        );
-    }
-
-    #[test]
-    fn titles_are_short_first_lines() {
-        assert_eq!(title_for("\n  Hello there\nsecond"), "Hello there");
-        assert_eq!(title_for(&"字".repeat(80)).chars().count(), 60);
-    }
 
     #[test]
     fn events_are_json_lines() {
