@@ -23,19 +23,17 @@ APP_PORT=3600
 REF_PORT=3601
 
 step "release builds"
-ref_bin=$(cargo build --release --features ssr --bench ref_server --message-format=json 2>/dev/null \
-  | python3 -c 'import json,sys
+# Builds bench $1 in release and prints the path of its executable.
+bench_bin() {
+  cargo build --release --features ssr --bench "$1" --message-format=json 2>/dev/null \
+    | python3 -c 'import json, sys
 for line in sys.stdin:
     m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "ref_server" and m.get("executable"):
-        print(m["executable"])')
-
-chat_bin=$(cargo build --release --features ssr --bench chat_load --message-format=json 2>/dev/null \
-  | python3 -c 'import json,sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "chat_load" and m.get("executable"):
-        print(m["executable"])')
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == sys.argv[1] and m.get("executable"):
+        print(m["executable"])' "$1"
+}
+ref_bin=$(bench_bin ref_server)
+chat_bin=$(bench_bin chat_load)
 # Last: building a bench also builds the palaver binary, without the
 # settings cargo-leptos gives it; this build puts cargo-leptos's back (and
 # leaves nothing for sizes.sh to rebuild).
