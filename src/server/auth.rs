@@ -154,12 +154,28 @@ pub async fn end_session(session: &Session) -> Result<(), AppError> {
 }
 
 /// The signed-in, active user of `session`, or [`AppError::Unauthorized`].
+///
+/// This runs on every signed-in request, so it reads the stored session and
+/// its user in one query, by the cookie's session id, without loading the
+/// session's record. It therefore sees the session as stored: call it before
+/// changing the session in the same request, never after. When the cookie
+/// names no live session, the record is loaded after all, which tells the
+/// session layer to clear the stale cookie.
 pub async fn current_user(state: &AppState, session: &Session) -> Result<User, AppError> {
-    let user_id: Option<i64> = session.get(USER_ID_KEY).await.map_err(session_error)?;
-    let user_id = user_id.ok_or(AppError::Unauthorized)?;
-    match state.db.user_by_id(user_id).await? {
+    let Some(id) = session.id() else {
+        return Err(AppError::Unauthorized);
+    };
+    let found = state
+        .db
+        .user_by_session(&id.to_string(), state.clock.now())
+        .await?;
+    match found {
         Some(user) if user.is_active => Ok(user),
-        _ => Err(AppError::Unauthorized),
+        Some(_) => Err(AppError::Unauthorized),
+        None => {
+            let _: Option<i64> = session.get(USER_ID_KEY).await.map_err(session_error)?;
+            Err(AppError::Unauthorized)
+        }
     }
 }
 

@@ -220,7 +220,11 @@ async fn sessions_expire_after_their_ttl() {
     let cookie = app.signed_in("ttl@example.com").await;
     assert_eq!(app.get_as("/auth/me", &cookie).await.status(), 200);
     app.state.clock.advance(61);
-    assert_eq!(app.get_as("/auth/me", &cookie).await.status(), 401);
+    let res = app.get_as("/auth/me", &cookie).await;
+    assert_eq!(res.status(), 401);
+    // The browser is told to drop the dead cookie.
+    let cleared = set_cookie_header(&res).expect("stale cookie cleared");
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
 }
 
 #[tokio::test]

@@ -178,6 +178,9 @@ pub trait Repo: Send + Sync + 'static {
     async fn user_by_email(&self, email: &str) -> Result<Option<(User, Option<String>)>, DbError>;
     /// A user by id.
     async fn user_by_id(&self, id: i64) -> Result<Option<User>, DbError>;
+    /// The user signed in by the session `session_id`, if it has not expired
+    /// at `now`.
+    async fn user_by_session(&self, session_id: &str, now: i64) -> Result<Option<User>, DbError>;
     /// Replaces a user's password hash (re-hash on login, reset).
     async fn set_password_hash(&self, user_id: i64, hash: &str, now: i64) -> Result<(), DbError>;
 

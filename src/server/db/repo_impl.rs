@@ -43,6 +43,15 @@ macro_rules! impl_repo {
             }
 
             #[tracing::instrument(skip_all)]
+            async fn user_by_session(
+                &self,
+                session_id: &str,
+                now: i64,
+            ) -> Result<Option<User>, DbError> {
+                accounts::user_by_session(&self.pool, session_id, now).await
+            }
+
+            #[tracing::instrument(skip_all)]
             async fn set_password_hash(
                 &self,
                 user_id: i64,

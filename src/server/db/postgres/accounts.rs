@@ -107,6 +107,27 @@ pub(super) async fn user_by_id(pool: &PgPool, id: i64) -> Result<Option<User>, D
         .map_err(DbError::Query)
 }
 
+/// One query instead of a session load and then a user load: this is on the
+/// path of every signed-in request.
+pub(super) async fn user_by_session(
+    pool: &PgPool,
+    session_id: &str,
+    now: i64,
+) -> Result<Option<User>, DbError> {
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE id = \
+         (SELECT user_id FROM sessions WHERE id = $1 AND expires_at > $2)"
+    ))
+    .bind(session_id)
+    .bind(now)
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref()
+        .map(user_from_row)
+        .transpose()
+        .map_err(DbError::Query)
+}
+
 const UPSERT_PASSWORD: &str =
     "INSERT INTO password_credentials (user_id, password_hash, created_at, updated_at)
      VALUES ($1, $2, $3, $3)

@@ -108,6 +108,27 @@ pub(super) async fn user_by_id(pool: &SqlitePool, id: i64) -> Result<Option<User
         .map_err(DbError::Query)
 }
 
+/// One query instead of a session load and then a user load: this is on the
+/// path of every signed-in request.
+pub(super) async fn user_by_session(
+    pool: &SqlitePool,
+    session_id: &str,
+    now: i64,
+) -> Result<Option<User>, DbError> {
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE id = \
+         (SELECT user_id FROM sessions WHERE id = ? AND expires_at > ?)"
+    ))
+    .bind(session_id)
+    .bind(now)
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref()
+        .map(user_from_row)
+        .transpose()
+        .map_err(DbError::Query)
+}
+
 const UPSERT_PASSWORD: &str =
     "INSERT INTO password_credentials (user_id, password_hash, created_at, updated_at)
      VALUES (?1, ?2, ?3, ?3)
