@@ -107,29 +107,30 @@ async fn start(
         (None, _) => llm.models[0].clone(),
     };
     let prompt = build_prompt(&llm.system_prompt, &history, message, llm.max_history_chars);
-    // The model is asked now, so that its round trip overlaps the writes
-    // below; if one of them fails, dropping `upstream` cancels the request.
+    // The model is asked now, so that its round trip overlaps the write
+    // below; if that fails, dropping `upstream` cancels the request.
     let upstream = Upstream::ask(state, model.clone(), prompt);
     let conversation = match conversation {
-        Some(conversation) => conversation,
+        Some(conversation) => {
+            state
+                .db
+                .message_add(
+                    conversation.id,
+                    Role::User,
+                    message,
+                    MessageStatus::Complete,
+                    now,
+                )
+                .await?;
+            conversation
+        }
         None => {
             state
                 .db
-                .conversation_create(user.id, &title_for(message), &model, now)
+                .conversation_start(user.id, &title_for(message), &model, message, now)
                 .await?
         }
     };
-    state
-        .db
-        .message_add(
-            conversation.id,
-            Role::User,
-            message,
-            MessageStatus::Complete,
-            now,
-        )
-        .await?;
-
     let (tx, rx) = mpsc::channel::<Bytes>(64);
     tokio::spawn(produce(state.clone(), conversation, upstream, tx));
     let body = futures_util::stream::unfold(rx, |mut rx| async move {

@@ -292,32 +292,42 @@ fn render_node(node: Node) -> AnyView {
         Node::Rule => return view! { <hr/> }.into_any(),
         Node::Container(kind, kids) => (kind, render(kids)),
     };
-    match kind {
-        Kind::Paragraph => view! { <p>{kids}</p> }.into_any(),
+    let tag = match kind {
+        Kind::Paragraph => "p",
         // Two levels down, so a model's `#` title does not dwarf the chat.
-        Kind::Heading(1) => view! { <h3>{kids}</h3> }.into_any(),
-        Kind::Heading(2) => view! { <h4>{kids}</h4> }.into_any(),
-        Kind::Heading(3) => view! { <h5>{kids}</h5> }.into_any(),
-        Kind::Heading(_) => view! { <h6>{kids}</h6> }.into_any(),
-        Kind::Quote => view! { <blockquote>{kids}</blockquote> }.into_any(),
-        Kind::List(None) => view! { <ul>{kids}</ul> }.into_any(),
+        Kind::Heading(1) => "h3",
+        Kind::Heading(2) => "h4",
+        Kind::Heading(3) => "h5",
+        Kind::Heading(_) => "h6",
+        Kind::Quote => "blockquote",
+        Kind::List(None) => "ul",
         Kind::List(Some(first)) => {
             let start = (first != 1).then(|| first.to_string());
-            view! { <ol start=start>{kids}</ol> }.into_any()
+            return view! { <ol start=start>{kids}</ol> }.into_any();
         }
-        Kind::Item => view! { <li>{kids}</li> }.into_any(),
+        Kind::Item => "li",
         // The wrapper lets a wide table scroll instead of widening the chat.
-        Kind::Table => view! { <div class="table-scroll"><table>{kids}</table></div> }.into_any(),
-        Kind::TableHead => view! { <thead><tr>{kids}</tr></thead> }.into_any(),
-        Kind::TableBody => view! { <tbody>{kids}</tbody> }.into_any(),
-        Kind::Row => view! { <tr>{kids}</tr> }.into_any(),
-        Kind::HeadCell => view! { <th>{kids}</th> }.into_any(),
-        Kind::Cell => view! { <td>{kids}</td> }.into_any(),
-        Kind::Emphasis => view! { <em>{kids}</em> }.into_any(),
-        Kind::Strong => view! { <strong>{kids}</strong> }.into_any(),
-        Kind::Strike => view! { <del>{kids}</del> }.into_any(),
-        Kind::Plain => kids.into_any(),
-    }
+        Kind::Table => {
+            return view! { <div class="table-scroll">{element("table", kids)}</div> }.into_any()
+        }
+        Kind::TableHead => return element("thead", vec![element("tr", kids)]),
+        Kind::TableBody => "tbody",
+        Kind::Row => "tr",
+        Kind::HeadCell => "th",
+        Kind::Cell => "td",
+        Kind::Emphasis => "em",
+        Kind::Strong => "strong",
+        Kind::Strike => "del",
+        Kind::Plain => return kids.into_any(),
+    };
+    element(tag, kids)
+}
+
+/// `<tag>` around `kids`. Every container goes through this one element
+/// type: a `view!` per tag would compile the whole render and hydrate
+/// machinery once per tag into the WASM bundle (about 50 KB).
+fn element(tag: &'static str, kids: Vec<AnyView>) -> AnyView {
+    leptos::html::custom(tag).child(kids).into_any()
 }
 
 #[cfg(all(test, feature = "ssr"))]

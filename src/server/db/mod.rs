@@ -237,12 +237,14 @@ pub trait Repo: Send + Sync + 'static {
         confirmation: JobFn<'_>,
     ) -> Result<Option<ResetDone>, DbError>;
 
-    /// Starts a conversation for `user_id`.
-    async fn conversation_create(
+    /// Starts a conversation for `user_id` with the user's first message, in
+    /// one transaction: there is never a conversation without its question.
+    async fn conversation_start(
         &self,
         user_id: i64,
         title: &str,
         model: &str,
+        first_message: &str,
         now: i64,
     ) -> Result<Conversation, DbError>;
     /// One of the user's conversations; `None` for anyone else's.

@@ -159,14 +159,16 @@ macro_rules! impl_repo {
             }
 
             #[tracing::instrument(skip_all)]
-            async fn conversation_create(
+            async fn conversation_start(
                 &self,
                 user_id: i64,
                 title: &str,
                 model: &str,
+                first_message: &str,
                 now: i64,
             ) -> Result<Conversation, DbError> {
-                chat::conversation_create(&self.pool, user_id, title, model, now).await
+                chat::conversation_start(&self.pool, user_id, title, model, first_message, now)
+                    .await
             }
 
             #[tracing::instrument(skip_all)]

@@ -29,13 +29,15 @@ fn message(row: &SqliteRow) -> Result<Message, sqlx::Error> {
     })
 }
 
-pub(super) async fn conversation_create(
+pub(super) async fn conversation_start(
     pool: &SqlitePool,
     user_id: i64,
     title: &str,
     model: &str,
+    first_message: &str,
     now: i64,
 ) -> Result<Conversation, DbError> {
+    let mut tx = write_tx(pool).await?;
     let row = sqlx::query(
         "INSERT INTO conversations (user_id, title, model, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
          RETURNING id, title, model, updated_at",
@@ -45,9 +47,21 @@ pub(super) async fn conversation_create(
     .bind(model)
     .bind(now)
     .bind(now)
-    .fetch_one(pool)
+    .fetch_one(&mut *tx)
     .await?;
-    Ok(conversation(&row)?)
+    let conversation = conversation(&row)?;
+    sqlx::query(
+        "INSERT INTO messages (conversation_id, role, content, status, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(conversation.id)
+    .bind(Role::User.as_str())
+    .bind(first_message)
+    .bind(MessageStatus::Complete.as_str())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(conversation)
 }
 
 pub(super) async fn conversation_get(
