@@ -5,7 +5,7 @@
 //! noisy, so a reference taken minutes apart would mean little).
 //!
 //! Usage: chat_load [--palaver BIN] [--site DIR] [--levels 1,100,1000,10000]
-//!   [--tokens 50] [--delay-ms 10] [--users 20] [--ramp 64] [--samples 30]
+//!   [--tokens 50] [--first-ms 0] [--delay-ms 10] [--users 20] [--ramp 64] [--samples 30]
 //!   [--timeout-s 300] [--quiet-s 3] [--palaver-env "NAME=value ..."]
 //! Each option may also come from `CHAT_LOAD_<NAME>` (`CHAT_LOAD_DELAY_MS`...);
 //! the binary also from `PALAVER_BIN`. Prints a table, then `chat_load ...`
@@ -16,7 +16,7 @@
 //! Every stream has an id, carried in the user's message; the fake answers
 //! it with `id.0 id.1 ... id.K-1`, so a token that is lost, late, reordered
 //! or sent to the wrong stream shows. The fake sends the first token at
-//! once and holds the rest until every stream of the batch has started, so
+//! once (or after `--first-ms`, as a real model thinks) and holds the rest until every stream of the batch has started, so
 //! a level of N really has N streams open at once (see `fake::Gate`).
 //! At most `--ramp` streams are between sending and their first token (the
 //! listen backlog is 128), so from 100 streams on, the time to first token
@@ -94,6 +94,8 @@ struct Config {
     site: PathBuf,
     levels: Vec<usize>,
     tokens: usize,
+    /// How long the fake model thinks before its first token (0: at once).
+    first: Duration,
     delay: Duration,
     users: usize,
     ramp: usize,
@@ -135,6 +137,7 @@ impl Config {
                 .map(|l| l.trim().parse().expect("--levels: whole numbers"))
                 .collect(),
             tokens: num("tokens", "50").max(1),
+            first: Duration::from_millis(num("first-ms", "0") as u64),
             delay: Duration::from_millis(num("delay-ms", "10") as u64),
             users: num("users", "20").max(1),
             ramp: num("ramp", "64").max(1),

@@ -33,6 +33,7 @@ use crate::Config;
 #[derive(Clone)]
 struct Fake {
     tokens: usize,
+    first: Duration,
     delay: Duration,
     quiet: Duration,
     gates: Arc<Mutex<HashMap<u64, Arc<Gate>>>>,
@@ -54,6 +55,7 @@ struct Gate {
 pub async fn fake_server(config: Config) {
     let fake = Fake {
         tokens: config.tokens,
+        first: config.first,
         delay: config.delay,
         quiet: config.quiet,
         gates: Arc::default(),
@@ -77,8 +79,9 @@ pub async fn fake_server(config: Config) {
 }
 
 /// The streamed answer to a bench message, as real servers send it: a
-/// role-only event, the tokens (the first at once; the others `delay`
-/// apart, once the batch is released), a finish reason, `[DONE]`.
+/// role-only event, the tokens (the first after `first`, at once by
+/// default; the others `delay` apart, once the batch is released), a finish
+/// reason, `[DONE]`.
 async fn completion(State(fake): State<Fake>, Json(body): Json<Value>) -> Response {
     let ask = body["messages"]
         .as_array()
@@ -133,6 +136,9 @@ async fn answer(
     };
     let role = "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\"}}]}\n\n";
     tx.send(Bytes::from_static(role.as_bytes())).await.ok()?;
+    if !fake.first.is_zero() {
+        tokio::time::sleep(fake.first).await;
+    }
     tx.send(content(0)).await.ok()?;
     *gate.last_arrival.lock().expect("gate") = Instant::now();
     if gate.arrived.fetch_add(1, Ordering::SeqCst) + 1 >= ask.streams {
@@ -210,6 +216,7 @@ pub async fn start_fake(config: &Config) -> Result<(Child, String), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut child = Command::new(exe)
         .args(["--fake-server", "--tokens", &config.tokens.to_string()])
+        .args(["--first-ms", &config.first.as_millis().to_string()])
         .args(["--delay-ms", &config.delay.as_millis().to_string()])
         .args(["--quiet-s", &config.quiet.as_secs().to_string()])
         .stdin(Stdio::piped())

@@ -17,14 +17,24 @@ pub fn mib(kib: u64) -> f64 {
     kib as f64 / 1024.0
 }
 
+/// When the fake model sends its first token.
+fn first_token(config: &Config) -> String {
+    if config.first.is_zero() {
+        "at once".to_owned()
+    } else {
+        format!("after {} ms", config.first.as_millis())
+    }
+}
+
 /// Prints the table, the script lines and the run.sh rows; true when every
 /// stream arrived whole and in order, both ways, and every answer was stored.
 pub fn report(levels: &mut [Level], memory: &Memory, palaver: &Palaver, config: &Config) -> bool {
     println!(
-        "\nchat streams: {} tokens per answer, the first at once, the others {} ms apart once \
+        "\nchat streams: {} tokens per answer, the first {}, the others {} ms apart once \
          all the level's streams are open; {} streams at most between sending and their first \
          token; times in ms",
         config.tokens,
+        first_token(config),
         config.delay.as_millis(),
         config.ramp
     );
@@ -102,7 +112,15 @@ pub fn report(levels: &mut [Level], memory: &Memory, palaver: &Palaver, config: 
             p.ok, p.streams, p.lost, p.disordered, d.ok, p.peak_open, l.peak_fds
         ));
         rows.push(format!(
-            "row|chat {n} streams: TTFT p50 / p99 (ms)|{p50:.2} / {p99:.2}|{d50:.2} / {d99:.2}|"
+            "row|chat {n} streams{}: TTFT p50 / p99 (ms)|{p50:.2} / {p99:.2}|{d50:.2} / {d99:.2}|",
+            if config.first.is_zero() {
+                String::new()
+            } else {
+                format!(
+                    ", model's first token after {} ms",
+                    config.first.as_millis()
+                )
+            }
         ));
         rows.push(format!(
             "row|  added to TTFT p50 / p99 (ms)|{a50:.2} / {a99:.2}||< 1 ms p50"
