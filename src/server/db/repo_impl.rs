@@ -3,8 +3,7 @@
 //! pool types without repeating every bound).
 
 /// Implements [`Repo`] for a backend type with a `pool` field, by calling
-/// the backend's `ping` and `close` and the same-named functions of its
-/// `accounts`, `chat` and `queue` modules:
+/// the same-named functions of its `accounts`, `chat` and `queue` modules:
 /// each backend keeps its own SQL, and none repeats the plumbing.
 macro_rules! impl_repo {
     ($ty:ty) => {
@@ -12,11 +11,12 @@ macro_rules! impl_repo {
         impl $crate::server::db::Repo for $ty {
             #[tracing::instrument(skip_all)]
             async fn ping(&self) -> Result<(), DbError> {
-                ping(&self.pool).await
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
             }
 
             async fn close(&self) {
-                close(&self.pool).await;
+                self.pool.close().await;
             }
 
             #[tracing::instrument(skip_all)]
@@ -107,7 +107,7 @@ macro_rules! impl_repo {
 
             #[tracing::instrument(skip_all)]
             async fn mail_enqueue(&self, job: &str, now: i64) -> Result<i64, DbError> {
-                queue::enqueue(&self.pool, job, now).await
+                Ok(queue::mail_enqueue(&self.pool, job, now).await?)
             }
 
             #[tracing::instrument(skip_all)]

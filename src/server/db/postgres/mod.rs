@@ -39,13 +39,4 @@ impl PgRepo {
     }
 }
 
-async fn ping(pool: &PgPool) -> Result<(), DbError> {
-    sqlx::query("SELECT 1").execute(pool).await?;
-    Ok(())
-}
-
-async fn close(pool: &PgPool) {
-    pool.close().await;
-}
-
 super::repo_impl::impl_repo!(PgRepo);

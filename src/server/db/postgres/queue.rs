@@ -46,11 +46,6 @@ pub(super) async fn rate_limit_hit(
     Ok(count)
 }
 
-/// Queues a mail on its own.
-pub(super) async fn enqueue(pool: &PgPool, job: &str, now: i64) -> Result<i64, DbError> {
-    Ok(mail_enqueue(pool, job, now).await?)
-}
-
 /// Queues a mail; takes a pool or an open transaction.
 pub(super) async fn mail_enqueue<'e>(
     db: impl PgExecutor<'e>,

@@ -1,10 +1,10 @@
 //! Users, credentials, sessions and reset tokens on SQLite.
 
-use sqlx::{sqlite::SqliteRow, Row};
+use sqlx::{sqlite::SqliteRow, Row, SqlitePool};
 
 use super::super::{DbError, JobFn, NewUser, ResetDone, SessionRow, User};
 use super::queue::mail_enqueue;
-use super::{write_tx, Pools};
+use super::write_tx;
 
 const USER_COLUMNS: &str = "id, uid, email, phone, display_name, is_active";
 
@@ -29,7 +29,7 @@ fn session_from_row(row: &SqliteRow) -> Result<SessionRow, sqlx::Error> {
 }
 
 pub(super) async fn create_user(
-    pool: &Pools,
+    pool: &SqlitePool,
     new: &NewUser<'_>,
     now: i64,
     welcome: JobFn<'_>,
@@ -81,7 +81,7 @@ pub(super) async fn create_user(
 }
 
 pub(super) async fn user_by_email(
-    pool: &Pools,
+    pool: &SqlitePool,
     email: &str,
 ) -> Result<Option<(User, Option<String>)>, DbError> {
     let row = sqlx::query(
@@ -90,17 +90,17 @@ pub(super) async fn user_by_email(
          WHERE u.email = ?",
     )
     .bind(email)
-    .fetch_optional(&pool.read)
+    .fetch_optional(pool)
     .await?;
     row.map(|r| Ok((user_from_row(&r)?, r.try_get("password_hash")?)))
         .transpose()
         .map_err(DbError::Query)
 }
 
-pub(super) async fn user_by_id(pool: &Pools, id: i64) -> Result<Option<User>, DbError> {
+pub(super) async fn user_by_id(pool: &SqlitePool, id: i64) -> Result<Option<User>, DbError> {
     let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
         .bind(id)
-        .fetch_optional(&pool.read)
+        .fetch_optional(pool)
         .await?;
     row.as_ref()
         .map(user_from_row)
@@ -111,7 +111,7 @@ pub(super) async fn user_by_id(pool: &Pools, id: i64) -> Result<Option<User>, Db
 /// One query instead of a session load and then a user load: this is on the
 /// path of every signed-in request.
 pub(super) async fn user_by_session(
-    pool: &Pools,
+    pool: &SqlitePool,
     session_id: &str,
     now: i64,
 ) -> Result<Option<User>, DbError> {
@@ -121,7 +121,7 @@ pub(super) async fn user_by_session(
     ))
     .bind(session_id)
     .bind(now)
-    .fetch_optional(&pool.read)
+    .fetch_optional(pool)
     .await?;
     row.as_ref()
         .map(user_from_row)
@@ -135,7 +135,7 @@ const UPSERT_PASSWORD: &str =
      ON CONFLICT (user_id) DO UPDATE SET password_hash = ?2, updated_at = ?3";
 
 pub(super) async fn set_password_hash(
-    pool: &Pools,
+    pool: &SqlitePool,
     user_id: i64,
     hash: &str,
     now: i64,
@@ -144,12 +144,12 @@ pub(super) async fn set_password_hash(
         .bind(user_id)
         .bind(hash)
         .bind(now)
-        .execute(&pool.write)
+        .execute(pool)
         .await?;
     Ok(())
 }
 
-pub(super) async fn session_insert(pool: &Pools, row: &SessionRow) -> Result<bool, DbError> {
+pub(super) async fn session_insert(pool: &SqlitePool, row: &SessionRow) -> Result<bool, DbError> {
     let done = sqlx::query(
         "INSERT INTO sessions (id, user_id, data, expires_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (id) DO NOTHING",
@@ -158,12 +158,12 @@ pub(super) async fn session_insert(pool: &Pools, row: &SessionRow) -> Result<boo
     .bind(row.user_id)
     .bind(&row.data)
     .bind(row.expires_at)
-    .execute(&pool.write)
+    .execute(pool)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
-pub(super) async fn session_upsert(pool: &Pools, row: &SessionRow) -> Result<(), DbError> {
+pub(super) async fn session_upsert(pool: &SqlitePool, row: &SessionRow) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO sessions (id, user_id, data, expires_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (id) DO UPDATE SET user_id = ?2, data = ?3, expires_at = ?4",
@@ -172,13 +172,13 @@ pub(super) async fn session_upsert(pool: &Pools, row: &SessionRow) -> Result<(),
     .bind(row.user_id)
     .bind(&row.data)
     .bind(row.expires_at)
-    .execute(&pool.write)
+    .execute(pool)
     .await?;
     Ok(())
 }
 
 pub(super) async fn session_load(
-    pool: &Pools,
+    pool: &SqlitePool,
     id: &str,
     now: i64,
 ) -> Result<Option<SessionRow>, DbError> {
@@ -187,7 +187,7 @@ pub(super) async fn session_load(
     )
     .bind(id)
     .bind(now)
-    .fetch_optional(&pool.read)
+    .fetch_optional(pool)
     .await?;
     row.as_ref()
         .map(session_from_row)
@@ -196,7 +196,7 @@ pub(super) async fn session_load(
 }
 
 pub(super) async fn reset_token_create(
-    pool: &Pools,
+    pool: &SqlitePool,
     user_id: i64,
     token_hash: &str,
     expires_at: i64,
@@ -219,7 +219,7 @@ pub(super) async fn reset_token_create(
 }
 
 pub(super) async fn reset_password(
-    pool: &Pools,
+    pool: &SqlitePool,
     token_hash: &str,
     password_hash: &str,
     now: i64,
@@ -258,24 +258,27 @@ pub(super) async fn reset_password(
     }))
 }
 
-pub(super) async fn session_delete(pool: &Pools, id: &str) -> Result<(), DbError> {
+pub(super) async fn session_delete(pool: &SqlitePool, id: &str) -> Result<(), DbError> {
     sqlx::query("DELETE FROM sessions WHERE id = ?")
         .bind(id)
-        .execute(&pool.write)
+        .execute(pool)
         .await?;
     Ok(())
 }
 
-pub(super) async fn sessions_delete_for_user(pool: &Pools, user_id: i64) -> Result<u64, DbError> {
+pub(super) async fn sessions_delete_for_user(
+    pool: &SqlitePool,
+    user_id: i64,
+) -> Result<u64, DbError> {
     let done = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
         .bind(user_id)
-        .execute(&pool.write)
+        .execute(pool)
         .await?;
     Ok(done.rows_affected())
 }
 
 pub(super) async fn reset_token_valid(
-    pool: &Pools,
+    pool: &SqlitePool,
     token_hash: &str,
     now: i64,
 ) -> Result<bool, DbError> {
@@ -284,7 +287,7 @@ pub(super) async fn reset_token_valid(
     )
     .bind(token_hash)
     .bind(now)
-    .fetch_optional(&pool.read)
+    .fetch_optional(pool)
     .await?;
     Ok(found.is_some())
 }

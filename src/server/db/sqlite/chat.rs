@@ -1,9 +1,9 @@
 //! Conversations and messages on SQLite.
 
-use sqlx::{sqlite::SqliteRow, Row};
+use sqlx::{sqlite::SqliteRow, Row, SqlitePool};
 
 use super::super::{Conversation, DbError, Message, MessageStatus, Role};
-use super::{write_tx, Pools};
+use super::write_tx;
 
 fn conversation(row: &SqliteRow) -> Result<Conversation, sqlx::Error> {
     Ok(Conversation {
@@ -30,7 +30,7 @@ fn message(row: &SqliteRow) -> Result<Message, sqlx::Error> {
 }
 
 pub(super) async fn conversation_start(
-    pool: &Pools,
+    pool: &SqlitePool,
     user_id: i64,
     title: &str,
     model: &str,
@@ -65,7 +65,7 @@ pub(super) async fn conversation_start(
 }
 
 pub(super) async fn conversation_get(
-    pool: &Pools,
+    pool: &SqlitePool,
     user_id: i64,
     id: i64,
 ) -> Result<Option<Conversation>, DbError> {
@@ -74,7 +74,7 @@ pub(super) async fn conversation_get(
     )
     .bind(id)
     .bind(user_id)
-    .fetch_optional(&pool.read)
+    .fetch_optional(pool)
     .await?;
     row.as_ref()
         .map(conversation)
@@ -83,7 +83,7 @@ pub(super) async fn conversation_get(
 }
 
 pub(super) async fn conversations_list(
-    pool: &Pools,
+    pool: &SqlitePool,
     user_id: i64,
 ) -> Result<Vec<Conversation>, DbError> {
     let rows = sqlx::query(
@@ -91,7 +91,7 @@ pub(super) async fn conversations_list(
          ORDER BY updated_at DESC, id DESC LIMIT 500",
     )
     .bind(user_id)
-    .fetch_all(&pool.read)
+    .fetch_all(pool)
     .await?;
     rows.iter()
         .map(conversation)
@@ -100,7 +100,7 @@ pub(super) async fn conversations_list(
 }
 
 pub(super) async fn conversation_clear(
-    pool: &Pools,
+    pool: &SqlitePool,
     user_id: i64,
     id: i64,
 ) -> Result<bool, DbError> {
@@ -123,7 +123,7 @@ pub(super) async fn conversation_clear(
 }
 
 pub(super) async fn message_add(
-    pool: &Pools,
+    pool: &SqlitePool,
     conversation_id: i64,
     role: Role,
     content: &str,
@@ -152,7 +152,7 @@ pub(super) async fn message_add(
 }
 
 pub(super) async fn messages(
-    pool: &Pools,
+    pool: &SqlitePool,
     conversation_id: i64,
     limit: Option<i64>,
 ) -> Result<Vec<Message>, DbError> {
@@ -164,7 +164,7 @@ pub(super) async fn messages(
     )
     .bind(conversation_id)
     .bind(limit.unwrap_or(-1))
-    .fetch_all(&pool.read)
+    .fetch_all(pool)
     .await?;
     rows.iter()
         .map(message)
@@ -173,7 +173,7 @@ pub(super) async fn messages(
 }
 
 pub(super) async fn conversation_rename(
-    pool: &Pools,
+    pool: &SqlitePool,
     user_id: i64,
     id: i64,
     title: &str,
@@ -186,20 +186,20 @@ pub(super) async fn conversation_rename(
     .bind(now)
     .bind(id)
     .bind(user_id)
-    .execute(&pool.write)
+    .execute(pool)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
 pub(super) async fn conversation_delete(
-    pool: &Pools,
+    pool: &SqlitePool,
     user_id: i64,
     id: i64,
 ) -> Result<bool, DbError> {
     let done = sqlx::query("DELETE FROM conversations WHERE id = ? AND user_id = ?")
         .bind(id)
         .bind(user_id)
-        .execute(&pool.write)
+        .execute(pool)
         .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -1,28 +1,27 @@
 //! The mail outbox, rate-limit counters and clean-up on SQLite.
 
-use sqlx::{Row, Sqlite, SqliteExecutor};
+use sqlx::{Row, Sqlite, SqliteExecutor, SqlitePool};
 
 use super::super::{DbError, MailOutcome, QueuedMail};
-use super::Pools;
 
-pub(super) async fn delete_expired(pool: &Pools, now: i64) -> Result<u64, DbError> {
+pub(super) async fn delete_expired(pool: &SqlitePool, now: i64) -> Result<u64, DbError> {
     let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
         .bind(now)
-        .execute(&pool.write)
+        .execute(pool)
         .await?;
     sqlx::query("DELETE FROM rate_limits WHERE window_start + window_secs <= ?")
         .bind(now)
-        .execute(&pool.write)
+        .execute(pool)
         .await?;
     sqlx::query("DELETE FROM password_reset_tokens WHERE expires_at <= ?")
         .bind(now)
-        .execute(&pool.write)
+        .execute(pool)
         .await?;
     Ok(sessions.rows_affected())
 }
 
 pub(super) async fn rate_limit_hit(
-    pool: &Pools,
+    pool: &SqlitePool,
     key: &str,
     window_secs: i64,
     now: i64,
@@ -42,14 +41,9 @@ pub(super) async fn rate_limit_hit(
     .bind(key)
     .bind(now)
     .bind(window_secs)
-    .fetch_one(&pool.write)
+    .fetch_one(pool)
     .await?;
     Ok(count)
-}
-
-/// Queues a mail on its own.
-pub(super) async fn enqueue(pool: &Pools, job: &str, now: i64) -> Result<i64, DbError> {
-    Ok(mail_enqueue(&pool.write, job, now).await?)
 }
 
 /// Queues a mail; takes a pool or an open transaction.
@@ -69,7 +63,7 @@ pub(super) async fn mail_enqueue<'e>(
 }
 
 pub(super) async fn mail_claim(
-    pool: &Pools,
+    pool: &SqlitePool,
     now: i64,
     lease_secs: i64,
     limit: i64,
@@ -85,7 +79,7 @@ pub(super) async fn mail_claim(
     .bind(now)
     .bind(lease_secs)
     .bind(limit)
-    .fetch_all(&pool.write)
+    .fetch_all(pool)
     .await?;
     rows.iter()
         .map(|r| {
@@ -100,7 +94,7 @@ pub(super) async fn mail_claim(
 }
 
 pub(super) async fn mail_finish(
-    pool: &Pools,
+    pool: &SqlitePool,
     id: i64,
     outcome: &MailOutcome,
     now: i64,
@@ -121,7 +115,7 @@ pub(super) async fn mail_finish(
     .bind(error)
     .bind(sent_at)
     .bind(id)
-    .execute(&pool.write)
+    .execute(pool)
     .await?;
     Ok(())
 }
