@@ -324,8 +324,8 @@ fn render_node(node: Node) -> AnyView {
 }
 
 /// `<tag>` around `kids`. Every container goes through this one element
-/// type: a `view!` per tag would compile the whole render and hydrate
-/// machinery once per tag into the WASM bundle (about 50 KB).
+/// type: a `view!` per tag compiled the whole render and hydrate machinery
+/// once per tag into the WASM bundle (22 KB of it).
 fn element(tag: &'static str, kids: Vec<AnyView>) -> AnyView {
     leptos::html::custom(tag).child(kids).into_any()
 }
