@@ -152,15 +152,20 @@ step "chat streams: 1, 100, 1,000 and 10,000 at once, through Palaver and straig
 # client's connection and its own to the model): 10,000 need over 20,000, so
 # the soft limit goes up to the hard one (the bench prints what it got).
 chat_status=0
-(ulimit -n "$(ulimit -Hn)" && "$chat_bin" --palaver "$CARGO_TARGET_DIR/release/palaver" --site "$ROOT/target/site") \
-  > "$work/chat" || chat_status=$?
-grep -v '^row|' "$work/chat" >&2
+# Runs chat_load on this release build, output to $work/$1, with the rest as
+# its options; shows all but the ready-made rows.
+chat_load() {
+  local out=$work/$1
+  shift
+  (ulimit -n "$(ulimit -Hn)" && "$chat_bin" --palaver "$CARGO_TARGET_DIR/release/palaver" \
+    --site "$ROOT/target/site" "$@") > "$out" || chat_status=$?
+  grep -v '^row|' "$out" >&2
+}
+chat_load chat
 # A real model takes tens to hundreds of milliseconds to its first token,
 # and Palaver's writes overlap that wait: one stream again, against a fake
 # that thinks for 50 ms first.
-(ulimit -n "$(ulimit -Hn)" && "$chat_bin" --palaver "$CARGO_TARGET_DIR/release/palaver" --site "$ROOT/target/site" \
-  --levels 1 --first-ms 50) > "$work/chat_think" || chat_status=$?
-grep -v '^row|' "$work/chat_think" >&2
+chat_load chat_think --levels 1 --first-ms 50
 
 printf '\n%-40s %14s %14s %10s\n' "figure" "Palaver" "reference" "target"
 printf '%-40s %14s %14s %10s\n' "SSR /login requests/s" "$app_rps" "$ref_rps" ">= 0.5x"

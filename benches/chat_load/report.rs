@@ -116,10 +116,7 @@ pub fn report(levels: &mut [Level], memory: &Memory, palaver: &Palaver, config: 
             if config.first.is_zero() {
                 String::new()
             } else {
-                format!(
-                    ", model's first token after {} ms",
-                    config.first.as_millis()
-                )
+                format!(", model's first token {}", first_token(config))
             }
         ));
         rows.push(format!(

@@ -5,7 +5,20 @@ use sqlx::{postgres::PgRow, PgPool, Row};
 use super::super::{DbError, JobFn, NewUser, ResetDone, SessionRow, User};
 use super::queue::mail_enqueue;
 
-const USER_COLUMNS: &str = "id, uid, email, phone, display_name, is_active";
+/// The columns [`user_from_row`] reads; a macro, so that every query using
+/// them is one `concat!`ed literal instead of a string built per call.
+macro_rules! user_columns {
+    () => {
+        "id, uid, email, phone, display_name, is_active"
+    };
+}
+
+fn optional_user(row: Option<PgRow>) -> Result<Option<User>, DbError> {
+    row.as_ref()
+        .map(user_from_row)
+        .transpose()
+        .map_err(DbError::Query)
+}
 
 fn user_from_row(row: &PgRow) -> Result<User, sqlx::Error> {
     Ok(User {
@@ -50,9 +63,10 @@ pub(super) async fn create_user(
             "phone"
         }));
     }
-    let row = sqlx::query(&format!(
+    let row = sqlx::query(concat!(
         "INSERT INTO users (uid, email, phone, display_name, is_active, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, TRUE, $5, $6) RETURNING {USER_COLUMNS}"
+         VALUES ($1, $2, $3, $4, TRUE, $5, $6) RETURNING ",
+        user_columns!()
     ))
     .bind(new.uid)
     .bind(new.email)
@@ -97,14 +111,15 @@ pub(super) async fn user_by_email(
 }
 
 pub(super) async fn user_by_id(pool: &PgPool, id: i64) -> Result<Option<User>, DbError> {
-    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(pool)
-        .await?;
-    row.as_ref()
-        .map(user_from_row)
-        .transpose()
-        .map_err(DbError::Query)
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        user_columns!(),
+        " FROM users WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    optional_user(row)
 }
 
 /// One query instead of a session load and then a user load: this is on the
@@ -114,18 +129,17 @@ pub(super) async fn user_by_session(
     session_id: &str,
     now: i64,
 ) -> Result<Option<User>, DbError> {
-    let row = sqlx::query(&format!(
-        "SELECT {USER_COLUMNS} FROM users WHERE id = \
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        user_columns!(),
+        " FROM users WHERE id = \
          (SELECT user_id FROM sessions WHERE id = $1 AND expires_at > $2)"
     ))
     .bind(session_id)
     .bind(now)
     .fetch_optional(pool)
     .await?;
-    row.as_ref()
-        .map(user_from_row)
-        .transpose()
-        .map_err(DbError::Query)
+    optional_user(row)
 }
 
 const UPSERT_PASSWORD: &str =

@@ -1,6 +1,6 @@
 //! Conversations and messages on SQLite.
 
-use sqlx::{sqlite::SqliteRow, Row, SqlitePool};
+use sqlx::{sqlite::SqliteRow, Row, SqliteConnection, SqlitePool};
 
 use super::super::{Conversation, DbError, Message, MessageStatus, Role};
 use super::write_tx;
@@ -50,15 +50,14 @@ pub(super) async fn conversation_start(
     .fetch_one(&mut *tx)
     .await?;
     let conversation = conversation(&row)?;
-    sqlx::query(
-        "INSERT INTO messages (conversation_id, role, content, status, created_at) VALUES (?, ?, ?, ?, ?)",
+    insert_message(
+        &mut tx,
+        conversation.id,
+        Role::User,
+        first_message,
+        MessageStatus::Complete,
+        now,
     )
-    .bind(conversation.id)
-    .bind(Role::User.as_str())
-    .bind(first_message)
-    .bind(MessageStatus::Complete.as_str())
-    .bind(now)
-    .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(conversation)
@@ -131,7 +130,26 @@ pub(super) async fn message_add(
     now: i64,
 ) -> Result<i64, DbError> {
     let mut tx = write_tx(pool).await?;
-    let id: i64 = sqlx::query_scalar(
+    let id = insert_message(&mut tx, conversation_id, role, content, status, now).await?;
+    sqlx::query("UPDATE conversations SET updated_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(conversation_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Inserts one message inside the caller's transaction; returns its id.
+async fn insert_message(
+    conn: &mut SqliteConnection,
+    conversation_id: i64,
+    role: Role,
+    content: &str,
+    status: MessageStatus,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
         "INSERT INTO messages (conversation_id, role, content, status, created_at) VALUES (?, ?, ?, ?, ?)
          RETURNING id",
     )
@@ -140,15 +158,8 @@ pub(super) async fn message_add(
     .bind(content)
     .bind(status.as_str())
     .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query("UPDATE conversations SET updated_at = ? WHERE id = ?")
-        .bind(now)
-        .bind(conversation_id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(id)
+    .fetch_one(conn)
+    .await
 }
 
 pub(super) async fn messages(
