@@ -67,6 +67,26 @@ test('after signing in, people land where they were going', async ({ page, reque
   await expect(page.locator('.user-name')).toHaveText('Next Person');
 });
 
+test('signing in after the browser saw /app redirect to /login lands on /app (HTTP cache on)', async ({ page, request }) => {
+  const email = uniqueEmail('loop');
+  await registerByApi(request, email, 'Loop Person');
+  // Signed out: /app sends the browser to /login. A cached copy of that
+  // redirect would be replayed after signing in and loop with /login -> /app.
+  await page.goto('/app');
+  await expect(page).toHaveURL(/\/login\?next=(%2F|\/)app$/);
+  await hydrated(page);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/app$/);
+  // Typed into the address bar again, and through the root redirect.
+  await page.goto('/app');
+  await expect(page).toHaveURL(/\/app$/);
+  await expect(page.locator('.user-name')).toHaveText('Loop Person');
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/app$/);
+});
+
 test.describe('with JavaScript disabled', () => {
   test.use({ javaScriptEnabled: false });
 

@@ -91,6 +91,7 @@ pub async fn https_redirect(State(state): State<AppState>, req: Request, next: N
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let mut res = next.run(req).await;
+    let status = res.status();
     let headers = res.headers_mut();
 
     // Pages rendered by Leptos carry a CSP with their own script nonce.
@@ -125,20 +126,53 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         );
     }
 
-    let cache = cache_control(&path, headers, state.leptos_options.hash_files);
+    let cache = cache_control(&path, status, headers, state.leptos_options.hash_files);
     if let Some(value) = cache {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    if cache == Some(PAGE_CACHE) {
+        // A page shows who is signed in: a cache keyed on the URL alone must
+        // not hand one person's page to another.
+        headers.append(header::VARY, HeaderValue::from_static("cookie"));
     }
     res
 }
 
+/// How pages are cached: only by the browser, and revalidated every time.
+const PAGE_CACHE: &str = "private, no-cache";
+
 /// The `Cache-Control` a response should carry, if it must change.
-fn cache_control(path: &str, headers: &HeaderMap, hashed_assets: bool) -> Option<&'static str> {
-    if path.starts_with("/auth/") {
-        // Answers about accounts are never cached, by anyone.
+///
+/// Only what cannot depend on the session may be `public`: a successful
+/// static file (`/pkg/*` and the files of `public/`). Redirects are never
+/// stored (`/app -> /login` is only true while signed out; a browser that
+/// replayed it after signing in looped between `/login` and `/app`), and
+/// neither is any response that sets a cookie or is an error.
+fn cache_control(
+    path: &str,
+    status: StatusCode,
+    headers: &HeaderMap,
+    hashed_assets: bool,
+) -> Option<&'static str> {
+    if path.starts_with("/auth/") || status.is_redirection() && status != StatusCode::NOT_MODIFIED
+    {
+        // Answers about accounts, and redirects, are never cached by anyone.
         return Some("no-store");
     }
     if path.starts_with("/api/") && !headers.contains_key(header::CACHE_CONTROL) {
+        return Some("no-store");
+    }
+    let is_html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
+    if is_html {
+        // Pages may show who is signed in: private, and revalidated every time.
+        return Some(PAGE_CACHE);
+    }
+    let is_static_file = (status.is_success() || status == StatusCode::NOT_MODIFIED)
+        && !headers.contains_key(header::SET_COOKIE);
+    if !is_static_file {
         return Some("no-store");
     }
     if path.starts_with("/pkg/") {
@@ -152,16 +186,7 @@ fn cache_control(path: &str, headers: &HeaderMap, hashed_assets: bool) -> Option
     if headers.contains_key(header::CACHE_CONTROL) {
         return None;
     }
-    let is_html = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("text/html"));
-    // Pages may show who is signed in: private, and revalidated every time.
-    Some(if is_html {
-        "private, no-cache"
-    } else {
-        "public, max-age=3600"
-    })
+    Some("public, max-age=3600")
 }
 
 #[cfg(test)]
@@ -212,19 +237,45 @@ mod tests {
 
     #[test]
     fn cache_lifetimes() {
+        let ok = StatusCode::OK;
         let html = headers(&[("content-type", "text/html; charset=utf-8")]);
         assert_eq!(
-            cache_control("/login", &html, true),
+            cache_control("/login", ok, &html, true),
             Some("private, no-cache")
         );
-        assert_eq!(cache_control("/auth/me", &html, true), Some("no-store"));
+        assert_eq!(cache_control("/auth/me", ok, &html, true), Some("no-store"));
         assert_eq!(
-            cache_control("/pkg/palaver.abc.wasm", &HeaderMap::new(), true),
+            cache_control("/pkg/palaver.abc.wasm", ok, &HeaderMap::new(), true),
             Some("public, max-age=31536000, immutable")
         );
         assert_eq!(
-            cache_control("/pkg/palaver.wasm", &HeaderMap::new(), false),
+            cache_control("/pkg/palaver.wasm", ok, &HeaderMap::new(), false),
             Some("no-cache")
+        );
+        assert_eq!(
+            cache_control("/favicon.svg", ok, &HeaderMap::new(), true),
+            Some("public, max-age=3600")
+        );
+    }
+
+    #[test]
+    fn redirects_errors_and_cookies_are_never_stored() {
+        let none = HeaderMap::new();
+        for path in ["/", "/app", "/login", "/register"] {
+            assert_eq!(
+                cache_control(path, StatusCode::SEE_OTHER, &none, true),
+                Some("no-store"),
+                "{path}"
+            );
+        }
+        assert_eq!(
+            cache_control("/missing.png", StatusCode::NOT_FOUND, &none, true),
+            Some("no-store")
+        );
+        let cookie = headers(&[("set-cookie", "palaver_session=x")]);
+        assert_eq!(
+            cache_control("/favicon.svg", StatusCode::OK, &cookie, true),
+            Some("no-store")
         );
     }
 }

@@ -93,3 +93,39 @@ async fn pages_and_assets_are_compressed() {
         assert_eq!(res.headers()["content-encoding"], "gzip", "{path}");
     }
 }
+
+#[tokio::test]
+async fn redirects_that_depend_on_the_session_are_never_stored() {
+    let app = spawn_app().await;
+    let cookie = app.signed_in("loop@example.com").await;
+    let signed_out = [("/", "/login"), ("/app", "/login?next=/app")];
+    let signed_in = [("/", "/app"), ("/login", "/app"), ("/register", "/app")];
+    for (path, cookie, to) in signed_out
+        .iter()
+        .map(|(p, t)| (p, None, t))
+        .chain(signed_in.iter().map(|(p, t)| (p, Some(&cookie), t)))
+    {
+        let res = match cookie {
+            Some(c) => app.get_as(path, c).await,
+            None => app.get(path).await,
+        };
+        assert!(res.status().is_redirection(), "{path}: {}", res.status());
+        assert_eq!(res.headers()["location"], *to, "{path}");
+        assert_eq!(res.headers()["cache-control"], "no-store", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn pages_are_private_and_vary_on_the_cookie() {
+    let app = spawn_app().await;
+    let cookie = app.signed_in("private@example.com").await;
+    for res in [app.get("/login").await, app.get_as("/app", &cookie).await] {
+        assert_eq!(res.headers()["cache-control"], "private, no-cache");
+        let vary: Vec<_> = res.headers().get_all("vary").iter().collect();
+        assert!(
+            vary.iter()
+                .any(|v| v.to_str().unwrap().to_ascii_lowercase().contains("cookie")),
+            "{vary:?}"
+        );
+    }
+}
