@@ -5,24 +5,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::GetUrl;
 
-use crate::{api::codec::FormOrJson, error::AppError};
-
-/// An account as shown to its owner (`GET /auth/me`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct User {
-    /// Internal id.
-    pub id: i64,
-    /// Random public id.
-    pub uid: String,
-    /// Normalised e-mail.
-    pub email: String,
-    /// Normalised phone, if given.
-    pub phone: Option<String>,
-    /// The name shown in the app.
-    pub display_name: String,
-    /// False for a disabled account.
-    pub is_active: bool,
-}
+pub use crate::domain::User;
+use crate::{api::codec::FormOrJson, domain::urlencoding, error::AppError};
 
 /// `{"ok": true}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,17 +109,3 @@ pub async fn me() -> Result<MeResponse, AppError> {
 }
 
 crate::form_or_json!(Register, Login, Logout);
-
-/// Percent-encodes a path for use inside a query value.
-pub fn urlencoding(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}

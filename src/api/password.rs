@@ -48,7 +48,7 @@ pub async fn reset_password(token: String, password: String) -> Result<ResetResp
     .await;
     let back = format!(
         "/reset-password?token={}",
-        crate::api::auth::urlencoding(&token)
+        crate::domain::urlencoding(&token)
     );
     edge::finish(result, "/login?reset=1", &back)
 }

@@ -2,9 +2,12 @@
 //! (the browser uses them for the strength meter and early hints; the server
 //! is the authority).
 
+pub mod chat;
 mod password;
+mod user;
 
 pub use password::{strength, Password, WEAK_PASSWORD};
+pub use user::User;
 
 use serde::{Deserialize, Serialize};
 
@@ -172,6 +175,21 @@ mod tests {
         assert!(Phone::parse_optional(Some("123")).is_err());
     }
 }
+
+/// Percent-encodes a path for use inside a query value.
+pub fn urlencoding(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
 
 /// Where to go after signing in: `next` when it is a path on this site, else
 /// `/app`. Anything that could leave the site (`//evil`, `/\evil`,

@@ -11,7 +11,7 @@ use super::{
     state::AppState,
 };
 use crate::{
-    api::auth::User,
+    domain::User,
     domain::{DisplayName, Email, Password, Phone},
     error::AppError,
 };

@@ -12,7 +12,7 @@ use tower_sessions::Session;
 use url::Url;
 
 use super::{session_store::USER_ID_KEY, state::AppState};
-use crate::{api::auth::urlencoding, error::AppError};
+use crate::{domain::urlencoding, error::AppError};
 
 /// Largest body accepted by `/auth/*`.
 pub const AUTH_BODY_LIMIT: usize = 16 * 1024;

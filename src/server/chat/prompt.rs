@@ -1,7 +1,7 @@
 //! What the model is sent: the system prompt, the earlier turns that fit,
 //! the new message; and a new conversation's title.
 
-use crate::api::chat_types::Message;
+use crate::domain::chat::Message;
 use crate::server::llm::PromptMessage;
 
 /// A conversation's first title: the first line of its first message.
@@ -56,7 +56,7 @@ pub fn build_prompt(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::chat_types::{MessageStatus, Role};
+    use crate::domain::chat::{MessageStatus, Role};
 
     fn msg(role: Role, content: &str) -> Message {
         Message {

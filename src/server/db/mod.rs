@@ -124,10 +124,10 @@ impl From<DbError> for crate::error::AppError {
     }
 }
 
-pub use crate::api::chat_types::{Conversation, Message, MessageStatus, Role};
-
-/// A stored account, as every layer sees it.
-pub use crate::api::auth::User;
+pub use crate::domain::{
+    chat::{Conversation, Message, MessageStatus, Role},
+    User,
+};
 
 /// What registration stores.
 #[derive(Debug)]
