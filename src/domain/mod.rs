@@ -190,7 +190,6 @@ pub fn urlencoding(s: &str) -> String {
     out
 }
 
-
 /// Where to go after signing in: `next` when it is a path on this site, else
 /// `/app`. Anything that could leave the site (`//evil`, `/\evil`,
 /// `https://...`) is refused, so there is no open redirect.

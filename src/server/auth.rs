@@ -6,18 +6,16 @@ use std::net::IpAddr;
 
 use tower_sessions::Session;
 
-use super::{
-    db::NewUser, mail::jobs::MailJob, rate_limit::allow, session_store::USER_ID_KEY,
-    state::AppState,
-};
+use super::{db::NewUser, mail::jobs::MailJob, session_store::USER_ID_KEY, state::AppState};
 use crate::{
     domain::User,
     domain::{DisplayName, Email, Password, Phone},
     error::AppError,
 };
 
-/// What a registration form or JSON body carries, before validation.
-#[derive(Debug, Default)]
+/// What a registration form or JSON body carries, before validation. Its
+/// `Debug` leaves the password out.
+#[derive(Default)]
 pub struct Registration<'a> {
     /// E-mail, as typed.
     pub email: &'a str,
@@ -29,6 +27,12 @@ pub struct Registration<'a> {
     pub phone: Option<&'a str>,
 }
 
+impl std::fmt::Debug for Registration<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registration").finish_non_exhaustive()
+    }
+}
+
 /// Creates an account. The per-address limit comes first, then validation,
 /// then the per-e-mail limit, then the argon2 hash on the blocking pool, then one
 /// transaction for the user and their credential.
@@ -38,7 +42,11 @@ pub async fn register(
     input: Registration<'_>,
 ) -> Result<User, AppError> {
     let limits = &state.settings.rate_limits;
-    if !allow(state, "register:ip", &ip.to_string(), limits.register_ip).await? {
+    let limiter = &state.limiter;
+    if !limiter
+        .allow("register:ip", &ip.to_string(), limits.register_ip)
+        .await?
+    {
         return Err(AppError::RateLimited);
     }
     let email = Email::parse(input.email).map_err(|m| AppError::BadRequest(m.into()))?;
@@ -50,13 +58,9 @@ pub async fn register(
     .map_err(|m| AppError::BadRequest(m.into()))?;
     let phone = Phone::parse_optional(input.phone).map_err(|m| AppError::BadRequest(m.into()))?;
     // Counted only for well-formed attempts, so typos do not lock anyone out.
-    if !allow(
-        state,
-        "register:email",
-        email.as_str(),
-        limits.register_email,
-    )
-    .await?
+    if !limiter
+        .allow("register:email", email.as_str(), limits.register_email)
+        .await?
     {
         return Err(AppError::RateLimited);
     }
@@ -64,21 +68,17 @@ pub async fn register(
     let password_hash = state.passwords.hash(password.expose()).await?;
     let uid = uuid::Uuid::new_v4().simple().to_string();
     let welcome = |user_id| MailJob::Welcome { user_id }.to_json();
+    let new = NewUser {
+        uid: &uid,
+        email: email.as_str(),
+        phone: phone.as_ref().map(Phone::as_str),
+        display_name: display_name.as_str(),
+        password_hash: &password_hash,
+    };
     let user = state
-        .db
-        .create_user(
-            &NewUser {
-                uid: &uid,
-                email: email.as_str(),
-                phone: phone.as_ref().map(Phone::as_str),
-                display_name: display_name.as_str(),
-                password_hash: &password_hash,
-            },
-            state.clock.now(),
-            &welcome,
-        )
+        .outbox
+        .queued_by(state.db.create_user(&new, state.clock.now(), &welcome))
         .await?;
-    state.mail_wake.notify_one();
     tracing::info!(user_id = user.id, "account created");
     Ok(user)
 }
@@ -94,14 +94,13 @@ pub async fn login(
 ) -> Result<User, AppError> {
     let limits = &state.settings.rate_limits;
     let identifier = identifier.trim().to_lowercase();
-    let ip_ok = allow(state, "login:ip", &ip.to_string(), limits.login_ip).await?;
-    let id_ok = allow(
-        state,
-        "login:identifier",
-        &identifier,
-        limits.login_identifier,
-    )
-    .await?;
+    let limiter = &state.limiter;
+    let ip_ok = limiter
+        .allow("login:ip", &ip.to_string(), limits.login_ip)
+        .await?;
+    let id_ok = limiter
+        .allow("login:identifier", &identifier, limits.login_identifier)
+        .await?;
     if !(ip_ok && id_ok) {
         return Err(AppError::InvalidCredentials);
     }
@@ -113,7 +112,7 @@ pub async fn login(
         Some((user, hash)) => (Some(user), hash),
         None => (None, None),
     };
-    let verified = state.passwords.verify(password, stored.as_deref()).await?;
+    let verified = state.passwords.verify(password, stored.as_ref()).await?;
     let user = match user {
         Some(user) if verified.ok && user.is_active => user,
         _ => return Err(AppError::InvalidCredentials),

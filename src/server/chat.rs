@@ -26,7 +26,6 @@ use prompt::{build_prompt, title_for};
 use super::{
     auth,
     llm::{LlmError, PromptMessage, TokenStream},
-    rate_limit::allow,
     state::AppState,
 };
 use crate::{
@@ -52,13 +51,14 @@ async fn start(
     body: Result<Json<ChatRequest>, JsonRejection>,
 ) -> Result<Response, AppError> {
     let user = auth::current_user(state, session).await?;
-    if !allow(
-        state,
-        "chat:user",
-        &user.id.to_string(),
-        state.settings.rate_limits.chat_user,
-    )
-    .await?
+    if !state
+        .limiter
+        .allow(
+            "chat:user",
+            &user.id.to_string(),
+            state.settings.rate_limits.chat_user,
+        )
+        .await?
     {
         return Err(AppError::RateLimited);
     }

@@ -5,11 +5,11 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 
 use argon2::{
-    password_hash::{phc::PasswordHash, PasswordHasher, PasswordVerifier},
+    password_hash::{phc::PasswordHash as Phc, PasswordHasher, PasswordVerifier},
     Algorithm, Argon2, Params, Version,
 };
 
-use super::config::Argon2Cost;
+use super::{config::Argon2Cost, db::PasswordHash};
 use crate::error::AppError;
 
 /// Hashes and verifies passwords at one configured cost.
@@ -22,7 +22,7 @@ pub struct PasswordHashing {
     running: Arc<Semaphore>,
     /// A hash of a random password, verified against when the account does
     /// not exist, so that an unknown e-mail costs as much time as a known one.
-    dummy: String,
+    dummy: PasswordHash,
 }
 
 /// The outcome of a verification.
@@ -43,18 +43,18 @@ fn argon2(cost: Argon2Cost) -> Result<Argon2<'static>, AppError> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
-fn hash_blocking(cost: Argon2Cost, password: &str) -> Result<String, AppError> {
+fn hash_blocking(cost: Argon2Cost, password: &str) -> Result<PasswordHash, AppError> {
     argon2(cost)?
         .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
+        .map(|h| PasswordHash::new(h.to_string()))
         .map_err(|e| {
             tracing::error!(error = %e, "argon2 hashing failed");
             AppError::Internal
         })
 }
 
-fn verify_blocking(cost: Argon2Cost, password: &str, stored: &str) -> Verified {
-    let Ok(parsed) = PasswordHash::new(stored) else {
+fn verify_blocking(cost: Argon2Cost, password: &str, stored: &PasswordHash) -> Verified {
+    let Ok(parsed) = Phc::new(stored.expose()) else {
         tracing::error!("stored password hash is not a PHC string");
         return Verified {
             ok: false,
@@ -102,17 +102,21 @@ impl PasswordHashing {
         })
     }
 
-    /// A new PHC string for `password`.
-    pub async fn hash(&self, password: &str) -> Result<String, AppError> {
+    /// A new hash of `password`.
+    pub async fn hash(&self, password: &str) -> Result<PasswordHash, AppError> {
         let (cost, password) = (self.cost, password.to_owned());
         blocking(&self.running, move || hash_blocking(cost, &password)).await?
     }
 
     /// Checks `password` against `stored`, or against the dummy hash when
     /// there is no stored hash (the answer is then always "no").
-    pub async fn verify(&self, password: &str, stored: Option<&str>) -> Result<Verified, AppError> {
+    pub async fn verify(
+        &self,
+        password: &str,
+        stored: Option<&PasswordHash>,
+    ) -> Result<Verified, AppError> {
         let exists = stored.is_some();
-        let stored = stored.unwrap_or(&self.dummy).to_owned();
+        let stored = stored.unwrap_or(&self.dummy).clone();
         let (cost, password) = (self.cost, password.to_owned());
         let verified = blocking(&self.running, move || {
             verify_blocking(cost, &password, &stored)
@@ -134,9 +138,10 @@ mod tests {
         let hashing = PasswordHashing::new(Argon2Cost::MINIMUM).await.unwrap();
         let hash = hashing.hash("correct horse 1").await.unwrap();
         assert!(
-            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
-            "{hash}"
+            hash.expose().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash:?}"
         );
+        assert_eq!(format!("{hash:?}"), "PasswordHash(***)");
         assert_eq!(
             hashing
                 .verify("correct horse 1", Some(&hash))

@@ -1,150 +1,46 @@
 //! Fixed-window rate limits, counted in the database so that every instance
-//! on it enforces the same budget.
+//! on it enforces the same budget. The rules themselves are settings
+//! ([`crate::server::config::limits`]).
 
-use std::fmt;
+use std::sync::Arc;
 
-use super::{db::DbError, state::AppState};
+use super::{
+    clock::Clock,
+    config::Limit,
+    db::{DbError, Limits},
+};
 
-/// At most `max` hits per `window_secs`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limit {
-    /// Hits allowed in one window.
-    pub max: u32,
-    /// Window length in seconds.
-    pub window_secs: i64,
+/// Counts hits against limits.
+#[derive(Clone)]
+pub struct RateLimiter {
+    store: Arc<dyn Limits>,
+    clock: Clock,
 }
 
-impl Limit {
-    /// Parses `COUNT/SECONDS`, e.g. `10/600`.
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let (max, secs) = raw
-            .split_once('/')
-            .ok_or_else(|| format!("`{raw}` (expected COUNT/SECONDS, e.g. 10/600)"))?;
-        let max: u32 = max
-            .trim()
-            .parse()
-            .map_err(|_| format!("`{raw}`: bad count"))?;
-        let window_secs: i64 = secs
-            .trim()
-            .parse()
-            .map_err(|_| format!("`{raw}`: bad seconds"))?;
-        if max == 0 || window_secs <= 0 {
-            return Err(format!("`{raw}`: count and seconds must be positive"));
+impl std::fmt::Debug for RateLimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RateLimiter")
+    }
+}
+
+impl RateLimiter {
+    /// A limiter over `store`, with windows timed by `clock`.
+    pub fn new(store: Arc<dyn Limits>, clock: Clock) -> Self {
+        Self { store, clock }
+    }
+
+    /// Counts a hit on `scope:subject` and says whether it is within
+    /// `limit`. The subject (an address or e-mail) is never logged.
+    pub async fn allow(&self, scope: &str, subject: &str, limit: Limit) -> Result<bool, DbError> {
+        let key = format!("{scope}:{subject}");
+        let count = self
+            .store
+            .rate_limit_hit(&key, limit.window_secs, self.clock.now())
+            .await?;
+        let allowed = count <= i64::from(limit.max);
+        if !allowed {
+            tracing::warn!(scope, "rate limit reached");
         }
-        Ok(Self { max, window_secs })
-    }
-}
-
-impl fmt::Display for Limit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.max, self.window_secs)
-    }
-}
-
-/// Every limit the app enforces, each configurable (`RATE_LIMIT_*`).
-#[derive(Clone, Debug)]
-pub struct RateLimits {
-    /// Registrations per client address.
-    pub register_ip: Limit,
-    /// Registrations per e-mail address.
-    pub register_email: Limit,
-    /// Login attempts per client address.
-    pub login_ip: Limit,
-    /// Login attempts per identifier.
-    pub login_identifier: Limit,
-    /// Reset requests per client address.
-    pub forgot_ip: Limit,
-    /// Reset requests per identifier.
-    pub forgot_identifier: Limit,
-    /// Chat messages per user.
-    pub chat_user: Limit,
-}
-
-impl Default for RateLimits {
-    fn default() -> Self {
-        Self {
-            register_ip: Limit {
-                max: 10,
-                window_secs: 3600,
-            },
-            register_email: Limit {
-                max: 3,
-                window_secs: 3600,
-            },
-            login_ip: Limit {
-                max: 10,
-                window_secs: 600,
-            },
-            login_identifier: Limit {
-                max: 10,
-                window_secs: 600,
-            },
-            forgot_ip: Limit {
-                max: 20,
-                window_secs: 3600,
-            },
-            forgot_identifier: Limit {
-                max: 5,
-                window_secs: 3600,
-            },
-            chat_user: Limit {
-                max: 30,
-                window_secs: 60,
-            },
-        }
-    }
-}
-
-impl RateLimits {
-    /// The environment variable and field of each limit, for configuration.
-    pub fn fields(&mut self) -> [(&'static str, &mut Limit); 7] {
-        [
-            ("RATE_LIMIT_REGISTER_IP", &mut self.register_ip),
-            ("RATE_LIMIT_REGISTER_EMAIL", &mut self.register_email),
-            ("RATE_LIMIT_LOGIN_IP", &mut self.login_ip),
-            ("RATE_LIMIT_LOGIN_IDENTIFIER", &mut self.login_identifier),
-            ("RATE_LIMIT_FORGOT_IP", &mut self.forgot_ip),
-            ("RATE_LIMIT_FORGOT_IDENTIFIER", &mut self.forgot_identifier),
-            ("RATE_LIMIT_CHAT_USER", &mut self.chat_user),
-        ]
-    }
-}
-
-/// Counts a hit on `scope:subject` and says whether it is within `limit`.
-/// The subject (an address or e-mail) is stored as given; it is never logged.
-pub async fn allow(
-    state: &AppState,
-    scope: &str,
-    subject: &str,
-    limit: Limit,
-) -> Result<bool, DbError> {
-    let key = format!("{scope}:{subject}");
-    let count = state
-        .db
-        .rate_limit_hit(&key, limit.window_secs, state.clock.now())
-        .await?;
-    let allowed = count <= i64::from(limit.max);
-    if !allowed {
-        tracing::warn!(scope, "rate limit reached");
-    }
-    Ok(allowed)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_count_per_seconds() {
-        assert_eq!(
-            Limit::parse("10/600").unwrap(),
-            Limit {
-                max: 10,
-                window_secs: 600
-            }
-        );
-        for bad in ["10", "x/600", "10/x", "0/60", "5/-1"] {
-            assert!(Limit::parse(bad).is_err(), "{bad}");
-        }
+        Ok(allowed)
     }
 }

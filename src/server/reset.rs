@@ -9,8 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::{
     db::{DbError, ResetDone},
-    mail::{jobs::MailJob, worker},
-    rate_limit::allow,
+    mail::jobs::MailJob,
     state::AppState,
 };
 use crate::{
@@ -61,25 +60,23 @@ pub async fn issue_link(state: &AppState, user_id: i64) -> Result<String, DbErro
 pub async fn forgot(state: &AppState, ip: IpAddr, identifier: &str) -> Result<(), AppError> {
     let limits = &state.settings.rate_limits;
     let identifier = identifier.trim().to_lowercase();
-    let ip_ok = allow(state, "forgot:ip", &ip.to_string(), limits.forgot_ip).await?;
-    let id_ok = allow(
-        state,
-        "forgot:identifier",
-        &identifier,
-        limits.forgot_identifier,
-    )
-    .await?;
+    let limiter = &state.limiter;
+    let ip_ok = limiter
+        .allow("forgot:ip", &ip.to_string(), limits.forgot_ip)
+        .await?;
+    let id_ok = limiter
+        .allow("forgot:identifier", &identifier, limits.forgot_identifier)
+        .await?;
     if !(ip_ok && id_ok) {
         return Ok(());
     }
     if let Ok(email) = Email::parse(&identifier) {
-        worker::enqueue(
-            state,
-            &MailJob::PasswordReset {
+        state
+            .outbox
+            .enqueue(&MailJob::PasswordReset {
                 email: email.as_str().to_owned(),
-            },
-        )
-        .await?;
+            })
+            .await?;
     }
     Ok(())
 }
@@ -101,11 +98,14 @@ pub async fn reset(state: &AppState, token: &str, password: &str) -> Result<Rese
     let password_hash = state.passwords.hash(password.expose()).await?;
     let confirmation = |user_id| MailJob::PasswordChanged { user_id }.to_json();
     let done = state
-        .db
-        .reset_password(&hash, &password_hash, state.clock.now(), &confirmation)
+        .outbox
+        .queued_by(
+            state
+                .db
+                .reset_password(&hash, &password_hash, state.clock.now(), &confirmation),
+        )
         .await?
         .ok_or_else(invalid)?;
-    state.mail_wake.notify_one();
     tracing::info!(
         user_id = done.user_id,
         revoked = done.revoked_sessions,

@@ -22,7 +22,6 @@ use tower_http::{
 };
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
-use tokio::sync::Notify;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 
 use super::{
@@ -32,8 +31,9 @@ use super::{
     config::Settings,
     db, guard, health, http,
     llm::LlmClient,
-    mail::{self, Mailer},
+    mail::{self, Mailer, Outbox},
     password::PasswordHashing,
+    rate_limit::RateLimiter,
     session_store::DbSessionStore,
     state::{AppState, Shared},
 };
@@ -74,7 +74,7 @@ pub struct Application {
 impl Application {
     /// Opens the database, runs migrations, binds the listener and builds the router.
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        let db = db::connect(&settings.database_url, settings.db_pool).await?;
+        let db = db::connect(&settings.db).await?;
         let listener = TcpListener::bind(settings.site_addr)
             .await
             .map_err(|source| StartupError::Bind {
@@ -91,15 +91,17 @@ impl Application {
         let mailer = Arc::new(Mailer::new(&settings.mail, settings.is_production())?);
         let llm =
             LlmClient::new(settings.llm.clone()).map_err(|e| StartupError::Llm(e.to_string()))?;
+        let clock = Clock::default();
         let state = AppState::new(Shared {
             llm,
             mailer,
-            mail_wake: Arc::new(Notify::new()),
+            outbox: Outbox::new(db.clone(), clock.clone()),
+            limiter: RateLimiter::new(db.clone(), clock.clone()),
             db,
             leptos_options: leptos_options(&settings, addr),
             assets: Assets::locate(),
             settings: Arc::new(settings),
-            clock: Clock::default(),
+            clock,
             passwords,
         });
         let router = router(state.clone());

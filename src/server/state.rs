@@ -5,11 +5,15 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use tokio::sync::Notify;
-
 use super::{
-    assets::Assets, clock::Clock, config::Settings, db::Repo, llm::LlmClient, mail::Mailer,
+    assets::Assets,
+    clock::Clock,
+    config::Settings,
+    db::Repo,
+    llm::LlmClient,
+    mail::{Mailer, Outbox},
     password::PasswordHashing,
+    rate_limit::RateLimiter,
 };
 
 /// Shared application state. A clone is one reference count: pages clone it
@@ -49,8 +53,10 @@ pub struct Shared {
     pub passwords: PasswordHashing,
     /// The mail transport (used by the outbox worker only).
     pub mailer: Arc<Mailer>,
-    /// Rung when a mail is queued, so the worker sends it at once.
-    pub mail_wake: Arc<Notify>,
+    /// Where mail is queued; it wakes the worker.
+    pub outbox: Outbox,
+    /// The rate-limit counters.
+    pub limiter: RateLimiter,
     /// The model client.
     pub llm: LlmClient,
 }

@@ -107,8 +107,26 @@ pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
     set_cookie_header(res).map(|h| h.split(';').next().unwrap().to_owned())
 }
 
+/// With `TEST_LOG=1`, the server's log lines (filtered by `RUST_LOG`,
+/// default `info`) are printed with the test's output, so a failing test
+/// shows what the server did. Each test runs in its own process under
+/// nextest; under `cargo test` the first test's subscriber serves them all.
+fn init_test_log() {
+    if std::env::var_os("TEST_LOG").is_none_or(|v| v.is_empty() || v == "0") {
+        return;
+    }
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Fails only when a subscriber is already installed, which is fine.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_test_writer()
+        .try_init();
+}
+
 /// Starts the app with the defaults plus `overrides` (as environment variables would).
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
+    init_test_log();
     let dir = tempfile::tempdir().expect("temp dir");
     let site = dir.path().join("site");
     std::fs::create_dir_all(site.join("pkg")).unwrap();

@@ -226,6 +226,29 @@ async fn a_mail_queued_while_smtp_is_down_arrives_once_it_is_back() {
 }
 
 #[tokio::test]
+async fn a_mail_the_server_refuses_for_good_is_given_up_at_once_not_retried() {
+    let sink = SmtpSink::start().await;
+    let app = spawn_app_with(&[("SMTP_URL", &sink.url())]).await;
+    app.register("nobody-here@example.com", PASSWORD).await;
+    app.register("somebody@example.com", PASSWORD).await;
+    // The other welcome arrives; the refused one is dead after one attempt
+    // instead of waiting six hours of backoff.
+    let mails = sink.wait_for(1).await;
+    assert_eq!(mails[0].to, ["somebody@example.com"]);
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let statuses = outbox_statuses(&app).await;
+            if statuses.contains(&("dead".to_owned(), 1)) {
+                break statuses;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await
+    .expect("the refused mail is marked dead after its first attempt");
+}
+
+#[tokio::test]
 async fn queued_mail_survives_a_restart() {
     let port = SmtpSink::start().await.stop();
     let url = format!("smtp://127.0.0.1:{port}");

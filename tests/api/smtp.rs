@@ -119,8 +119,14 @@ async fn serve(stream: TcpStream, mails: Arc<Mutex<Vec<Mail>>>, arrived: Arc<Not
         let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
             b"250-sink.test\r\n250 8BITMIME\r\n"
         } else if upper.starts_with("RCPT TO:") {
-            to.push(line[8..].trim().trim_matches(['<', '>']).to_owned());
-            b"250 OK\r\n"
+            let rcpt = line[8..].trim().trim_matches(['<', '>']).to_owned();
+            // A mailbox that does not exist, as a real server says it: for good.
+            if rcpt.starts_with("nobody-here") {
+                b"550 5.1.1 no such user\r\n"
+            } else {
+                to.push(rcpt);
+                b"250 OK\r\n"
+            }
         } else if upper == "DATA" {
             let _ = write.write_all(b"354 go ahead\r\n").await;
             let mut data = String::new();

@@ -15,9 +15,10 @@ fn defaults_match_the_contract() {
     assert_eq!(s.site_addr, "127.0.0.1:3000".parse().unwrap());
     assert_eq!(s.app_env, AppEnv::Development);
     assert_eq!(
-        s.database_url,
+        s.db.url,
         DatabaseUrl::Sqlite("sqlite://data/palaver.db".into())
     );
+    assert_eq!(s.db.max_connections, 10);
     assert_eq!(s.public_base_url.as_str(), "http://127.0.0.1:3000/");
     assert!(s.trusted_proxies.is_empty());
     assert!(s.https_redirect);
@@ -62,8 +63,15 @@ fn proxies_accept_cidrs_and_bare_addresses() {
 
 #[test]
 fn postgres_urls_are_recognised() {
-    let s = load(&[("DATABASE_URL", "postgres://u:p@localhost/palaver")]).unwrap();
-    assert!(matches!(s.database_url, DatabaseUrl::Postgres(_)));
+    let s = load(&[("DATABASE_URL", "postgres://u:secret@localhost/palaver")]).unwrap();
+    assert!(matches!(s.db.url, DatabaseUrl::Postgres(_)));
+    assert_eq!(s.db.url.expose(), "postgres://u:secret@localhost/palaver");
+    let debug = format!("{s:?}");
+    assert!(!debug.contains("secret"), "{debug}");
+    assert!(
+        debug.contains("postgres://u:***@localhost/palaver"),
+        "{debug}"
+    );
 }
 
 #[test]
@@ -90,4 +98,24 @@ fn production_and_redirect_switch() {
     .unwrap();
     assert!(s.is_production());
     assert!(!s.https_redirect);
+}
+
+#[test]
+fn numbers_past_their_bound_stop_start_up() {
+    for (var, value) in [
+        ("SESSION_TTL_SECONDS", "99999999999"),
+        ("PWRESET_TOKEN_TTL", "18446744073709551615"),
+        ("DB_ACQUIRE_TIMEOUT_SECONDS", "86401"),
+        ("DB_MAX_CONNECTIONS", "1000000"),
+        ("ARGON2_ITERATIONS", "4294967295"),
+        ("LLM_TIMEOUT_SECONDS", "18446744073709551615"),
+        ("RATE_LIMIT_LOGIN_IP", "10/9999999999999"),
+    ] {
+        let err = load(&[(var, value)]).unwrap_err();
+        assert_eq!(err.var, var, "{value}");
+        assert!(
+            err.to_string().starts_with(&format!("invalid {var}: ")),
+            "{err}"
+        );
+    }
 }

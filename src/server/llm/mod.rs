@@ -6,8 +6,6 @@
 //! split across reads arrive whole. Dropping a [`TokenStream`] drops the
 //! HTTP response, which closes the upstream connection at once.
 
-pub mod settings;
-
 use std::{pin::Pin, time::Duration};
 
 use eventsource_stream::Eventsource;
@@ -15,7 +13,7 @@ use futures_util::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 use tokio::time::{timeout_at, Instant};
 
-pub use settings::LlmSettings;
+pub use crate::server::config::LlmSettings;
 
 /// Failures, worded for the person chatting. The upstream's own body is
 /// logged (truncated), never shown.

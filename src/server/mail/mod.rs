@@ -3,7 +3,10 @@
 //! without SMTP). Mails are queued in the database first ([`worker`]).
 
 pub mod jobs;
+pub mod outbox;
 pub mod worker;
+
+pub use outbox::Outbox;
 
 use std::time::Duration;
 
@@ -31,12 +34,24 @@ pub enum MailError {
     /// The configuration cannot make a transport.
     #[error("mail transport setup failed: {0}")]
     Setup(String),
-    /// The message could not be built (bad address...).
+    /// The message could not be built (an address lettre cannot parse...):
+    /// no retry can mend it.
     #[error("cannot build the message: {0}")]
     Build(String),
-    /// The transport refused or failed; worth retrying.
+    /// The server refused the mail for good (an SMTP 5xx, such as an
+    /// unknown recipient): no retry can mend it either.
+    #[error("the mail was refused: {0}")]
+    Refused(String),
+    /// The transport failed (connection, timeout, 4xx); worth retrying.
     #[error("sending failed: {0}")]
     Send(String),
+}
+
+impl MailError {
+    /// True when trying again later cannot succeed.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, Self::Build(_) | Self::Refused(_))
+    }
 }
 
 enum Transport {
@@ -121,11 +136,13 @@ impl Mailer {
             )
             .map_err(|e| MailError::Build(e.to_string()))?;
         match &self.transport {
-            Transport::Smtp(smtp) => smtp
-                .send(message)
-                .await
-                .map(drop)
-                .map_err(|e| MailError::Send(e.to_string())),
+            Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|e| {
+                if e.is_permanent() {
+                    MailError::Refused(e.to_string())
+                } else {
+                    MailError::Send(e.to_string())
+                }
+            }),
             Transport::File(file) => file
                 .send(message)
                 .await

@@ -31,16 +31,6 @@ pub fn backoff_secs(attempts: i64) -> i64 {
     (2_i64 << exp).min(900)
 }
 
-/// Queues `job` and wakes the worker.
-pub async fn enqueue(state: &AppState, job: &MailJob) -> Result<(), DbError> {
-    state
-        .db
-        .mail_enqueue(&job.to_json(), state.clock.now())
-        .await?;
-    state.mail_wake.notify_one();
-    Ok(())
-}
-
 /// Runs forever: drains due mails, then sleeps until woken or [`POLL`].
 pub async fn run(state: AppState) {
     loop {
@@ -48,7 +38,7 @@ pub async fn run(state: AppState) {
             tracing::warn!(error = %e, "mail queue unavailable; will retry");
         }
         tokio::select! {
-            () = state.mail_wake.notified() => {}
+            () = state.outbox.woken() => {}
             () = tokio::time::sleep(POLL) => {}
         }
     }
@@ -103,19 +93,41 @@ async fn process(state: &AppState, mail: &QueuedMail) -> MailOutcome {
     match send(state, job).await {
         Ok(true) => MailOutcome::Sent,
         Ok(false) => MailOutcome::Dropped,
-        Err(err) if mail.attempts >= MAX_ATTEMPTS => MailOutcome::Dead { error: err },
-        Err(err) => MailOutcome::Retry {
+        Err(Failure::Permanent(error)) => MailOutcome::Dead { error },
+        Err(Failure::Transient(error)) if mail.attempts >= MAX_ATTEMPTS => {
+            MailOutcome::Dead { error }
+        }
+        Err(Failure::Transient(error)) => MailOutcome::Retry {
             at: state.clock.now() + backoff_secs(mail.attempts),
-            error: err,
+            error,
         },
     }
 }
 
+/// Why a send failed, by whether waiting can help.
+enum Failure {
+    /// The database or the transport is down for now: retried with backoff.
+    Transient(String),
+    /// The mail itself is wrong (or refused for good): given up at once,
+    /// rather than retried for six hours.
+    Permanent(String),
+}
+
+impl From<MailError> for Failure {
+    fn from(err: MailError) -> Self {
+        if err.is_permanent() {
+            Self::Permanent(err.to_string())
+        } else {
+            Self::Transient(err.to_string())
+        }
+    }
+}
+
 /// Renders and sends one job; `Ok(false)` when there is nobody to send to.
-async fn send(state: &AppState, job: MailJob) -> Result<bool, String> {
+async fn send(state: &AppState, job: MailJob) -> Result<bool, Failure> {
     let settings = &state.settings;
     let base = &settings.public_base_url;
-    let db_err = |e: DbError| e.to_string();
+    let db_err = |e: DbError| Failure::Transient(e.to_string());
     let (to, rendered) = match job {
         MailJob::Welcome { user_id } => match state.db.user_by_id(user_id).await.map_err(db_err)? {
             Some(user) => (user.email, jobs::welcome(&user.display_name, base)),
@@ -145,11 +157,7 @@ async fn send(state: &AppState, job: MailJob) -> Result<bool, String> {
             _ => return Ok(false),
         },
     };
-    state
-        .mailer
-        .send(&to, &rendered)
-        .await
-        .map_err(|e: MailError| e.to_string())?;
+    state.mailer.send(&to, &rendered).await?;
     Ok(true)
 }
 

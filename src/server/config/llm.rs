@@ -1,19 +1,23 @@
-//! `LLM_*` and chat limits, read with the rest of the settings.
+//! `LLM_*` and chat limits: how Palaver talks to the model.
 
 use std::{fmt, time::Duration};
 
+use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use crate::server::config::ConfigError;
+use super::{
+    parse::{number, Lookup, TIMEOUT_SECS},
+    ConfigError,
+};
 
 /// A bearer key that never reaches a log.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
+#[derive(Clone)]
+pub struct ApiKey(SecretString);
 
 impl ApiKey {
     /// The key, for the Authorization header only.
     pub fn expose(&self) -> &str {
-        &self.0
+        self.0.expose_secret()
     }
 }
 
@@ -66,7 +70,7 @@ impl LlmSettings {
     }
 
     /// Reads the variables through `get` (which trims and drops empty values).
-    pub fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+    pub fn from_lookup(get: &impl Lookup) -> Result<Self, ConfigError> {
         let bad = |var: &'static str, reason: String| ConfigError { var, reason };
         let mut base_url =
             Url::parse(&get("LLM_BASE_URL").unwrap_or_else(|| "https://api.openai.com/v1".into()))
@@ -83,7 +87,7 @@ impl LlmSettings {
         }
         let api_key = get("LLM_API_KEY")
             .or_else(|| get("OPENAI_API_KEY"))
-            .map(ApiKey);
+            .map(|key| ApiKey(key.into()));
         let model = get("LLM_MODEL").unwrap_or_else(|| "gpt-4o-mini".into());
         let mut models = vec![model];
         for m in get("LLM_MODELS")
@@ -97,7 +101,7 @@ impl LlmSettings {
             }
         }
         let secs = |var: &'static str, default: u64| -> Result<Duration, ConfigError> {
-            positive(get, var, default).map(Duration::from_secs)
+            number(get, var, default, TIMEOUT_SECS).map(Duration::from_secs)
         };
         Ok(Self {
             base_url,
@@ -107,27 +111,10 @@ impl LlmSettings {
             first_token_timeout: secs("LLM_TIMEOUT_SECONDS", 20)?,
             idle_timeout: secs("LLM_IDLE_TIMEOUT_SECONDS", 30)?,
             total_timeout: secs("LLM_TOTAL_TIMEOUT_SECONDS", 300)?,
-            max_history: positive(get, "MAX_HISTORY", 6)? as usize,
-            max_history_chars: positive(get, "MAX_HISTORY_CHARS", 12_000)? as usize,
-            max_message_chars: positive(get, "CHAT_MAX_MESSAGE_CHARS", 4_000)? as usize,
+            max_history: number(get, "MAX_HISTORY", 6, 1..=1_000)?,
+            max_history_chars: number(get, "MAX_HISTORY_CHARS", 12_000, 1..=1_000_000)?,
+            max_message_chars: number(get, "CHAT_MAX_MESSAGE_CHARS", 4_000, 1..=100_000)?,
         })
-    }
-}
-
-fn positive(
-    get: &impl Fn(&str) -> Option<String>,
-    var: &'static str,
-    default: u64,
-) -> Result<u64, ConfigError> {
-    match get(var) {
-        None => Ok(default),
-        Some(raw) => match raw.parse::<u64>() {
-            Ok(n) if n > 0 => Ok(n),
-            _ => Err(ConfigError {
-                var,
-                reason: format!("`{raw}` (expected a positive whole number)"),
-            }),
-        },
     }
 }
 
@@ -189,6 +176,9 @@ mod tests {
             ("LLM_BASE_URL", "ftp://x"),
             ("LLM_TIMEOUT_SECONDS", "-1"),
             ("MAX_HISTORY", "many"),
+            ("LLM_TIMEOUT_SECONDS", "18446744073709551615"),
+            ("LLM_TOTAL_TIMEOUT_SECONDS", "86401"),
+            ("MAX_HISTORY_CHARS", "0"),
         ] {
             assert_eq!(load(&[(var, value)]).unwrap_err().var, var);
         }

@@ -1,0 +1,30 @@
+//! Whether the database answers, and closing it at shutdown.
+
+use async_trait::async_trait;
+
+use super::{pool::on_pool, DbError, SqlRepo};
+
+/// The database as a whole.
+#[async_trait]
+pub trait Health: Send + Sync {
+    /// Answers when the database can run a query.
+    async fn ping(&self) -> Result<(), DbError>;
+    /// Closes every connection; later calls fail. Used at shutdown.
+    async fn close(&self);
+}
+
+#[async_trait]
+impl Health for SqlRepo {
+    #[tracing::instrument(skip_all, err)]
+    async fn ping(&self) -> Result<(), DbError> {
+        on_pool!(&self.pool, |p| sqlx::query("SELECT 1")
+            .execute(p)
+            .await
+            .map(drop))?;
+        Ok(())
+    }
+
+    async fn close(&self) {
+        on_pool!(&self.pool, |p| p.close().await);
+    }
+}

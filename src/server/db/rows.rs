@@ -1,0 +1,89 @@
+//! Rows as the queries return them, and their domain types. `FromRow` is
+//! derived generically, so one row type serves both backends.
+
+use super::{Conversation, Message, MessageStatus, Role, User};
+
+/// The columns [`UserRow`] reads; a macro, so that every query that uses
+/// them is one `concat!`ed literal instead of a string built per call.
+macro_rules! user_columns {
+    () => {
+        "users.id, users.uid, users.email, users.phone, users.display_name, users.is_active"
+    };
+}
+pub(super) use user_columns;
+
+/// See [`user_columns!`].
+#[derive(sqlx::FromRow)]
+pub(super) struct UserRow {
+    id: i64,
+    uid: String,
+    email: String,
+    phone: Option<String>,
+    display_name: String,
+    is_active: bool,
+}
+
+impl From<UserRow> for User {
+    fn from(r: UserRow) -> Self {
+        Self {
+            id: r.id,
+            uid: r.uid,
+            email: r.email,
+            phone: r.phone,
+            display_name: r.display_name,
+            is_active: r.is_active,
+        }
+    }
+}
+
+/// A user and their password hash, if they have one.
+#[derive(sqlx::FromRow)]
+pub(super) struct UserWithHashRow {
+    #[sqlx(flatten)]
+    pub user: UserRow,
+    pub password_hash: Option<String>,
+}
+
+/// `id, title, model, updated_at` of `conversations`.
+#[derive(sqlx::FromRow)]
+pub(super) struct ConversationRow {
+    pub id: i64,
+    title: String,
+    model: String,
+    updated_at: i64,
+}
+
+impl From<ConversationRow> for Conversation {
+    fn from(r: ConversationRow) -> Self {
+        Self {
+            id: r.id,
+            title: r.title,
+            model: r.model,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// `id, role, content, status` of `messages`.
+#[derive(sqlx::FromRow)]
+pub(super) struct MessageRow {
+    id: i64,
+    role: String,
+    content: String,
+    status: String,
+}
+
+impl From<MessageRow> for Message {
+    fn from(r: MessageRow) -> Self {
+        Self {
+            id: r.id,
+            role: if r.role == "user" {
+                Role::User
+            } else {
+                Role::Assistant
+            },
+            content: r.content,
+            status: MessageStatus::parse(&r.status),
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! tower-sessions records, with the signed-in user in an indexed column so
+//! that all sessions of a user can be ended without a scan.
+
+use async_trait::async_trait;
+
+use super::{pool::on_pool, DbError, SessionRow, SqlRepo};
+
+/// Session records.
+#[async_trait]
+pub trait Sessions: Send + Sync {
+    /// Inserts a new session; false when the id is taken.
+    async fn session_insert(&self, row: &SessionRow) -> Result<bool, DbError>;
+    /// Inserts or replaces a session.
+    async fn session_upsert(&self, row: &SessionRow) -> Result<(), DbError>;
+    /// A session that has not expired at `now`.
+    async fn session_load(&self, id: &str, now: i64) -> Result<Option<SessionRow>, DbError>;
+    /// Deletes one session.
+    async fn session_delete(&self, id: &str) -> Result<(), DbError>;
+    /// Deletes every session of a user; returns how many there were.
+    async fn sessions_delete_for_user(&self, user_id: i64) -> Result<u64, DbError>;
+}
+
+/// Ends every session of user `$1`.
+pub(super) const DELETE_USER_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
+
+#[async_trait]
+impl Sessions for SqlRepo {
+    #[tracing::instrument(skip_all, err)]
+    async fn session_insert(&self, row: &SessionRow) -> Result<bool, DbError> {
+        let done = on_pool!(&self.pool, |p| {
+            sqlx::query(
+                "INSERT INTO sessions (id, user_id, data, expires_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&row.id)
+            .bind(row.user_id)
+            .bind(&row.data)
+            .bind(row.expires_at)
+            .execute(p)
+            .await
+            .map(|done| done.rows_affected())
+        })?;
+        Ok(done == 1)
+    }
+
+    #[tracing::instrument(skip_all, err)]
+    async fn session_upsert(&self, row: &SessionRow) -> Result<(), DbError> {
+        on_pool!(&self.pool, |p| {
+            sqlx::query(
+                "INSERT INTO sessions (id, user_id, data, expires_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (id) DO UPDATE SET user_id = $2, data = $3, expires_at = $4",
+            )
+            .bind(&row.id)
+            .bind(row.user_id)
+            .bind(&row.data)
+            .bind(row.expires_at)
+            .execute(p)
+            .await
+            .map(drop)
+        })?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all, err)]
+    async fn session_load(&self, id: &str, now: i64) -> Result<Option<SessionRow>, DbError> {
+        Ok(on_pool!(&self.pool, |p| {
+            sqlx::query_as(
+                "SELECT id, user_id, data, expires_at FROM sessions
+                 WHERE id = $1 AND expires_at > $2",
+            )
+            .bind(id)
+            .bind(now)
+            .fetch_optional(p)
+            .await
+        })?)
+    }
+
+    #[tracing::instrument(skip_all, err)]
+    async fn session_delete(&self, id: &str) -> Result<(), DbError> {
+        on_pool!(&self.pool, |p| {
+            sqlx::query("DELETE FROM sessions WHERE id = $1")
+                .bind(id)
+                .execute(p)
+                .await
+                .map(drop)
+        })?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all, err)]
+    async fn sessions_delete_for_user(&self, user_id: i64) -> Result<u64, DbError> {
+        let done = on_pool!(&self.pool, |p| {
+            sqlx::query(DELETE_USER_SESSIONS)
+                .bind(user_id)
+                .execute(p)
+                .await
+                .map(|done| done.rows_affected())
+        })?;
+        Ok(done)
+    }
+}
