@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 /// A conversation in the sidebar.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conversation {
-    /// Id.
+    /// Its number, unique across all users; the `c` of `/app?c=ID`.
     pub id: i64,
     /// Title (the start of the first message, until renamed).
     pub title: String,
@@ -70,7 +70,7 @@ impl MessageStatus {
 /// One message of a conversation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
-    /// Id.
+    /// Its number; messages of a conversation are ordered by it.
     pub id: i64,
     /// Who wrote it.
     pub role: Role,

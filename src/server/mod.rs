@@ -1,5 +1,11 @@
 //! Everything that only runs on the server: configuration, storage, HTTP
 //! layers and start-up. Compiled with the `ssr` feature only.
+//!
+//! Layers, lowest first: `config` (plain data), `db` (storage), then the
+//! logic (`auth`, `reset`, `chat`, `mail`, `rate_limit`...), then `state`,
+//! the HTTP layers and `startup`. A lower layer never imports a higher one.
+
+#![warn(missing_docs)]
 
 pub mod assets;
 pub mod auth;
