@@ -6,7 +6,10 @@ use std::net::IpAddr;
 
 use tower_sessions::Session;
 
-use super::{db::NewUser, mail::jobs::MailJob, session_store::USER_ID_KEY, state::AppState};
+use super::{
+    db::NewUser, mail::jobs::MailJob, rate_limit::limit_subject, session_store::USER_ID_KEY,
+    state::AppState,
+};
 use crate::{
     domain::User,
     domain::{DisplayName, Email, Password, Phone},
@@ -44,7 +47,7 @@ pub async fn register(
     let limits = &state.settings.rate_limits;
     let limiter = &state.limiter;
     if !limiter
-        .allow("register:ip", &ip.to_string(), limits.register_ip)
+        .allow("register:ip", &limit_subject(ip), limits.register_ip)
         .await?
     {
         return Err(AppError::RateLimited);
@@ -83,9 +86,21 @@ pub async fn register(
     Ok(user)
 }
 
+/// The longest identifier worth looking at: the longest e-mail address.
+/// Longer ones are refused before anything is counted or stored.
+pub const MAX_IDENTIFIER_CHARS: usize = 254;
+
 /// Checks credentials. Every failure, the rate limit included, is the same
 /// [`AppError::InvalidCredentials`]; an unknown e-mail still costs one argon2
 /// verification, so timing does not tell which accounts exist.
+///
+/// Limits: every attempt counts against the client's address. The
+/// identifier's budget counts only *failed* passwords from addresses that
+/// were within their own limit, so an address past its limit spends nothing
+/// of anyone's budget, and the owner's successful sign-ins never use it up.
+/// Once an identifier has had its budget of failures in a window, every
+/// attempt on it is refused until the window closes (the contract's
+/// per-identifier limit, which stops guessing spread over many addresses).
 pub async fn login(
     state: &AppState,
     ip: IpAddr,
@@ -94,17 +109,40 @@ pub async fn login(
 ) -> Result<User, AppError> {
     let limits = &state.settings.rate_limits;
     let identifier = identifier.trim().to_lowercase();
-    let limiter = &state.limiter;
-    let ip_ok = limiter
-        .allow("login:ip", &ip.to_string(), limits.login_ip)
-        .await?;
-    let id_ok = limiter
-        .allow("login:identifier", &identifier, limits.login_identifier)
-        .await?;
-    if !(ip_ok && id_ok) {
+    if identifier.chars().count() > MAX_IDENTIFIER_CHARS {
         return Err(AppError::InvalidCredentials);
     }
-    let found = match Email::parse(&identifier) {
+    let limiter = &state.limiter;
+    if !limiter
+        .allow("login:ip", &limit_subject(ip), limits.login_ip)
+        .await?
+    {
+        return Err(AppError::InvalidCredentials);
+    }
+    let budget = limits.login_identifier;
+    if !limiter
+        .has_room("login:identifier-failures", &identifier, budget)
+        .await?
+    {
+        return Err(AppError::InvalidCredentials);
+    }
+    let result = check_password(state, &identifier, password).await;
+    if matches!(result, Err(AppError::InvalidCredentials)) {
+        limiter
+            .count_hit("login:identifier-failures", &identifier, budget)
+            .await?;
+    }
+    result
+}
+
+/// The active user whose e-mail is `identifier` and whose password is
+/// `password`; re-hashes a hash made at an older cost.
+async fn check_password(
+    state: &AppState,
+    identifier: &str,
+    password: &str,
+) -> Result<User, AppError> {
+    let found = match Email::parse(identifier) {
         Ok(email) => state.db.user_by_email(email.as_str()).await?,
         Err(_) => None,
     };

@@ -10,7 +10,10 @@ use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use tower_sessions::Session;
 
-use super::{http::client_ip as forwarded_client_ip, state::AppState};
+use super::{
+    http::{client_ip as forwarded_client_ip, UNKNOWN_PEER},
+    state::AppState,
+};
 use crate::error::AppError;
 
 /// The application state provided to every server function.
@@ -33,10 +36,10 @@ pub async fn session() -> Result<Session, AppError> {
 pub async fn client_ip(state: &AppState) -> IpAddr {
     let peer = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
         .await
-        .map_or(IpAddr::from([127, 0, 0, 1]), |ConnectInfo(addr)| addr.ip());
+        .map_or(UNKNOWN_PEER, |ConnectInfo(addr)| addr.ip());
     match use_context::<Parts>() {
         Some(parts) => forwarded_client_ip(peer, &parts.headers, &state.settings.trusted_proxies),
-        None => peer,
+        None => peer.to_canonical(),
     }
 }
 

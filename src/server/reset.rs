@@ -8,8 +8,10 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::{
+    auth::MAX_IDENTIFIER_CHARS,
     db::{DbError, ResetDone},
     mail::jobs::MailJob,
+    rate_limit::limit_subject,
     state::AppState,
 };
 use crate::{
@@ -57,17 +59,25 @@ pub async fn issue_link(state: &AppState, user_id: i64) -> Result<String, DbErro
 /// Asks for a reset link. Always succeeds from the caller's view: a known,
 /// unknown or rate-limited identifier all get the same answer, and the same
 /// work on the request path (one queued job; the worker decides).
+///
+/// The identifier's budget (mails to one inbox) counts only requests from
+/// addresses within their own limit. An address can still spend it, but the
+/// owner is not locked out by that: the mails it made arrive in the owner's
+/// inbox, and the newest link in them works.
 pub async fn forgot(state: &AppState, ip: IpAddr, identifier: &str) -> Result<(), AppError> {
     let limits = &state.settings.rate_limits;
     let identifier = identifier.trim().to_lowercase();
+    if identifier.chars().count() > MAX_IDENTIFIER_CHARS {
+        return Ok(());
+    }
     let limiter = &state.limiter;
-    let ip_ok = limiter
-        .allow("forgot:ip", &ip.to_string(), limits.forgot_ip)
-        .await?;
-    let id_ok = limiter
-        .allow("forgot:identifier", &identifier, limits.forgot_identifier)
-        .await?;
-    if !(ip_ok && id_ok) {
+    if !limiter
+        .allow("forgot:ip", &limit_subject(ip), limits.forgot_ip)
+        .await?
+        || !limiter
+            .allow("forgot:identifier", &identifier, limits.forgot_identifier)
+            .await?
+    {
         return Ok(());
     }
     if let Ok(email) = Email::parse(&identifier) {

@@ -109,6 +109,112 @@ async fn the_login_limit_per_identifier_holds_across_addresses() {
     assert_eq!(res.status(), 401);
 }
 
+/// A login from `address` (through the trusted proxy on 127.0.0.1).
+async fn login_from(
+    app: &crate::helpers::TestApp,
+    address: &str,
+    identifier: &str,
+    password: &str,
+) -> reqwest::StatusCode {
+    app.client
+        .post(app.url("/auth/login"))
+        .header("x-forwarded-for", address)
+        .json(&json!({"identifier": identifier, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn an_address_past_its_own_limit_spends_nothing_of_an_accounts_budget() {
+    let app = spawn_app_with(&[
+        ("TRUSTED_PROXIES", "127.0.0.1"),
+        ("RATE_LIMIT_LOGIN_IP", "3/600"),
+    ])
+    .await;
+    app.register("victim@example.com", PASSWORD).await;
+    // One attacker hammers the account far past its own limit...
+    for _ in 0..30 {
+        let status = login_from(&app, "203.0.113.66", "victim@example.com", "guess-1").await;
+        assert_eq!(status, 401);
+    }
+    // ...and the owner still signs in from home.
+    assert_eq!(
+        login_from(&app, "198.51.100.1", "victim@example.com", PASSWORD).await,
+        200
+    );
+}
+
+#[tokio::test]
+async fn successful_sign_ins_do_not_use_up_the_identifiers_budget() {
+    let app = spawn_app_with(&[("TRUSTED_PROXIES", "127.0.0.1")]).await;
+    app.register("often@example.com", PASSWORD).await;
+    for i in 0..15 {
+        let address = format!("198.51.100.{i}");
+        assert_eq!(
+            login_from(&app, &address, "often@example.com", PASSWORD).await,
+            200,
+            "sign-in {i}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn identifiers_longer_than_an_email_are_refused_before_anything_is_counted() {
+    let app = spawn_app().await;
+    let long = format!("{}@example.com", "a".repeat(300));
+    assert_eq!(app.login(&long, "whatever-1").await.status(), 401);
+    let res = app
+        .post_json("/auth/password/forgot", &json!({"identifier": long}), None)
+        .await;
+    assert_eq!(res.status(), 200);
+    let rows = crate::helpers::query_text_int(
+        &app.db_url,
+        "SELECT key, CAST(count AS BIGINT) FROM rate_limits",
+    )
+    .await;
+    assert!(rows.is_empty(), "{rows:?}");
+
+    // Keys that are counted are fixed-size hashes, never the raw subject.
+    app.login("someone@example.com", "whatever-1").await;
+    let rows = crate::helpers::query_text_int(
+        &app.db_url,
+        "SELECT key, CAST(count AS BIGINT) FROM rate_limits",
+    )
+    .await;
+    assert!(!rows.is_empty());
+    for (key, _) in rows {
+        assert_eq!(key.len(), 64, "{key}");
+        assert!(
+            !key.contains("someone") && !key.contains("127.0.0.1"),
+            "{key}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn ipv6_clients_share_the_limit_of_their_64() {
+    let app = spawn_app_with(&[("TRUSTED_PROXIES", "127.0.0.1")]).await;
+    app.register("six@example.com", PASSWORD).await;
+    // Ten attempts from ten addresses of one /64 use up its budget.
+    for i in 1..=10 {
+        let address = format!("2001:db8:1:2::{i:x}");
+        let status = login_from(&app, &address, &format!("nobody{i}@example.com"), "x-1").await;
+        assert_eq!(status, 401);
+    }
+    assert_eq!(
+        login_from(&app, "2001:db8:1:2:ffff::1", "six@example.com", PASSWORD).await,
+        401,
+        "another address of the same /64"
+    );
+    assert_eq!(
+        login_from(&app, "2001:db8:1:3::1", "six@example.com", PASSWORD).await,
+        200,
+        "the next /64 is another client"
+    );
+}
+
 /// Median login times for two identifiers, measured alternately so that
 /// load from other tests weighs on both alike.
 async fn median_login_times(

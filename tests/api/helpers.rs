@@ -124,6 +124,9 @@ fn init_test_log() {
         .try_init();
 }
 
+/// The `PUBLIC_BASE_URL` a production test app gets unless it sets its own.
+pub const PUBLIC_ORIGIN: &str = "https://chat.example.test";
+
 /// Starts the app with the defaults plus `overrides` (as environment variables would).
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     init_test_log();
@@ -154,6 +157,7 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     // no test reads the mail.
     if overrides.contains(&("APP_ENV", "production")) {
         env.insert("SMTP_URL".into(), "smtp://127.0.0.1:9".into());
+        env.insert("PUBLIC_BASE_URL".into(), PUBLIC_ORIGIN.into());
     }
     for (k, v) in overrides {
         env.insert((*k).into(), (*v).into());

@@ -1,4 +1,4 @@
-use crate::helpers::{spawn_app, spawn_app_with};
+use crate::helpers::{spawn_app, spawn_app_with, PUBLIC_ORIGIN};
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
@@ -50,8 +50,18 @@ async fn production_redirects_plain_http_to_https_and_sends_hsts() {
     assert_eq!(res.status(), 308);
     assert_eq!(
         res.headers()["location"],
-        format!("https://{}/login?next=%2Fapp", app.addr)
+        format!("{PUBLIC_ORIGIN}/login?next=%2Fapp")
     );
+    // The target is PUBLIC_BASE_URL's origin, whatever Host the request claims.
+    let res = app
+        .client
+        .get(app.url("/app"))
+        .header("host", "evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 308);
+    assert_eq!(res.headers()["location"], format!("{PUBLIC_ORIGIN}/app"));
     assert_eq!(
         res.headers()["strict-transport-security"],
         "max-age=31536000; includeSubDomains"

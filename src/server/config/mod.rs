@@ -141,6 +141,7 @@ impl Settings {
 
         let db = DbSettings::from_lookup(&get)?;
 
+        let public_base_set = get("PUBLIC_BASE_URL").is_some();
         let public_base_url = match get("PUBLIC_BASE_URL") {
             Some(raw) => Url::parse(&raw).map_err(|e| bad("PUBLIC_BASE_URL", e.to_string()))?,
             None => Url::parse(&format!("http://{site_addr}"))
@@ -213,6 +214,19 @@ impl Settings {
         };
 
         let mail = MailSettings::from_lookup(&get, app_env)?;
+        // Production redirects plain HTTP to PUBLIC_BASE_URL (never to the
+        // request's Host), so that origin must be given, and be https.
+        if app_env == AppEnv::Production
+            && https_redirect
+            && (!public_base_set || public_base_url.scheme() != "https")
+        {
+            return Err(bad(
+                "PUBLIC_BASE_URL",
+                "production needs the https:// address people use, e.g. \
+                 https://chat.example.com (or DISABLE_HTTPS_REDIRECT=1 when served over plain http)"
+                    .into(),
+            ));
+        }
         let reset_token_ttl_secs = number(&get, "PWRESET_TOKEN_TTL", 900, 60..=604_800)?;
 
         let llm = LlmSettings::from_lookup(&get)?;

@@ -81,6 +81,7 @@ fn production_needs_smtp() {
     let s = load(&[
         ("APP_ENV", "production"),
         ("SMTP_URL", "smtps://u:secret@mail.example.com:465"),
+        ("PUBLIC_BASE_URL", "https://chat.example.com"),
     ])
     .unwrap();
     let debug = format!("{:?}", s.mail.smtp_url);
@@ -118,4 +119,28 @@ fn numbers_past_their_bound_stop_start_up() {
             "{err}"
         );
     }
+}
+
+#[test]
+fn production_needs_its_https_origin_unless_the_redirect_is_off() {
+    let smtp = ("SMTP_URL", "smtp://127.0.0.1:2525");
+    for base in [None, Some("http://chat.example.com")] {
+        let mut vars = vec![("APP_ENV", "production"), smtp];
+        vars.extend(base.map(|b| ("PUBLIC_BASE_URL", b)));
+        let err = load(&vars).unwrap_err();
+        assert_eq!(err.var, "PUBLIC_BASE_URL", "{base:?}");
+        assert!(err.to_string().contains("https://"), "{err}");
+    }
+    assert!(load(&[
+        ("APP_ENV", "production"),
+        smtp,
+        ("PUBLIC_BASE_URL", "https://chat.example.com")
+    ])
+    .is_ok());
+    assert!(load(&[
+        ("APP_ENV", "production"),
+        smtp,
+        ("DISABLE_HTTPS_REDIRECT", "1")
+    ])
+    .is_ok());
 }

@@ -11,6 +11,8 @@ pub trait Limits: Send + Sync {
     /// Counts one hit on `key` in a fixed window of `window_secs` starting at
     /// its first hit, and returns the count so far in the current window.
     async fn rate_limit_hit(&self, key: &str, window_secs: i64, now: i64) -> Result<i64, DbError>;
+    /// The hits on `key` in its window still open at `now`, without counting one.
+    async fn rate_limit_count(&self, key: &str, now: i64) -> Result<i64, DbError>;
 }
 
 #[async_trait]
@@ -36,5 +38,19 @@ impl Limits for SqlRepo {
             .fetch_one(p)
             .await
         })?)
+    }
+
+    #[tracing::instrument(skip_all, err)]
+    async fn rate_limit_count(&self, key: &str, now: i64) -> Result<i64, DbError> {
+        let count: Option<i64> = on_pool!(&self.pool, |p| {
+            sqlx::query_scalar(
+                "SELECT count FROM rate_limits WHERE key = $1 AND window_start + window_secs > $2",
+            )
+            .bind(key)
+            .bind(now)
+            .fetch_optional(p)
+            .await
+        })?;
+        Ok(count.unwrap_or(0))
     }
 }
