@@ -7,7 +7,10 @@ use std::net::IpAddr;
 use tower_sessions::Session;
 
 use super::{
-    db::NewUser, mail::jobs::MailJob, rate_limit::limit_subject, session_store::USER_ID_KEY,
+    db::NewUser,
+    mail::jobs::MailJob,
+    rate_limit::limit_subject,
+    session_store::{stored_id, USER_ID_KEY},
     state::AppState,
 };
 use crate::{
@@ -204,7 +207,7 @@ pub async fn current_user(state: &AppState, session: &Session) -> Result<User, A
     };
     let found = state
         .db
-        .user_by_session(&id.to_string(), state.clock.now())
+        .user_by_session(&stored_id(&id), state.clock.now())
         .await?;
     match found {
         Some(user) if user.is_active => Ok(user),

@@ -1,11 +1,14 @@
 //! A tower-sessions store over our [`Repo`], so sessions live in the same
 //! database as everything else and every instance on it sees them.
 //! The signed-in user's id is copied into its own indexed column, so all of a
-//! user's sessions can be ended without scanning.
+//! user's sessions can be ended without scanning. Records are stored under
+//! the SHA-256 of the session id ([`stored_id`]), so a read of the sessions
+//! table yields no cookie that would sign anyone in.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use sha2::{Digest, Sha256};
 use tower_sessions::{
     session::{Id, Record},
     session_store::{self, ExpiredDeletion, SessionStore},
@@ -43,9 +46,18 @@ fn backend(err: DbError) -> session_store::Error {
     session_store::Error::Backend(err.to_string())
 }
 
+/// The key a session is stored under: hex SHA-256 of its id (the cookie's
+/// value). The id is 128 random bits, so an unsalted fast hash is enough.
+pub fn stored_id(id: &Id) -> String {
+    Sha256::digest(id.to_string().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 fn to_row(record: &Record) -> Result<SessionRow, session_store::Error> {
     Ok(SessionRow {
-        id: record.id.to_string(),
+        id: stored_id(&record.id),
         user_id: record
             .data
             .get(USER_ID_KEY)
@@ -84,7 +96,7 @@ impl SessionStore for DbSessionStore {
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let Some(row) = self
             .db
-            .session_load(&id.to_string(), self.clock.now())
+            .session_load(&stored_id(id), self.clock.now())
             .await
             .map_err(backend)?
         else {
@@ -103,7 +115,7 @@ impl SessionStore for DbSessionStore {
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         self.db
-            .session_delete(&id.to_string())
+            .session_delete(&stored_id(id))
             .await
             .map_err(backend)
     }

@@ -146,7 +146,34 @@ async fn production_cookies_are_secure() {
         .await
         .unwrap();
     assert_eq!(res.status(), 201);
-    assert!(set_cookie_header(&res).unwrap().contains("Secure"));
+    let cookie = set_cookie_header(&res).unwrap();
+    assert!(cookie.contains("Secure"), "{cookie}");
+    assert!(cookie.starts_with("__Host-palaver_session="), "{cookie}");
+    assert!(
+        cookie.contains("Path=/") && !cookie.contains("Domain"),
+        "{cookie}"
+    );
+}
+
+#[tokio::test]
+async fn the_sessions_table_holds_no_live_cookie() {
+    let app = crate::helpers::spawn_app().await;
+    let cookie = app.signed_in("hashed@example.com").await;
+    let value = cookie.split_once('=').unwrap().1.to_owned();
+    let rows = crate::helpers::query_text_int(
+        &app.db_url,
+        "SELECT id, CAST(expires_at AS BIGINT) FROM sessions",
+    )
+    .await;
+    assert!(!rows.is_empty());
+    for (stored, _) in &rows {
+        assert_ne!(stored, &value);
+        assert_eq!(stored.len(), 64, "a SHA-256 in hex: {stored}");
+        // The stored id, used as a cookie, signs nobody in.
+        let forged = format!("palaver_session={stored}");
+        assert_eq!(app.get_as("/auth/me", &forged).await.status(), 401);
+    }
+    assert_eq!(app.get_as("/auth/me", &cookie).await.status(), 200);
 }
 
 #[tokio::test]

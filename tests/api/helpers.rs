@@ -98,7 +98,7 @@ pub fn set_cookie_header(res: &reqwest::Response) -> Option<String> {
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("palaver_session="))
+        .find(|v| v.starts_with("palaver_session=") || v.starts_with("__Host-palaver_session="))
         .map(str::to_owned)
 }
 

@@ -172,7 +172,13 @@ impl Settings {
             PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()));
 
         let session_ttl_secs = number(&get, "SESSION_TTL_SECONDS", 604_800, LIFETIME_SECS)?;
-        let cookie_name = get("AUTH_COOKIE_NAME").unwrap_or_else(|| "palaver_session".into());
+        // In production the default name carries the `__Host-` prefix, which
+        // browsers accept only with Secure, Path=/ and no Domain: a sibling
+        // subdomain or a plain-http page cannot plant or overwrite it.
+        let cookie_name = get("AUTH_COOKIE_NAME").unwrap_or_else(|| match app_env {
+            AppEnv::Production => "__Host-palaver_session".into(),
+            AppEnv::Development => "palaver_session".into(),
+        });
         if !cookie_name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
