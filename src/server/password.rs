@@ -1,6 +1,9 @@
 //! argon2id hashing, always on the blocking pool so the async runtime stays free.
 
-use std::sync::Arc;
+use std::sync::{
+    atomic::{AtomicUsize, Ordering},
+    Arc,
+};
 
 use tokio::sync::Semaphore;
 
@@ -20,6 +23,11 @@ pub struct PasswordHashing {
     /// login storm would take every core (and a gigabyte) from the async
     /// runtime. One core is always left to it.
     running: Arc<Semaphore>,
+    /// Hashes running or waiting, and how many may be: past the bound a
+    /// request is refused at once (503) rather than queued without end,
+    /// since a client that waits seconds for a login has given up anyway.
+    queued: Arc<AtomicUsize>,
+    max_queued: usize,
     /// A hash of a random password, verified against when the account does
     /// not exist, so that an unknown e-mail costs as much time as a known one.
     dummy: PasswordHash,
@@ -77,10 +85,32 @@ fn max_running() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1))
 }
 
+/// Hashes that may wait for a core at once. One argon2id at the minimum
+/// cost takes ~50 ms of a core, so a full queue is a few seconds of work.
+pub const MAX_QUEUED: usize = 64;
+
+/// Gives the queue place back however the hash ends (done, failed, or the
+/// request dropped while waiting).
+struct Place<'a>(&'a AtomicUsize);
+
+impl Drop for Place<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 async fn blocking<T: Send + 'static>(
     running: &Semaphore,
+    queued: &AtomicUsize,
+    max_queued: usize,
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
+    let place = Place(queued);
+    if queued.fetch_add(1, Ordering::AcqRel) >= max_queued {
+        drop(place);
+        tracing::warn!(max_queued, "password hashing queue full; refusing");
+        return Err(AppError::Unavailable);
+    }
     // Waiting for a permit is async: queued logins cost the runtime nothing.
     let _permit = running.acquire().await.map_err(|_| AppError::Internal)?;
     tokio::task::spawn_blocking(f).await.map_err(|e| {
@@ -92,12 +122,24 @@ async fn blocking<T: Send + 'static>(
 impl PasswordHashing {
     /// Prepares hashing at `cost`, computing the dummy hash on the blocking pool.
     pub async fn new(cost: Argon2Cost) -> Result<Self, AppError> {
+        Self::with_queue(cost, MAX_QUEUED).await
+    }
+
+    /// Like [`PasswordHashing::new`], with at most `max_queued` hashes
+    /// running or waiting.
+    pub async fn with_queue(cost: Argon2Cost, max_queued: usize) -> Result<Self, AppError> {
         let random = uuid::Uuid::new_v4().to_string();
         let running = Arc::new(Semaphore::new(max_running()));
-        let dummy = blocking(&running, move || hash_blocking(cost, &random)).await??;
+        let queued = Arc::new(AtomicUsize::new(0));
+        let dummy = blocking(&running, &queued, max_queued.max(1), move || {
+            hash_blocking(cost, &random)
+        })
+        .await??;
         Ok(Self {
             cost,
             running,
+            queued,
+            max_queued: max_queued.max(1),
             dummy,
         })
     }
@@ -105,7 +147,10 @@ impl PasswordHashing {
     /// A new hash of `password`.
     pub async fn hash(&self, password: &str) -> Result<PasswordHash, AppError> {
         let (cost, password) = (self.cost, password.to_owned());
-        blocking(&self.running, move || hash_blocking(cost, &password)).await?
+        blocking(&self.running, &self.queued, self.max_queued, move || {
+            hash_blocking(cost, &password)
+        })
+        .await?
     }
 
     /// Checks `password` against `stored`, or against the dummy hash when
@@ -118,7 +163,7 @@ impl PasswordHashing {
         let exists = stored.is_some();
         let stored = stored.unwrap_or(&self.dummy).clone();
         let (cost, password) = (self.cost, password.to_owned());
-        let verified = blocking(&self.running, move || {
+        let verified = blocking(&self.running, &self.queued, self.max_queued, move || {
             verify_blocking(cost, &password, &stored)
         })
         .await?;
@@ -132,6 +177,24 @@ impl PasswordHashing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn past_the_queue_bound_hashing_is_refused_at_once() {
+        let hashing = PasswordHashing::with_queue(Argon2Cost::MINIMUM, 2)
+            .await
+            .unwrap();
+        let results =
+            futures_util::future::join_all((0..12).map(|_| hashing.hash("correct horse 1"))).await;
+        let refused = results
+            .iter()
+            .filter(|r| matches!(r, Err(AppError::Unavailable)))
+            .count();
+        assert_eq!(results.len() - refused, 2, "two fit in the queue");
+        assert_eq!(refused, 10);
+        // The queue drains: once those are done, hashing works again.
+        assert!(hashing.hash("correct horse 1").await.is_ok());
+        assert_eq!(hashing.queued.load(Ordering::Acquire), 0);
+    }
 
     #[tokio::test]
     async fn hashes_verify_and_old_parameters_ask_for_a_rehash() {

@@ -57,6 +57,30 @@ async fn registration_sends_a_welcome_mail() {
 }
 
 #[tokio::test]
+async fn mails_to_an_unverified_address_carry_no_text_the_registrant_chose() {
+    let sink = SmtpSink::start().await;
+    let app = app_with_mail(&sink).await;
+    let res = app
+        .post_json(
+            "/auth/register",
+            &serde_json::json!({
+                "email": "someone-else@example.com",
+                "password": PASSWORD,
+                "display_name": "Call +1 555 0100 to keep your account",
+            }),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    forgot(&app, "someone-else@example.com").await;
+    let mails = sink.wait_for(2).await;
+    for mail in &mails {
+        assert!(!mail.data.contains("555 0100"), "{}", mail.data);
+        assert!(mail.text().contains("\r\nHello,\r\n"), "{}", mail.text());
+    }
+}
+
+#[tokio::test]
 async fn the_reset_link_works_once_and_ends_every_session() {
     let sink = SmtpSink::start().await;
     let app = app_with_mail(&sink).await;
@@ -284,4 +308,28 @@ async fn without_smtp_mail_goes_to_the_outbox_folder() {
     .expect("an .eml file appears");
     assert!(found.contains("To: file@example.com"), "{found}");
     assert!(found.contains("Subject: Welcome to Palaver"));
+}
+
+#[tokio::test]
+async fn two_links_made_at_once_leave_only_one_valid() {
+    let app = crate::helpers::spawn_app().await;
+    app.register("twice@example.com", PASSWORD).await;
+    let users = crate::helpers::query_text_int(&app.db_url, "SELECT email, id FROM users").await;
+    let user_id = users[0].1;
+    // Without a lock on the user's row, two transactions on PostgreSQL each
+    // retire the tokens they can see (none of the other's) and both links work.
+    for round in 0..20 {
+        let (a, b) = tokio::join!(
+            palaver::server::reset::issue_link(&app.state, user_id),
+            palaver::server::reset::issue_link(&app.state, user_id),
+        );
+        a.unwrap();
+        b.unwrap();
+        let valid = crate::helpers::query_text_int(
+            &app.db_url,
+            "SELECT 'valid', COUNT(*) FROM password_reset_tokens WHERE used_at IS NULL",
+        )
+        .await;
+        assert_eq!(valid, [("valid".to_owned(), 1)], "round {round}");
+    }
 }

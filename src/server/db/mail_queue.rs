@@ -3,7 +3,10 @@
 
 use async_trait::async_trait;
 
-use super::{pool::on_pool, DbError, MailOutcome, QueuedMail, SqlRepo};
+use super::{
+    pool::{on_pool, Pool},
+    DbError, MailOutcome, QueuedMail, SqlRepo,
+};
 
 /// The queue behind `mail::Outbox`.
 #[async_trait]
@@ -67,8 +70,8 @@ impl MailQueue for SqlRepo {
         limit: i64,
     ) -> Result<Vec<QueuedMail>, DbError> {
         let sql = match &self.pool {
-            super::pool::Pool::Sqlite(_) => claim_sql!(""),
-            super::pool::Pool::Postgres(_) => claim_sql!(" FOR UPDATE SKIP LOCKED"),
+            Pool::Sqlite(_) => claim_sql!(""),
+            Pool::Postgres(_) => claim_sql!(" FOR UPDATE SKIP LOCKED"),
         };
         Ok(on_pool!(&self.pool, |p| {
             sqlx::query_as(sql)

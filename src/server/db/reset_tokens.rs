@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use super::{
     accounts::UPSERT_PASSWORD,
     mail_queue::ENQUEUE,
-    pool::{on_pool, WriteTx},
+    pool::{on_pool, Pool, WriteTx},
     sessions::DELETE_USER_SESSIONS,
     DbError, JobFn, PasswordHash, ResetDone, SqlRepo,
 };
@@ -51,8 +51,20 @@ impl ResetTokens for SqlRepo {
         expires_at: i64,
         now: i64,
     ) -> Result<(), DbError> {
+        // Two links made at once for one account must still leave only the
+        // newer valid: the user's row is locked first, so the second
+        // transaction waits and then retires the first one's token. SQLite's
+        // BEGIN IMMEDIATE already runs writers one at a time.
+        let lock_user = match &self.pool {
+            Pool::Sqlite(_) => "SELECT id FROM users WHERE id = $1",
+            Pool::Postgres(_) => "SELECT id FROM users WHERE id = $1 FOR UPDATE",
+        };
         on_pool!(&self.pool, |p| {
             let mut tx = p.begin_write().await?;
+            sqlx::query(lock_user)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
             // Only the newest link works: a mail that arrives late cannot be replayed.
             sqlx::query(RETIRE_TOKENS)
                 .bind(now)

@@ -49,44 +49,47 @@ fn html_page(body: &str) -> String {
     )
 }
 
+// No mail carries the display name or any other text chosen at
+// registration: nobody has proved they own the address, so whoever
+// registered someone else's address would write into that person's inbox
+// ("Hello <your bank: call 555...>"). Mails greet plainly instead.
+
 /// The welcome mail.
-pub fn welcome(name: &str, base: &Url) -> Rendered {
+pub fn welcome(base: &Url) -> Rendered {
     let app = base
         .join("app")
         .map(String::from)
         .unwrap_or_else(|_| base.to_string());
     Rendered {
         subject: "Welcome to Palaver".into(),
-        text: format!("Hello {name},\n\nyour Palaver account is ready. Start a conversation at {app}\n\nIf you did not sign up, you can ignore this mail.\n"),
+        text: format!("Hello,\n\nyour Palaver account is ready. Start a conversation at {app}\n\nIf you did not sign up, you can ignore this mail.\n"),
         html: html_page(&format!(
-            "<p>Hello {},</p><p>your Palaver account is ready.</p><p><a href=\"{app}\">Start a conversation</a></p>\
-             <p style=\"color:#666\">If you did not sign up, you can ignore this mail.</p>",
-            escape(name)
+            "<p>Hello,</p><p>your Palaver account is ready.</p><p><a href=\"{app}\">Start a conversation</a></p>\
+             <p style=\"color:#666\">If you did not sign up, you can ignore this mail.</p>"
         )),
     }
 }
 
 /// The reset link mail; `link` carries the token.
-pub fn password_reset(name: &str, link: &str, ttl_secs: i64) -> Rendered {
+pub fn password_reset(link: &str, ttl_secs: i64) -> Rendered {
     let minutes = (ttl_secs + 59) / 60;
     Rendered {
         subject: "Reset your Palaver password".into(),
         text: format!(
-            "Hello {name},\n\nsomeone (hopefully you) asked to reset your Palaver password. Open this link to choose a new one:\n\n{link}\n\n\
+            "Hello,\n\nsomeone (hopefully you) asked to reset your Palaver password. Open this link to choose a new one:\n\n{link}\n\n\
              The link works once, for {minutes} minutes. If you did not ask, ignore this mail: your password stays as it is.\n"
         ),
         html: html_page(&format!(
-            "<p>Hello {},</p><p>someone (hopefully you) asked to reset your Palaver password.</p>\
+            "<p>Hello,</p><p>someone (hopefully you) asked to reset your Palaver password.</p>\
              <p><a href=\"{}\" style=\"display:inline-block;background:#4f46e5;color:#fff;padding:10px 16px;border-radius:8px;text-decoration:none\">Choose a new password</a></p>\
              <p style=\"color:#666\">The link works once, for {minutes} minutes. If you did not ask, ignore this mail: your password stays as it is.</p>",
-            escape(name),
             escape(link)
         )),
     }
 }
 
 /// The confirmation after a reset.
-pub fn password_changed(name: &str, base: &Url) -> Rendered {
+pub fn password_changed(base: &Url) -> Rendered {
     let forgot = base
         .join("forgot-password")
         .map(String::from)
@@ -94,13 +97,12 @@ pub fn password_changed(name: &str, base: &Url) -> Rendered {
     Rendered {
         subject: "Your Palaver password was changed".into(),
         text: format!(
-            "Hello {name},\n\nyour Palaver password was just changed, and every device was signed out.\n\n\
+            "Hello,\n\nyour Palaver password was just changed, and every device was signed out.\n\n\
              If this was not you, reset it now: {forgot}\n"
         ),
         html: html_page(&format!(
-            "<p>Hello {},</p><p>your Palaver password was just changed, and every device was signed out.</p>\
-             <p>If this was not you, <a href=\"{forgot}\">reset it now</a>.</p>",
-            escape(name)
+            "<p>Hello,</p><p>your Palaver password was just changed, and every device was signed out.</p>\
+             <p>If this was not you, <a href=\"{forgot}\">reset it now</a>.</p>"
         )),
     }
 }
@@ -125,10 +127,11 @@ mod tests {
     }
 
     #[test]
-    fn names_are_escaped_in_html() {
+    fn links_are_escaped_in_html() {
         let base = Url::parse("https://chat.example.com/").unwrap();
-        let mail = welcome("<b>Eve</b>", &base);
-        assert!(mail.html.contains("&lt;b&gt;Eve&lt;/b&gt;"));
-        assert!(mail.text.contains("https://chat.example.com/app"));
+        assert!(welcome(&base).text.contains("https://chat.example.com/app"));
+        let mail = password_reset("https://chat.example.com/reset-password?token=a&b=\"", 900);
+        assert!(mail.html.contains("token=a&amp;b=&quot;"), "{}", mail.html);
+        assert!(mail.text.contains("15 minutes"));
     }
 }

@@ -130,32 +130,29 @@ async fn send(state: &AppState, job: MailJob) -> Result<bool, Failure> {
     let db_err = |e: DbError| Failure::Transient(e.to_string());
     let (to, rendered) = match job {
         MailJob::Welcome { user_id } => match state.db.user_by_id(user_id).await.map_err(db_err)? {
-            Some(user) => (user.email, jobs::welcome(&user.display_name, base)),
+            Some(user) => (user.email, jobs::welcome(base)),
             None => return Ok(false),
         },
         MailJob::PasswordChanged { user_id } => {
             match state.db.user_by_id(user_id).await.map_err(db_err)? {
-                Some(user) => (user.email, jobs::password_changed(&user.display_name, base)),
+                Some(user) => (user.email, jobs::password_changed(base)),
                 None => return Ok(false),
             }
         }
-        MailJob::PasswordReset { email } => match state
-            .db
-            .user_by_email(&email)
-            .await
-            .map_err(db_err)?
-        {
-            Some((user, _)) if user.is_active => {
-                // The token is made now, so only its hash is ever stored; a
-                // retry makes a new one, which retires the old.
-                let link = reset::issue_link(state, user.id).await.map_err(db_err)?;
-                (
-                    user.email,
-                    jobs::password_reset(&user.display_name, &link, settings.reset_token_ttl_secs),
-                )
+        MailJob::PasswordReset { email } => {
+            match state.db.user_by_email(&email).await.map_err(db_err)? {
+                Some((user, _)) if user.is_active => {
+                    // The token is made now, so only its hash is ever stored; a
+                    // retry makes a new one, which retires the old.
+                    let link = reset::issue_link(state, user.id).await.map_err(db_err)?;
+                    (
+                        user.email,
+                        jobs::password_reset(&link, settings.reset_token_ttl_secs),
+                    )
+                }
+                _ => return Ok(false),
             }
-            _ => return Ok(false),
-        },
+        }
     };
     state.mailer.send(&to, &rendered).await?;
     Ok(true)
