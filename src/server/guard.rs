@@ -78,8 +78,15 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-/// Server-function errors are JSON; say so.
+/// Every failure of the JSON API is the contract's JSON. Server-function
+/// errors are JSON already (this says so in their `Content-Type`); what the
+/// router itself answers on `/auth/*` and `/api/*` (a wrong method, an
+/// unknown path) gets the same `{"ok":false,"error":...,"code":...}`.
 pub async fn json_errors(req: Request, next: Next) -> Response {
+    let api = {
+        let path = req.uri().path();
+        path.starts_with("/auth/") || path.starts_with("/api/")
+    };
     let mut res = next.run(req).await;
     if res.headers().contains_key("serverfnerror")
         && !res.headers().contains_key(header::CONTENT_TYPE)
@@ -89,7 +96,39 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
             HeaderValue::from_static("application/json"),
         );
     }
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    let status = res.status();
+    if api && !is_json && (status.is_client_error() || status.is_server_error()) {
+        let (code, error) = router_failure(status);
+        let mut json = (
+            status,
+            axum::Json(serde_json::json!({"ok": false, "error": error, "code": code})),
+        )
+            .into_response();
+        // Keep what the router said beside the body (e.g. `Allow` on a 405).
+        if let Some(allow) = res.headers().get(header::ALLOW) {
+            json.headers_mut().insert(header::ALLOW, allow.clone());
+        }
+        res = json;
+    }
     res
+}
+
+/// The code and message for a failure the router answered by itself.
+fn router_failure(status: http::StatusCode) -> (&'static str, &'static str) {
+    use http::StatusCode as S;
+    match status {
+        S::NOT_FOUND => ("not_found", "Not found"),
+        S::METHOD_NOT_ALLOWED => ("method_not_allowed", "This method is not allowed here"),
+        S::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "Send JSON or a form"),
+        S::PAYLOAD_TOO_LARGE => ("payload_too_large", "Request body too large"),
+        s if s.is_server_error() => ("internal", "Something went wrong on our side"),
+        _ => ("bad_request", "The request could not be read"),
+    }
 }
 
 async fn signed_in(session: &Session) -> bool {
