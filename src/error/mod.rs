@@ -54,6 +54,11 @@ pub enum AppError {
     },
     /// A model that is not on offer.
     UnknownModel,
+    /// A conversation title that is blank or over `max` characters.
+    InvalidTitle {
+        /// The limit, in characters.
+        max: usize,
+    },
     /// Login failed, for whatever reason (wrong password, unknown user, rate limit).
     InvalidCredentials,
     /// No valid session.
@@ -90,7 +95,8 @@ impl AppError {
             | Self::InvalidToken
             | Self::EmptyMessage
             | Self::MessageTooLong { .. }
-            | Self::UnknownModel => StatusCode::BAD_REQUEST,
+            | Self::UnknownModel
+            | Self::InvalidTitle { .. } => StatusCode::BAD_REQUEST,
             Self::InvalidCredentials | Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
@@ -116,6 +122,7 @@ impl AppError {
             Self::EmptyMessage => "empty_message",
             Self::MessageTooLong { .. } => "message_too_long",
             Self::UnknownModel => "unknown_model",
+            Self::InvalidTitle { .. } => "invalid_title",
             Self::InvalidCredentials => "invalid_credentials",
             Self::Unauthorized => "unauthorized",
             Self::Forbidden => "forbidden",
@@ -151,6 +158,7 @@ impl fmt::Display for AppError {
                 write!(f, "The message is too long (at most {max} characters)")
             }
             Self::UnknownModel => f.write_str("This model is not on offer here"),
+            Self::InvalidTitle { max } => write!(f, "A title must be 1 to {max} characters"),
             Self::InvalidCredentials => f.write_str("Invalid credentials"),
             Self::Unauthorized => f.write_str("Unauthorized"),
             Self::Forbidden => f.write_str("Cross-site request refused"),

@@ -16,6 +16,7 @@ fn every_error() -> Vec<AppError> {
         AppError::EmptyMessage,
         AppError::MessageTooLong { max: 4000 },
         AppError::UnknownModel,
+        AppError::InvalidTitle { max: 120 },
         AppError::InvalidCredentials,
         AppError::Unauthorized,
         AppError::Forbidden,
@@ -93,7 +94,7 @@ fn a_redirect_code_alone_rebuilds_the_error() {
     for err in every_error() {
         let from_url = AppError::from_code(err.code());
         match err {
-            AppError::MessageTooLong { .. } => {
+            AppError::MessageTooLong { .. } | AppError::InvalidTitle { .. } => {
                 // Its limit is not in the URL: no number is made up.
                 assert_eq!(from_url.to_string(), "Please check the form and try again")
             }

@@ -27,7 +27,7 @@ pub(super) struct ErrorBody {
     /// For `weak_password`: which rule the password broke.
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<PasswordError>,
-    /// For `message_too_long`: the limit, in characters.
+    /// For `message_too_long` and `invalid_title`: the limit, in characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     max: Option<usize>,
 }
@@ -36,7 +36,7 @@ impl From<AppError> for ErrorBody {
     fn from(err: AppError) -> Self {
         let (reason, max) = match &err {
             AppError::WeakPassword(reason) => (*reason, None),
-            AppError::MessageTooLong { max } => (None, Some(*max)),
+            AppError::MessageTooLong { max } | AppError::InvalidTitle { max } => (None, Some(*max)),
             _ => (None, None),
         };
         Self {
@@ -107,6 +107,10 @@ impl AppError {
                 None => Self::generic(),
             },
             "unknown_model" => Self::UnknownModel,
+            "invalid_title" => match max {
+                Some(max) => Self::InvalidTitle { max },
+                None => Self::generic(),
+            },
             "invalid_credentials" => Self::InvalidCredentials,
             "unauthorized" => Self::Unauthorized,
             "forbidden" => Self::Forbidden,

@@ -493,6 +493,16 @@ async fn conversations_can_be_renamed_cleared_and_deleted() {
         .await
         .unwrap();
     assert_eq!(list[0]["title"], "Trip to Huế");
+    for title in ["   ", &"字".repeat(121)] {
+        let res = app
+            .post_json(
+                "/api/conversations/rename",
+                &json!({"id": id, "title": title}),
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(failure(res, 400, "invalid_title").await["max"], 120);
+    }
 
     assert_eq!(
         app.post_json(
