@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::GetUrl;
 
 pub use crate::domain::User;
-use crate::{api::codec::FormOrJson, domain::urlencoding, error::AppError};
+use crate::{api::codec::FormOrJson, error::AppError};
 
 /// `{"ok": true}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,7 +80,7 @@ pub async fn login(
         Ok(Done::OK)
     }
     .await;
-    let back = format!("/login?next={}", urlencoding(&next));
+    let back = format!("/login?next={}", crate::domain::urlencoding(&next));
     edge::finish(result, &next, &back)
 }
 

@@ -59,9 +59,7 @@ pub async fn rename_conversation(id: i64, title: String) -> Result<Done, AppErro
     let user = auth::current_user(&state, &edge::session().await?).await?;
     let title = title.trim();
     if title.is_empty() || title.chars().count() > 120 {
-        return Err(AppError::BadRequest(
-            "A title must be 1 to 120 characters".into(),
-        ));
+        return Err(AppError::InvalidTitle { max: 120 });
     }
     let renamed = state
         .db

@@ -42,10 +42,12 @@ where
 }
 
 /// The error to show above a form: the last failed submission (with
-/// JavaScript), else the `error` code a no-JavaScript redirect put in the URL.
+/// JavaScript, or decoded by Leptos from `?__err=` after a plain post), else
+/// the `error` code a no-JavaScript redirect put in the URL. Either way the
+/// error is rebuilt from its code, so the URL cannot choose the words.
 pub fn form_error<S>(
     action: ServerAction<S>,
-) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static
+) -> impl Fn() -> Option<AppError> + Copy + Send + Sync + 'static
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
@@ -53,22 +55,22 @@ where
     let query = use_query_map();
     let value = action.value();
     move || match value.get() {
-        Some(Err(err)) => Some(err.to_string()),
+        Some(Err(err)) => Some(err),
         Some(Ok(_)) => None,
         None => query
             .read()
             .get("error")
-            .map(|code| AppError::message_for_code(&code)),
+            .map(|code| AppError::from_code(&code)),
     }
 }
 
 /// The alert box; empty when there is nothing to say. It is a live region,
 /// so screen readers announce errors as they appear.
 #[component]
-pub fn FormAlert(message: impl Fn() -> Option<String> + Send + Sync + 'static) -> impl IntoView {
+pub fn FormAlert(message: impl Fn() -> Option<AppError> + Send + Sync + 'static) -> impl IntoView {
     view! {
         <div role="alert" aria-live="assertive">
-            {move || message().map(|m| view! { <p class="alert alert-error">{m}</p> })}
+            {move || message().map(|m| view! { <p class="alert alert-error">{m.to_string()}</p> })}
         </div>
     }
 }

@@ -6,17 +6,20 @@ pub mod chat;
 mod password;
 mod user;
 
-pub use password::{strength, Password, WEAK_PASSWORD};
+pub use password::{strength, Password, PasswordError};
 pub use user::User;
 
 use serde::{Deserialize, Serialize};
 
-/// The message for an address that cannot be an e-mail address.
-pub const INVALID_EMAIL: &str = "Please enter a valid e-mail address";
-
-/// The message for a reset token that is unknown, used, or expired.
-pub const INVALID_RESET_LINK: &str =
-    "This reset link is invalid, already used, or expired. Please ask for a new one.";
+/// Why a string is not an e-mail address. The words for people live with
+/// `AppError`, which every reason maps to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmailError {
+    /// Longer than 254 characters, or a local part over 64.
+    TooLong,
+    /// Not `local@domain.tld`, or with spaces or control characters.
+    Malformed,
+}
 
 /// An e-mail address: trimmed, lower-cased, plausibly deliverable.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -25,12 +28,13 @@ pub struct Email(String);
 impl Email {
     /// Trims and lower-cases `raw`, and checks its shape (one `@`, a dotted
     /// domain, no spaces, at most 254 characters). Non-ASCII is allowed.
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str) -> Result<Self, EmailError> {
         let email = raw.trim().to_lowercase();
-        let (local, domain) = email.rsplit_once('@').ok_or(INVALID_EMAIL)?;
-        let ok = email.chars().count() <= 254
-            && !local.is_empty()
-            && local.chars().count() <= 64
+        let (local, domain) = email.rsplit_once('@').ok_or(EmailError::Malformed)?;
+        if email.chars().count() > 254 || local.chars().count() > 64 {
+            return Err(EmailError::TooLong);
+        }
+        let ok = !local.is_empty()
             && !local.contains('@')
             && domain.contains('.')
             && !domain.starts_with('.')
@@ -40,7 +44,7 @@ impl Email {
         if ok {
             Ok(Self(email))
         } else {
-            Err(INVALID_EMAIL)
+            Err(EmailError::Malformed)
         }
     }
 
@@ -55,25 +59,46 @@ impl Email {
     }
 }
 
+/// Why a display name is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DisplayNameError {
+    /// Blank once trimmed.
+    Empty,
+    /// Over 64 characters.
+    TooLong,
+    /// A control character (newline, tab, escape...).
+    ControlCharacter,
+}
+
 /// A name shown to people: 1 to 64 characters, no control characters.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DisplayName(String);
 
 impl DisplayName {
     /// Trims `raw` and checks its length and characters.
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str) -> Result<Self, DisplayNameError> {
         let name = raw.trim();
-        let len = name.chars().count();
-        if len == 0 || len > 64 || name.chars().any(char::is_control) {
-            return Err("The display name must be 1 to 64 characters");
+        match name.chars().count() {
+            0 => Err(DisplayNameError::Empty),
+            65.. => Err(DisplayNameError::TooLong),
+            _ if name.chars().any(char::is_control) => Err(DisplayNameError::ControlCharacter),
+            _ => Ok(Self(name.to_owned())),
         }
-        Ok(Self(name.to_owned()))
     }
 
     /// The name.
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Why a phone number is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PhoneError {
+    /// Something other than digits, spaces, dots, dashes, parentheses and a leading `+`.
+    Character,
+    /// Fewer than 7 or more than 15 digits.
+    Length,
 }
 
 /// A phone number in E.164 shape: an optional `+` and 7 to 15 digits, with
@@ -83,7 +108,7 @@ pub struct Phone(String);
 
 impl Phone {
     /// Normalises `raw`; `Ok(None)` when it is blank.
-    pub fn parse_optional(raw: Option<&str>) -> Result<Option<Self>, &'static str> {
+    pub fn parse_optional(raw: Option<&str>) -> Result<Option<Self>, PhoneError> {
         let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
             return Ok(None);
         };
@@ -96,11 +121,11 @@ impl Phone {
             match c {
                 '0'..='9' => digits.push(c),
                 ' ' | '.' | '-' | '(' | ')' => {}
-                _ => return Err("Please enter a valid phone number"),
+                _ => return Err(PhoneError::Character),
             }
         }
         if !(7..=15).contains(&digits.len()) {
-            return Err("Please enter a valid phone number");
+            return Err(PhoneError::Length);
         }
         Ok(Some(Self(format!("{plus}{digits}"))))
     }
@@ -144,9 +169,16 @@ mod tests {
             "alice@example..com",
             "alice@example.com.",
         ] {
-            assert!(Email::parse(bad).is_err(), "{bad:?} accepted");
+            assert_eq!(Email::parse(bad), Err(EmailError::Malformed), "{bad:?}");
         }
-        assert!(Email::parse(&format!("{}@example.com", "a".repeat(65))).is_err());
+        assert_eq!(
+            Email::parse(&format!("{}@example.com", "a".repeat(65))),
+            Err(EmailError::TooLong)
+        );
+        assert_eq!(
+            Email::parse(&format!("a@{}.com", "b".repeat(250))),
+            Err(EmailError::TooLong)
+        );
     }
 
     #[test]
@@ -155,9 +187,16 @@ mod tests {
             DisplayName::parse(" Nguyễn Thị Minh ").unwrap().as_str(),
             "Nguyễn Thị Minh"
         );
-        assert!(DisplayName::parse("   ").is_err());
-        assert!(DisplayName::parse(&"名".repeat(65)).is_err());
+        assert_eq!(DisplayName::parse("   "), Err(DisplayNameError::Empty));
+        assert_eq!(
+            DisplayName::parse(&"名".repeat(65)),
+            Err(DisplayNameError::TooLong)
+        );
         assert!(DisplayName::parse(&"名".repeat(64)).is_ok());
+        assert_eq!(
+            DisplayName::parse("Ada\u{1b}[31m"),
+            Err(DisplayNameError::ControlCharacter)
+        );
     }
 
     #[test]
@@ -171,8 +210,11 @@ mod tests {
         );
         assert_eq!(Phone::parse_optional(Some("  ")).unwrap(), None);
         assert_eq!(Phone::parse_optional(None).unwrap(), None);
-        assert!(Phone::parse_optional(Some("12ab")).is_err());
-        assert!(Phone::parse_optional(Some("123")).is_err());
+        assert_eq!(
+            Phone::parse_optional(Some("12ab")),
+            Err(PhoneError::Character)
+        );
+        assert_eq!(Phone::parse_optional(Some("123")), Err(PhoneError::Length));
     }
 }
 

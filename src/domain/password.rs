@@ -2,8 +2,22 @@
 
 use std::fmt;
 
-/// The message for a password the policy refuses.
-pub const WEAK_PASSWORD: &str = "Password must be 8 to 128 characters, mix at least two of letters, digits and symbols, and not be a common password";
+use serde::{Deserialize, Serialize};
+
+/// Which rule of the policy a password breaks. It travels in error bodies as
+/// `"reason"` (e.g. `"too_short"`), so that a page can say why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PasswordError {
+    /// Fewer than 8 characters.
+    TooShort,
+    /// More than 128 characters.
+    TooLong,
+    /// Fewer than two of letters, digits and other characters.
+    OneKindOfCharacter,
+    /// On the common-password list, in any case.
+    Common,
+}
 
 const COMMON: &str = include_str!("common_passwords.txt");
 
@@ -36,12 +50,14 @@ fn is_common(pw: &str) -> bool {
 impl Password {
     /// The contract's policy: 8 to 128 characters, at least two of letters,
     /// digits and other characters, and not on the common-password list.
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
-        let len = raw.chars().count();
-        if !(8..=128).contains(&len) || classes(raw) < 2 || is_common(raw) {
-            return Err(WEAK_PASSWORD);
+    pub fn parse(raw: &str) -> Result<Self, PasswordError> {
+        match raw.chars().count() {
+            ..8 => Err(PasswordError::TooShort),
+            129.. => Err(PasswordError::TooLong),
+            _ if classes(raw) < 2 => Err(PasswordError::OneKindOfCharacter),
+            _ if is_common(raw) => Err(PasswordError::Common),
+            _ => Ok(Self(raw.to_owned())),
         }
-        Ok(Self(raw.to_owned()))
     }
 
     /// The secret itself, for hashing.
@@ -79,12 +95,14 @@ mod tests {
         assert!(Password::parse("abcdefg1").is_ok());
         assert!(Password::parse("abc def!").is_ok());
         assert!(Password::parse("12345678!").is_ok());
-        assert!(Password::parse("abcdef1").is_err(), "too short");
-        assert!(Password::parse("abcdefgh").is_err(), "one class");
-        assert!(Password::parse("12345678").is_err(), "one class");
-        assert!(
-            Password::parse(&format!("{}1", "a".repeat(128))).is_err(),
-            "too long"
+        let refused = |pw: &str| Password::parse(pw).err();
+        assert_eq!(refused("abcdef1"), Some(PasswordError::TooShort));
+        assert_eq!(refused(""), Some(PasswordError::TooShort));
+        assert_eq!(refused("abcdefgh"), Some(PasswordError::OneKindOfCharacter));
+        assert_eq!(refused("12345678"), Some(PasswordError::OneKindOfCharacter));
+        assert_eq!(
+            refused(&format!("{}1", "a".repeat(128))),
+            Some(PasswordError::TooLong)
         );
         assert!(Password::parse(&format!("{}1", "a".repeat(127))).is_ok());
         assert!(
@@ -95,9 +113,31 @@ mod tests {
 
     #[test]
     fn common_passwords_are_refused_in_any_case() {
-        assert!(Password::parse("Password1").is_err());
-        assert!(Password::parse("QWERTY123").is_err());
+        // A common password that is also one kind of character names the
+        // first rule it breaks.
+        assert_eq!(
+            Password::parse("password").err(),
+            Some(PasswordError::OneKindOfCharacter)
+        );
+        assert_eq!(
+            Password::parse("Password1").err(),
+            Some(PasswordError::Common)
+        );
+        assert_eq!(
+            Password::parse("QWERTY123").err(),
+            Some(PasswordError::Common)
+        );
         assert!(Password::parse("Tr0ub4dor&3x").is_ok());
+    }
+
+    #[test]
+    fn reasons_travel_as_snake_case() {
+        assert_eq!(
+            serde_json::to_value(PasswordError::OneKindOfCharacter).unwrap(),
+            "one_kind_of_character"
+        );
+        let back: PasswordError = serde_json::from_value("too_short".into()).unwrap();
+        assert_eq!(back, PasswordError::TooShort);
     }
 
     #[test]

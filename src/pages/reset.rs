@@ -13,7 +13,7 @@ use crate::{
         open,
         password_field::PasswordField,
     },
-    domain::INVALID_RESET_LINK,
+    error::AppError,
 };
 
 /// The page that the reset mail links to.
@@ -24,7 +24,7 @@ pub fn ResetPage() -> impl IntoView {
     let token = query.get_untracked().get("token").unwrap_or_default();
     let action = ServerAction::<ResetPassword>::new();
     let error = form_error(action);
-    let link_dead = move || error().is_some_and(|e| e == INVALID_RESET_LINK);
+    let link_dead = move || matches!(error(), Some(AppError::InvalidToken));
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
         if let Ok(history) = window().history() {
@@ -48,7 +48,7 @@ pub fn ResetPage() -> impl IntoView {
             <Show
                 when=move || has_token
                 fallback=|| view! {
-                    <p class="alert alert-error" role="alert">{INVALID_RESET_LINK}</p>
+                    <p class="alert alert-error" role="alert">{AppError::InvalidToken.to_string()}</p>
                     <A href="/forgot-password" attr:class="btn btn-primary btn-block">"Ask for a new link"</A>
                 }
             >

@@ -55,14 +55,13 @@ pub async fn register(
     {
         return Err(AppError::RateLimited);
     }
-    let email = Email::parse(input.email).map_err(|m| AppError::BadRequest(m.into()))?;
-    let password = Password::parse(input.password).map_err(|m| AppError::BadRequest(m.into()))?;
+    let email = Email::parse(input.email)?;
+    let password = Password::parse(input.password)?;
     let display_name = match input.display_name.map(str::trim).filter(|s| !s.is_empty()) {
         Some(name) => DisplayName::parse(name),
         None => DisplayName::parse(email.local_part()),
-    }
-    .map_err(|m| AppError::BadRequest(m.into()))?;
-    let phone = Phone::parse_optional(input.phone).map_err(|m| AppError::BadRequest(m.into()))?;
+    }?;
+    let phone = Phone::parse_optional(input.phone)?;
     // Counted only for well-formed attempts, so typos do not lock anyone out.
     if !limiter
         .allow("register:email", email.as_str(), limits.register_email)

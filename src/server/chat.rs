@@ -62,26 +62,24 @@ async fn start(
     {
         return Err(AppError::RateLimited);
     }
-    let Json(request) =
-        body.map_err(|e| AppError::BadRequest(format!("Invalid request: {}", e.body_text())))?;
+    let Json(request) = body?;
     let llm = state.llm.settings();
     let message = request.message.trim();
     if message.is_empty() {
-        return Err(AppError::BadRequest("The message is empty".into()));
+        return Err(AppError::EmptyMessage);
     }
     let length = message.chars().count();
     if length > llm.max_message_chars {
-        return Err(AppError::BadRequest(format!(
-            "The message is too long ({length} characters; at most {})",
-            llm.max_message_chars
-        )));
+        return Err(AppError::MessageTooLong {
+            max: llm.max_message_chars,
+        });
     }
     if let Some(notice) = llm.missing_configuration() {
         return Err(AppError::NotConfigured(notice));
     }
     if let Some(model) = &request.model {
         if !llm.models.contains(model) {
-            return Err(AppError::BadRequest(format!("Unknown model: {model}")));
+            return Err(AppError::UnknownModel);
         }
     }
     let now = state.clock.now();

@@ -70,7 +70,7 @@ pub fn finish<T>(result: Result<T, AppError>, ok_to: &str, back: &str) -> Result
             Ok(_) => ok_to.to_owned(),
             Err(err) => {
                 let sep = if back.contains('?') { '&' } else { '?' };
-                format!("{back}{sep}error={}", err.redirect_code())
+                format!("{back}{sep}error={}", err.code())
             }
         };
         // 303: the browser follows with a GET, never re-posting the form.

@@ -15,7 +15,7 @@ use super::{
     state::AppState,
 };
 use crate::{
-    domain::{Email, Password, INVALID_RESET_LINK},
+    domain::{Email, Password},
     error::AppError,
 };
 
@@ -94,7 +94,7 @@ pub async fn forgot(state: &AppState, ip: IpAddr, identifier: &str) -> Result<()
 /// Sets a new password with a reset token: consumes the token, ends every
 /// session of the user and queues a confirmation, all in one transaction.
 pub async fn reset(state: &AppState, token: &str, password: &str) -> Result<ResetDone, AppError> {
-    let invalid = || AppError::BadRequest(INVALID_RESET_LINK.into());
+    let invalid = || AppError::InvalidToken;
     let token = token.trim();
     if token.is_empty() || token.len() > 128 {
         return Err(invalid());
@@ -104,7 +104,7 @@ pub async fn reset(state: &AppState, token: &str, password: &str) -> Result<Rese
     if !state.db.reset_token_valid(&hash, state.clock.now()).await? {
         return Err(invalid());
     }
-    let password = Password::parse(password).map_err(|m| AppError::BadRequest(m.into()))?;
+    let password = Password::parse(password)?;
     let password_hash = state.passwords.hash(password.expose()).await?;
     let confirmation = |user_id| MailJob::PasswordChanged { user_id }.to_json();
     let done = state

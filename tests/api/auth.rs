@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{session_cookie, set_cookie_header, spawn_app, PASSWORD};
+use crate::helpers::{failure, session_cookie, set_cookie_header, spawn_app, PASSWORD};
 
 #[tokio::test]
 async fn register_creates_an_account_and_me_describes_it() {
@@ -52,18 +52,55 @@ async fn display_name_defaults_to_the_email_local_part() {
 #[tokio::test]
 async fn bad_registrations_get_400_with_a_reason() {
     let app = spawn_app().await;
-    for (email, password, needle) in [
-        ("not-an-email", PASSWORD, "valid e-mail"),
-        ("a@example.com", "short1", "8 to 128"),
-        ("a@example.com", "onlyletters", "8 to 128"),
-        ("a@example.com", "Password123", "common password"),
-        ("a@example.com", &"a1".repeat(65), "8 to 128"),
+    for (email, password, needle, code, reason) in [
+        (
+            "not-an-email",
+            PASSWORD,
+            "valid e-mail",
+            "invalid_email",
+            None,
+        ),
+        (
+            "a@example.com",
+            "short1",
+            "8 to 128",
+            "weak_password",
+            Some("too_short"),
+        ),
+        (
+            "a@example.com",
+            "onlyletters",
+            "8 to 128",
+            "weak_password",
+            Some("one_kind_of_character"),
+        ),
+        (
+            "a@example.com",
+            "Password123",
+            "common password",
+            "weak_password",
+            Some("common"),
+        ),
+        (
+            "a@example.com",
+            &"a1".repeat(65),
+            "8 to 128",
+            "weak_password",
+            Some("too_long"),
+        ),
     ] {
-        let res = app.register(email, password).await;
-        assert_eq!(res.status(), 400, "{email} / {password}");
-        let body: Value = res.json().await.unwrap();
-        assert_eq!(body["ok"], false);
+        let body = failure(app.register(email, password).await, 400, code).await;
         assert!(body["error"].as_str().unwrap().contains(needle), "{body}");
+        assert_eq!(body.get("reason").and_then(Value::as_str), reason, "{body}");
+    }
+    for (field, value, code) in [
+        ("display_name", "tab\tname", "invalid_display_name"),
+        ("phone", "call me", "invalid_phone"),
+    ] {
+        let mut body = json!({"email": "b@example.com", "password": PASSWORD});
+        body[field] = value.into();
+        let res = app.post_json("/auth/register", &body, None).await;
+        failure(res, 400, code).await;
     }
 }
 
@@ -75,9 +112,7 @@ async fn a_taken_email_or_phone_is_409() {
         201
     );
     let res = app.register(" GRACE@example.com", "another-pass-1").await;
-    assert_eq!(res.status(), 409);
-    let body: Value = res.json().await.unwrap();
-    assert_eq!(body["ok"], false);
+    let body = failure(res, 409, "email_taken").await;
     assert!(body["error"]
         .as_str()
         .unwrap()
@@ -94,8 +129,7 @@ async fn a_taken_email_or_phone_is_409() {
     let res = app
         .post_json("/auth/register", &with_phone("b@example.com"), None)
         .await;
-    assert_eq!(res.status(), 409);
-    let body: Value = res.json().await.unwrap();
+    let body = failure(res, 409, "phone_taken").await;
     assert!(body["error"].as_str().unwrap().contains("phone"), "{body}");
 }
 
@@ -180,7 +214,8 @@ async fn the_sessions_table_holds_no_live_cookie() {
 async fn every_login_failure_is_the_same_401() {
     let app = spawn_app().await;
     app.register("lovelace@example.com", PASSWORD).await;
-    let expected = json!({"ok": false, "error": "Invalid credentials"});
+    let expected =
+        json!({"ok": false, "error": "Invalid credentials", "code": "invalid_credentials"});
     for (identifier, password) in [
         ("lovelace@example.com", "wrong-password-1"),
         ("nobody@example.com", PASSWORD),
@@ -210,7 +245,7 @@ async fn logout_ends_the_session_on_the_server() {
     assert_eq!(res.status(), 401);
     assert_eq!(
         res.json::<Value>().await.unwrap(),
-        json!({"ok": false, "error": "Unauthorized"})
+        json!({"ok": false, "error": "Unauthorized", "code": "unauthorized"})
     );
 
     // Without a session, or without a body at all, logout still answers ok.
@@ -231,7 +266,7 @@ async fn me_without_a_session_is_401() {
     assert_eq!(res.headers()["content-type"], "application/json");
     assert_eq!(
         res.json::<Value>().await.unwrap(),
-        json!({"ok": false, "error": "Unauthorized"})
+        json!({"ok": false, "error": "Unauthorized", "code": "unauthorized"})
     );
     assert_eq!(
         app.get_as("/auth/me", "palaver_session=forged")
@@ -270,10 +305,7 @@ async fn malformed_bodies_get_a_clear_400_and_big_ones_413() {
         r#"{"identifier": 5, "password": "x"}"#,
         "[]",
     ] {
-        let res = send(body.to_owned()).await.unwrap();
-        assert_eq!(res.status(), 400, "{body}");
-        let json: Value = res.json().await.unwrap();
-        assert_eq!(json["ok"], false);
+        let json = failure(send(body.to_owned()).await.unwrap(), 400, "bad_request").await;
         assert!(
             json["error"]
                 .as_str()
@@ -286,9 +318,7 @@ async fn malformed_bodies_get_a_clear_400_and_big_ones_413() {
         r#"{{"identifier": "{}", "password": "x"}}"#,
         "a".repeat(17 * 1024)
     );
-    let res = send(huge).await.unwrap();
-    assert_eq!(res.status(), 413);
-    assert_eq!(res.json::<Value>().await.unwrap()["ok"], false);
+    failure(send(huge).await.unwrap(), 413, "payload_too_large").await;
 }
 
 #[tokio::test]
@@ -309,7 +339,7 @@ async fn cross_site_posts_are_refused() {
             .await
             .unwrap();
         assert_eq!(res.status(), 403, "{header}: {value}");
-        assert_eq!(res.json::<Value>().await.unwrap()["ok"], false);
+        failure(res, 403, "forbidden").await;
     }
     let res = app
         .client

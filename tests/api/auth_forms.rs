@@ -95,6 +95,39 @@ async fn a_form_registration_with_a_weak_password_explains_why() {
 }
 
 #[tokio::test]
+async fn a_dead_reset_link_by_form_offers_a_new_one() {
+    let app = spawn_app().await;
+    let res = form_post(
+        &app,
+        "/auth/password/reset",
+        "token=no-such-token&password=brand-new-pass-7",
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 303);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(
+        location,
+        "/reset-password?token=no-such-token&error=invalid_token"
+    );
+    let html = app.get(&location).await.text().await.unwrap();
+    assert!(html.contains("already used, or expired"), "{html}");
+    // The page knows the link is dead by its code, and offers a new one.
+    assert!(html.contains("Ask for a new link"), "{html}");
+
+    // Any other refusal leaves the link alone: it may still work.
+    let html = app
+        .get("/reset-password?token=t&error=weak_password")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("not be a common password"), "{html}");
+    assert!(!html.contains("Ask for a new link"), "{html}");
+}
+
+#[tokio::test]
 async fn a_form_registration_signs_in_and_opens_the_app() {
     let app = spawn_app().await;
     let res = form_post(

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::{
     fake_llm::{cut, sse, FakeLlm, Script},
-    helpers::{hold_write_lock, spawn_app_with, TestApp},
+    helpers::{failure, hold_write_lock, spawn_app_with, TestApp},
 };
 
 const ANSWER: [&str; 5] = [
@@ -157,7 +157,7 @@ async fn signed_out_callers_get_401_before_any_byte() {
     assert_eq!(res.status(), 401);
     assert_eq!(
         res.json::<Value>().await.unwrap(),
-        json!({"ok": false, "error": "Unauthorized"})
+        json!({"ok": false, "error": "Unauthorized", "code": "unauthorized"})
     );
     assert!(
         fake.requests.lock().await.is_empty(),
@@ -345,7 +345,7 @@ async fn nobody_reads_or_continues_another_users_conversation() {
             Some(&mallory),
         )
         .await;
-    assert_eq!(res.status(), 404);
+    failure(res, 404, "not_found").await;
     assert_eq!(
         app.get_as(&format!("/api/conversations/load?id={id}"), &mallory)
             .await
@@ -379,15 +379,24 @@ async fn bad_messages_get_400_and_the_rate_limit_429() {
     .await;
     let app = app_with(&fake, &[("RATE_LIMIT_CHAT_USER", "5/60")]).await;
     let cookie = app.signed_in("limits@example.com").await;
-    for body in [
-        json!({"message": "x".repeat(4001)}),
-        json!({"message": "   "}),
-        json!({"message": "hi", "model": "gpt-secret"}),
-        json!({"text": "wrong field"}),
+    for (body, code) in [
+        (json!({"message": "x".repeat(4001)}), "message_too_long"),
+        (json!({"message": "   "}), "empty_message"),
+        (
+            json!({"message": "hi", "model": "gpt-secret"}),
+            "unknown_model",
+        ),
+        (json!({"text": "wrong field"}), "bad_request"),
     ] {
         let res = app.post_json("/api/chat", &body, Some(&cookie)).await;
-        assert_eq!(res.status(), 400, "{body}");
-        assert_eq!(res.json::<Value>().await.unwrap()["ok"], false);
+        let answer = failure(res, 400, code).await;
+        if code == "message_too_long" {
+            assert_eq!(answer["max"], 4000, "the limit, so a page can say it");
+        }
+        if code == "bad_request" {
+            let reason = answer["error"].as_str().unwrap();
+            assert!(reason.contains("missing field `message`"), "{reason}");
+        }
     }
     let res = app
         .post_json(
@@ -409,7 +418,33 @@ async fn bad_messages_get_400_and_the_rate_limit_429() {
             Some(&cookie),
         )
         .await;
-    assert_eq!(res.status(), 429);
+    failure(res, 429, "rate_limited").await;
+}
+
+#[tokio::test]
+async fn a_body_streamed_past_the_limit_is_413() {
+    let fake = FakeLlm::start(Script::Hang).await;
+    let app = app_with(&fake, &[]).await;
+    let cookie = app.signed_in("big@example.com").await;
+    // No Content-Length: the limit cuts the body off while it streams in.
+    let chunks = [
+        r#"{"message":""#.to_owned(),
+        "x".repeat(70 * 1024),
+        r#""}"#.to_owned(),
+    ];
+    let res = app
+        .client
+        .post(app.url("/api/chat"))
+        .header("content-type", "application/json")
+        .header("cookie", &cookie)
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks.map(Ok::<_, std::io::Error>),
+        )))
+        .send()
+        .await
+        .unwrap();
+    failure(res, 413, "payload_too_large").await;
+    assert!(fake.requests.lock().await.is_empty());
 }
 
 #[tokio::test]
@@ -419,11 +454,8 @@ async fn without_a_key_openai_is_not_configured() {
     let res = app
         .post_json("/api/chat", &json!({"message": "hi"}), Some(&cookie))
         .await;
-    assert_eq!(res.status(), 503);
-    let error = res.json::<Value>().await.unwrap()["error"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let body = failure(res, 503, "not_configured").await;
+    let error = body["error"].as_str().unwrap();
     assert!(error.contains("LLM_API_KEY"), "{error}");
     let config: Value = app
         .get_as("/api/chat/config", &cookie)
@@ -461,6 +493,16 @@ async fn conversations_can_be_renamed_cleared_and_deleted() {
         .await
         .unwrap();
     assert_eq!(list[0]["title"], "Trip to Huế");
+    for title in ["   ", &"字".repeat(121)] {
+        let res = app
+            .post_json(
+                "/api/conversations/rename",
+                &json!({"id": id, "title": title}),
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(failure(res, 400, "invalid_title").await["max"], 120);
+    }
 
     assert_eq!(
         app.post_json(

@@ -89,6 +89,20 @@ impl TestApp {
     }
 }
 
+/// Asserts a failure answer: its status, `"ok": false`, a message for people
+/// and the stable `code`. Returns the body for further checks.
+pub async fn failure(res: reqwest::Response, status: u16, code: &str) -> Value {
+    assert_eq!(res.status(), status, "{}", res.url());
+    let body: Value = res.json().await.expect("a JSON failure body");
+    assert_eq!(body["ok"], false, "{body}");
+    assert_eq!(body["code"], code, "{body}");
+    assert!(
+        body["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{body}"
+    );
+    body
+}
+
 /// A password the policy accepts.
 pub const PASSWORD: &str = "correct-horse-9";
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::{
-    helpers::{spawn_app_with, TestApp, PASSWORD},
+    helpers::{failure, spawn_app_with, TestApp, PASSWORD},
     smtp::SmtpSink,
 };
 
@@ -116,11 +116,8 @@ async fn the_reset_link_works_once_and_ends_every_session() {
     );
 
     let again = reset(&app, &token, "another-pass-8").await;
-    assert_eq!(again.status(), 400);
-    assert!(again.json::<Value>().await.unwrap()["error"]
-        .as_str()
-        .unwrap()
-        .contains("invalid"));
+    let again = failure(again, 400, "invalid_token").await;
+    assert!(again["error"].as_str().unwrap().contains("invalid"));
 
     assert_eq!(app.get_as("/auth/me", &victim).await.status(), 401);
     assert_eq!(app.get_as("/auth/me", &second_device).await.status(), 401);
@@ -172,18 +169,18 @@ async fn expired_garbage_and_superseded_tokens_are_refused() {
         400,
         "a newer link retires older ones"
     );
-    assert_eq!(
-        reset(&app, "garbage", "brand-new-pass-7").await.status(),
-        400
-    );
-    assert_eq!(reset(&app, "", "brand-new-pass-7").await.status(), 400);
+    let garbage = reset(&app, "garbage", "brand-new-pass-7").await;
+    failure(garbage, 400, "invalid_token").await;
+    failure(
+        reset(&app, "", "brand-new-pass-7").await,
+        400,
+        "invalid_token",
+    )
+    .await;
 
-    let weak = reset(&app, &second, "weak").await;
-    assert_eq!(weak.status(), 400);
-    assert!(weak.json::<Value>().await.unwrap()["error"]
-        .as_str()
-        .unwrap()
-        .contains("8 to 128"));
+    let weak = failure(reset(&app, &second, "weak").await, 400, "weak_password").await;
+    assert!(weak["error"].as_str().unwrap().contains("8 to 128"));
+    assert_eq!(weak["reason"], "too_short");
 
     app.state.clock.advance(901);
     assert_eq!(

@@ -65,11 +65,11 @@ pub async fn stream_chat(
         let text = JsFuture::from(response.text().map_err(failed)?)
             .await
             .map_err(failed)?;
+        // The words come from the error's code, never from the body's text.
         let message =
-            serde_json::from_str::<serde_json::Value>(&text.as_string().unwrap_or_default())
-                .ok()
-                .and_then(|v| v["error"].as_str().map(str::to_owned))
-                .unwrap_or_else(|| format!("The request failed (status {}).", response.status()));
+            serde_json::from_str::<crate::error::AppError>(&text.as_string().unwrap_or_default())
+                .map(|err| err.to_string())
+                .unwrap_or_else(|_| format!("The request failed (status {}).", response.status()));
         return Err(StreamError::Failed(message));
     }
     let Some(stream) = response.body() else {

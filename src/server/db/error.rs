@@ -67,14 +67,13 @@ impl From<DbError> for crate::error::AppError {
     /// only that something failed (or what conflicted).
     fn from(err: DbError) -> Self {
         match err {
-            DbError::Conflict("email") => {
-                Self::Conflict("This e-mail address is already registered".into())
-            }
-            DbError::Conflict("phone") => {
-                Self::Conflict("This phone number is already registered".into())
-            }
+            DbError::Conflict("email") => Self::EmailTaken,
+            DbError::Conflict("phone") => Self::PhoneTaken,
+            // Only storage names the field, and it names only these two: any
+            // other is a constraint this mapping does not know yet, a bug.
             DbError::Conflict(field) => {
-                Self::Conflict(format!("This {field} is already registered"))
+                tracing::error!(field, "unique violation on an unmapped field");
+                Self::Internal
             }
             DbError::Query(
                 sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),

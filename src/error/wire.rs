@@ -1,0 +1,134 @@
+//! The JSON form of an [`AppError`]: what the server writes, and the little
+//! that a reader may take back: the code, and the typed parameters of the
+//! few errors that have one. Every text a page shows is fixed here or in
+//! `Display`.
+
+use serde::{Deserialize, Serialize};
+
+use super::AppError;
+use crate::domain::PasswordError;
+
+/// What a page shows for a failure that carries no words it may trust: an
+/// unknown code, a garbled body, or a 400 whose reason stayed on the server.
+const CHECK_THE_FORM: &str = "Please check the form and try again";
+
+/// What a page shows for `not_configured`: the server's own message names
+/// settings, which are for the operator, and cannot be taken from the wire.
+const NOT_CONFIGURED: &str = "This feature is not configured on the server yet";
+
+/// What the server writes: the contract's `{"ok": false, "error": "...",
+/// "code": "..."}`, plus the typed parameter of the few errors that have one.
+#[derive(Serialize)]
+pub(super) struct ErrorBody {
+    ok: bool,
+    /// The message for people; API clients may show it. Pages never read it.
+    error: String,
+    code: &'static str,
+    /// For `weak_password`: which rule the password broke.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<PasswordError>,
+    /// For `message_too_long` and `invalid_title`: the limit, in characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max: Option<usize>,
+}
+
+impl From<AppError> for ErrorBody {
+    fn from(err: AppError) -> Self {
+        let (reason, max) = match &err {
+            AppError::WeakPassword(reason) => (*reason, None),
+            AppError::MessageTooLong { max } | AppError::InvalidTitle { max } => (None, Some(*max)),
+            _ => (None, None),
+        };
+        Self {
+            ok: false,
+            error: err.to_string(),
+            code: err.code(),
+            reason,
+            max,
+        }
+    }
+}
+
+/// What a reader takes back from a body: the code and the typed
+/// parameters. `error` is left unread on purpose, so no text from the wire
+/// (or from a crafted `?__err=` in a URL) ever reaches a page.
+#[derive(Deserialize)]
+pub(super) struct WireError {
+    #[serde(default, deserialize_with = "lenient")]
+    code: Option<String>,
+    /// An unknown reason is dropped, not an error: the code still stands.
+    #[serde(default, deserialize_with = "lenient")]
+    reason: Option<PasswordError>,
+    #[serde(default, deserialize_with = "lenient")]
+    max: Option<usize>,
+}
+
+impl From<WireError> for AppError {
+    fn from(wire: WireError) -> Self {
+        Self::rebuild(
+            wire.code.as_deref().unwrap_or_default(),
+            wire.reason,
+            wire.max,
+        )
+    }
+}
+
+/// Reads an optional parameter, treating a value of the wrong shape as absent.
+fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let value = serde_json::Value::deserialize(deserializer)?;
+    Ok(serde_json::from_value(value).ok())
+}
+
+impl AppError {
+    /// The error a code names, for a page that got only the code back (a
+    /// no-JavaScript redirect). Nothing but the code is read: an unknown
+    /// code, or one that needs a parameter the URL does not carry, gets the
+    /// generic "check the form" message.
+    pub fn from_code(code: &str) -> Self {
+        Self::rebuild(code, None, None)
+    }
+
+    /// The one mapping from a code (and its typed parameters) back to an
+    /// error. Texts are fixed here, never taken from outside.
+    pub(super) fn rebuild(code: &str, reason: Option<PasswordError>, max: Option<usize>) -> Self {
+        match code {
+            "invalid_email" => Self::InvalidEmail,
+            "weak_password" => Self::WeakPassword(reason),
+            "invalid_display_name" => Self::InvalidDisplayName,
+            "invalid_phone" => Self::InvalidPhone,
+            "invalid_token" => Self::InvalidToken,
+            "empty_message" => Self::EmptyMessage,
+            "message_too_long" => match max {
+                Some(max) => Self::MessageTooLong { max },
+                None => Self::generic(),
+            },
+            "unknown_model" => Self::UnknownModel,
+            "invalid_title" => match max {
+                Some(max) => Self::InvalidTitle { max },
+                None => Self::generic(),
+            },
+            "invalid_credentials" => Self::InvalidCredentials,
+            "unauthorized" => Self::Unauthorized,
+            "forbidden" => Self::Forbidden,
+            "not_found" => Self::NotFound,
+            "email_taken" => Self::EmailTaken,
+            "phone_taken" => Self::PhoneTaken,
+            "payload_too_large" => Self::PayloadTooLarge,
+            "rate_limited" => Self::RateLimited,
+            "unavailable" => Self::Unavailable,
+            "not_configured" => Self::NotConfigured(NOT_CONFIGURED.to_owned()),
+            "internal" => Self::Internal,
+            // "bad_request" included: its reason stayed with the server.
+            _ => Self::generic(),
+        }
+    }
+
+    /// The error a page shows when it may not trust what it was given.
+    pub(super) fn generic() -> Self {
+        Self::BadRequest(CHECK_THE_FORM.to_owned())
+    }
+}
