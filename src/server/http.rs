@@ -154,8 +154,7 @@ fn cache_control(
     headers: &HeaderMap,
     hashed_assets: bool,
 ) -> Option<&'static str> {
-    if path.starts_with("/auth/") || status.is_redirection() && status != StatusCode::NOT_MODIFIED
-    {
+    if path.starts_with("/auth/") || status.is_redirection() && status != StatusCode::NOT_MODIFIED {
         // Answers about accounts, and redirects, are never cached by anyone.
         return Some("no-store");
     }
