@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::GetUrl;
 
 pub use crate::domain::User;
-use crate::{api::codec::FormOrJson, domain::urlencoding, error::AppError};
+use crate::{api::codec::FormOrJson, error::AppError};
 
 /// `{"ok": true}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,7 +80,7 @@ pub async fn login(
         Ok(Done::OK)
     }
     .await;
-    let back = format!("/login?next={}", urlencoding(&next));
+    let back = format!("/login?next={}", crate::domain::urlencoding(&next));
     edge::finish(result, &next, &back)
 }
 
@@ -102,9 +102,7 @@ pub async fn logout() -> Result<Done, AppError> {
 /// The signed-in user, or `401 {"ok":false,"error":"Unauthorized"}`.
 #[server(prefix = "/auth", endpoint = "me", input = GetUrl)]
 pub async fn me() -> Result<MeResponse, AppError> {
-    use crate::server::{auth, edge};
-    let state = edge::state()?;
-    let user = auth::current_user(&state, &edge::session().await?).await?;
+    let (_, user) = crate::server::edge::signed_in().await?;
     Ok(MeResponse { ok: true, user })
 }
 
