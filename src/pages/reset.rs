@@ -8,9 +8,9 @@ use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
     api::password::ResetPassword,
+    browser::{self, open},
     components::{
         form::{form_error, FormAlert, ProgressiveForm, SubmitButton},
-        open,
         password_field::PasswordField,
     },
     domain::INVALID_RESET_LINK,
@@ -26,14 +26,7 @@ pub fn ResetPage() -> impl IntoView {
     let error = form_error(action);
     let link_dead = move || error().is_some_and(|e| e == INVALID_RESET_LINK);
     Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Ok(history) = window().history() {
-            let _ = history.replace_state_with_url(
-                &wasm_bindgen::JsValue::NULL,
-                "",
-                Some("/reset-password"),
-            );
-        }
+        browser::replace_url("/reset-password");
         if let Some(Ok(_)) = action.value().get() {
             open("/login?reset=1");
         }
