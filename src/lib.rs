@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod app;
+pub mod browser;
 pub mod components;
 pub mod csp;
 pub mod domain;

@@ -102,9 +102,7 @@ pub async fn logout() -> Result<Done, AppError> {
 /// The signed-in user, or `401 {"ok":false,"error":"Unauthorized"}`.
 #[server(prefix = "/auth", endpoint = "me", input = GetUrl)]
 pub async fn me() -> Result<MeResponse, AppError> {
-    use crate::server::{auth, edge};
-    let state = edge::state()?;
-    let user = auth::current_user(&state, &edge::session().await?).await?;
+    let (_, user) = crate::server::edge::signed_in().await?;
     Ok(MeResponse { ok: true, user })
 }
 

@@ -5,7 +5,8 @@ use leptos_router::components::A;
 
 use crate::{
     api::auth::Logout,
-    components::{form::ProgressiveForm, open, session::use_auth},
+    browser::open,
+    components::{form::ProgressiveForm, session::use_auth},
 };
 
 /// The site header. The theme switch needs the WASM bundle, so it stays

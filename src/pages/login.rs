@@ -7,10 +7,8 @@ use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
     api::auth::Login,
-    components::{
-        form::{form_error, FormAlert, ProgressiveForm, SubmitButton},
-        open,
-    },
+    browser::open,
+    components::form::{form_error, FormAlert, ProgressiveForm, SubmitButton},
     domain::safe_next,
 };
 

@@ -6,9 +6,9 @@ use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
     api::auth::Register,
+    browser::open,
     components::{
         form::{form_error, FormAlert, ProgressiveForm, SubmitButton},
-        open,
         password_field::PasswordField,
     },
     domain::safe_next,

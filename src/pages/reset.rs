@@ -8,9 +8,9 @@ use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
     api::password::ResetPassword,
+    browser::{self, open},
     components::{
         form::{form_error, FormAlert, ProgressiveForm, SubmitButton},
-        open,
         password_field::PasswordField,
     },
     error::AppError,
@@ -26,14 +26,7 @@ pub fn ResetPage() -> impl IntoView {
     let error = form_error(action);
     let link_dead = move || matches!(error(), Some(AppError::InvalidToken));
     Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Ok(history) = window().history() {
-            let _ = history.replace_state_with_url(
-                &wasm_bindgen::JsValue::NULL,
-                "",
-                Some("/reset-password"),
-            );
-        }
+        browser::replace_url("/reset-password");
         if let Some(Ok(_)) = action.value().get() {
             open("/login?reset=1");
         }

@@ -1,6 +1,6 @@
-//! Helpers for server functions: reaching the state, the session and the
-//! client address, and answering plain form posts (JavaScript off) with
-//! redirects instead of JSON.
+//! Helpers for server functions: reaching the state, the session, the
+//! signed-in user and the client address, and answering plain form posts
+//! (JavaScript off) with redirects instead of JSON.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -11,10 +11,11 @@ use leptos_axum::ResponseOptions;
 use tower_sessions::Session;
 
 use super::{
+    auth,
     http::{client_ip as forwarded_client_ip, UNKNOWN_PEER},
     state::AppState,
 };
-use crate::error::AppError;
+use crate::{domain::User, error::AppError};
 
 /// The application state provided to every server function.
 pub fn state() -> Result<AppState, AppError> {
@@ -30,6 +31,14 @@ pub async fn session() -> Result<Session, AppError> {
         tracing::error!(error = %e, "session layer missing");
         AppError::Internal
     })
+}
+
+/// The state and the signed-in user, for server functions that need an
+/// account: [`AppError::Unauthorized`] without a valid session.
+pub async fn signed_in() -> Result<(AppState, User), AppError> {
+    let state = state()?;
+    let user = auth::current_user(&state, &session().await?).await?;
+    Ok((state, user))
 }
 
 /// The client's address, believing `X-Forwarded-For` only from trusted proxies.

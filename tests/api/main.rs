@@ -9,6 +9,7 @@ mod auth;
 mod auth_forms;
 mod auth_limits;
 mod chat;
+mod chat_turn;
 mod fuzz;
 mod health;
 mod pages;

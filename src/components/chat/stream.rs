@@ -1,8 +1,12 @@
-//! The browser side of `POST /api/chat`: a `fetch` whose body is read as it
-//! arrives. Bytes are buffered until a newline, so a JSON line (and any
-//! UTF-8 character in it) is only ever decoded whole.
+//! The browser side of `POST /api/chat`: the answer's body is read as it
+//! arrives (see [`crate::browser::post_streaming`]). Bytes are buffered until
+//! a newline, so a JSON line (and any UTF-8 character in it) is only ever
+//! decoded whole.
 
-use crate::api::chat_types::ChatEvent;
+use crate::{
+    api::chat_types::{ChatEvent, ChatRequest},
+    browser::{self, Abort, FetchError},
+};
 
 /// How a stream ended, when it did not end with `{"done":true}` or an error line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,74 +29,44 @@ pub fn drain_lines(buf: &mut Vec<u8>) -> Vec<ChatEvent> {
     events
 }
 
-/// Sends `body` and calls `on_event` for every line of the answer.
-#[cfg(feature = "hydrate")]
+/// Sends `body` and calls `on_event` for every line of the answer; `abort`
+/// stops it.
 pub async fn stream_chat(
-    body: &crate::api::chat_types::ChatRequest,
-    signal: &web_sys::AbortSignal,
+    body: &ChatRequest,
+    abort: &Abort,
     mut on_event: impl FnMut(ChatEvent),
 ) -> Result<(), StreamError> {
-    use js_sys::{Reflect, Uint8Array};
-    use wasm_bindgen::{JsCast, JsValue};
-    use wasm_bindgen_futures::JsFuture;
-    use web_sys::{ReadableStreamDefaultReader, Request, RequestInit, Response};
-
-    let failed = |e: JsValue| {
-        let aborted = e
-            .dyn_ref::<web_sys::DomException>()
-            .is_some_and(|d| d.name() == "AbortError");
-        if aborted {
-            StreamError::Aborted
-        } else {
-            StreamError::Failed("The connection to Palaver was lost. Please try again.".into())
-        }
-    };
     let json = serde_json::to_string(body).map_err(|e| StreamError::Failed(e.to_string()))?;
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&JsValue::from_str(&json));
-    init.set_signal(Some(signal));
-    let request = Request::new_with_str_and_init("/api/chat", &init).map_err(failed)?;
-    request
-        .headers()
-        .set("content-type", "application/json")
-        .map_err(failed)?;
-    let response: Response = JsFuture::from(leptos::prelude::window().fetch_with_request(&request))
-        .await
-        .map_err(failed)?
-        .unchecked_into();
-    if !response.ok() {
-        let text = JsFuture::from(response.text().map_err(failed)?)
-            .await
-            .map_err(failed)?;
-        // The words come from the error's code, never from the body's text.
-        let message =
-            serde_json::from_str::<crate::error::AppError>(&text.as_string().unwrap_or_default())
-                .map(|err| err.to_string())
-                .unwrap_or_else(|_| format!("The request failed (status {}).", response.status()));
-        return Err(StreamError::Failed(message));
-    }
-    let Some(stream) = response.body() else {
-        return Err(StreamError::Failed("The answer was empty.".into()));
-    };
-    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
     let mut buf = Vec::new();
-    loop {
-        let chunk = JsFuture::from(reader.read()).await.map_err(failed)?;
-        if Reflect::get(&chunk, &"done".into())
-            .ok()
-            .and_then(|d| d.as_bool())
-            .unwrap_or(true)
-        {
-            break;
-        }
-        let value = Reflect::get(&chunk, &"value".into()).map_err(failed)?;
-        buf.extend(Uint8Array::new(&value).to_vec());
+    browser::post_streaming("/api/chat", &json, abort, |chunk| {
+        buf.extend_from_slice(chunk);
         for event in drain_lines(&mut buf) {
             on_event(event);
         }
+    })
+    .await
+    .map_err(|e| match e {
+        FetchError::Aborted => StreamError::Aborted,
+        other => StreamError::Failed(failure_message(&other)),
+    })
+}
+
+/// What the person is told when the answer could not be streamed: when the
+/// server refused, the words that belong to its error's code (never the
+/// body's own text).
+fn failure_message(err: &FetchError) -> String {
+    match err {
+        FetchError::Aborted | FetchError::Lost => {
+            "The connection to Palaver was lost. Please try again.".into()
+        }
+        FetchError::Refused { status, body } => {
+            serde_json::from_str::<crate::error::AppError>(body)
+                .map(|err| err.to_string())
+                .unwrap_or_else(|_| format!("The request failed (status {status})."))
+        }
+        FetchError::Empty => "The answer was empty.".into(),
+        FetchError::Unsupported => "This browser cannot stream answers.".into(),
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -118,5 +92,24 @@ mod tests {
             ]
         );
         assert_eq!(buf, b"{\"conv");
+    }
+
+    #[test]
+    fn a_refusal_shows_the_words_of_its_code_or_its_status() {
+        let refused = |status, body: &str| FetchError::Refused {
+            status,
+            body: body.into(),
+        };
+        assert_eq!(
+            failure_message(&refused(
+                429,
+                r#"{"ok":false,"error":"<b>anything</b>","code":"rate_limited"}"#
+            )),
+            crate::error::AppError::RateLimited.to_string()
+        );
+        assert_eq!(
+            failure_message(&refused(502, "<html>Bad gateway</html>")),
+            "The request failed (status 502)."
+        );
     }
 }

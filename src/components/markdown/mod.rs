@@ -89,28 +89,17 @@ fn CodeBlock(lang: Option<String>, code: String) -> impl IntoView {
 
 /// Puts `code` on the clipboard, then shows "Copied" for a moment.
 fn copy(code: &str, set_copied: WriteSignal<bool>) {
-    #[cfg(feature = "hydrate")]
-    {
-        // Absent outside secure contexts (plain http); calling into
-        // `undefined` would throw straight through the WASM.
-        let clipboard = window().navigator().clipboard();
-        if clipboard.is_undefined() {
-            return;
+    let written = crate::browser::copy_text(code);
+    leptos::task::spawn_local(async move {
+        if written.await {
+            // `try_set`: the block may have been re-rendered away meanwhile.
+            let _ = set_copied.try_set(true);
+            let reset = move || {
+                let _ = set_copied.try_set(false);
+            };
+            set_timeout(reset, std::time::Duration::from_millis(1500));
         }
-        let written = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(code));
-        leptos::task::spawn_local(async move {
-            if written.await.is_ok() {
-                // `try_set`: the block may have been re-rendered away meanwhile.
-                let _ = set_copied.try_set(true);
-                let reset = move || {
-                    let _ = set_copied.try_set(false);
-                };
-                set_timeout(reset, std::time::Duration::from_millis(1500));
-            }
-        });
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (code, set_copied);
+    });
 }
 
 fn parse(text: &str) -> Vec<Node> {

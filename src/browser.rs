@@ -1,0 +1,212 @@
+//! Everything that touches the browser directly (`window()`, `web_sys`):
+//! dialogs, the address bar, page loads, the clipboard, and the streamed
+//! `fetch` behind the chat.
+//!
+//! The real code is built with the `hydrate` feature. The server build gets
+//! fallbacks that do nothing (a dialog is declined, a copy or a fetch
+//! fails), which is never seen: the server only renders, and these run from
+//! event handlers and effects, which only run in the browser. So pages and
+//! components call them without `cfg` blocks of their own.
+
+use std::future::Future;
+
+#[cfg(feature = "hydrate")]
+use leptos::prelude::window;
+
+/// Asks a yes/no question in the browser's own dialog; false when declined.
+pub fn confirm(question: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    return window().confirm_with_message(question).unwrap_or(false);
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = question;
+        false
+    }
+}
+
+/// Asks for a line of text in the browser's own dialog; `None` when cancelled.
+pub fn prompt(question: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    return window().prompt_with_message(question).ok().flatten();
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = question;
+        None
+    }
+}
+
+/// Shows `url` in the address bar without a navigation or a history entry
+/// (`history.replaceState`).
+pub fn replace_url(url: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = url;
+}
+
+/// Loads `path` as a new page, so the server renders it with the current
+/// session (after sign-in and sign-out, when everything on screen changes).
+pub fn open(path: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().location().set_href(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
+/// Puts `text` on the clipboard; the future says whether it worked. The
+/// write starts at once, not when the future is first polled, so it runs
+/// while the click that asked for it still counts as the person's gesture.
+pub fn copy_text(text: &str) -> impl Future<Output = bool> + 'static {
+    #[cfg(feature = "hydrate")]
+    {
+        // Absent outside secure contexts (plain http); calling into
+        // `undefined` would throw straight through the WASM.
+        let clipboard = window().navigator().clipboard();
+        let written = (!clipboard.is_undefined())
+            .then(|| wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text)));
+        async move {
+            match written {
+                Some(written) => written.await.is_ok(),
+                None => false,
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = text;
+        std::future::ready(false)
+    }
+}
+
+/// Cancels a [`post_streaming`] request (an `AbortController`); cloning it
+/// gives another handle on the same request.
+#[derive(Clone)]
+pub struct Abort {
+    /// `None` in a browser without `AbortController`, which cannot stream.
+    #[cfg(feature = "hydrate")]
+    controller: Option<web_sys::AbortController>,
+}
+
+impl Default for Abort {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Abort {
+    /// A handle for one new request.
+    pub fn new() -> Self {
+        Self {
+            #[cfg(feature = "hydrate")]
+            controller: web_sys::AbortController::new().ok(),
+        }
+    }
+
+    /// Cancels the request: it ends with [`FetchError::Aborted`]. Does
+    /// nothing once the request has ended.
+    pub fn abort(&self) {
+        #[cfg(feature = "hydrate")]
+        if let Some(controller) = &self.controller {
+            controller.abort();
+        }
+    }
+}
+
+/// Why a [`post_streaming`] request did not run to the end of its body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchError {
+    /// [`Abort::abort`] was called.
+    Aborted,
+    /// The network failed, before or during the answer.
+    Lost,
+    /// The server answered with a failure status; `body` is its text.
+    Refused {
+        /// The HTTP status.
+        status: u16,
+        /// The response body (`{"ok":false,"error":...}` from Palaver).
+        body: String,
+    },
+    /// The answer had no body to read.
+    Empty,
+    /// This browser cannot stream a response (or this is the server build).
+    Unsupported,
+}
+
+/// POSTs `json` to `url` and hands each piece of the response body to
+/// `on_chunk` as it arrives. Pieces are cut wherever the network cut them,
+/// even inside a UTF-8 character: framing is the caller's.
+pub async fn post_streaming(
+    url: &str,
+    json: &str,
+    abort: &Abort,
+    mut on_chunk: impl FnMut(&[u8]),
+) -> Result<(), FetchError> {
+    #[cfg(feature = "hydrate")]
+    {
+        use js_sys::{Reflect, Uint8Array};
+        use wasm_bindgen::{JsCast, JsValue};
+        use wasm_bindgen_futures::JsFuture;
+        use web_sys::{ReadableStreamDefaultReader, Request, RequestInit, Response};
+
+        let failed = |e: JsValue| {
+            let aborted = e
+                .dyn_ref::<web_sys::DomException>()
+                .is_some_and(|d| d.name() == "AbortError");
+            if aborted {
+                FetchError::Aborted
+            } else {
+                FetchError::Lost
+            }
+        };
+        let Some(controller) = &abort.controller else {
+            return Err(FetchError::Unsupported);
+        };
+        let init = RequestInit::new();
+        init.set_method("POST");
+        init.set_body(&JsValue::from_str(json));
+        init.set_signal(Some(&controller.signal()));
+        let request = Request::new_with_str_and_init(url, &init).map_err(failed)?;
+        request
+            .headers()
+            .set("content-type", "application/json")
+            .map_err(failed)?;
+        let response: Response = JsFuture::from(window().fetch_with_request(&request))
+            .await
+            .map_err(failed)?
+            .unchecked_into();
+        if !response.ok() {
+            let body = JsFuture::from(response.text().map_err(failed)?)
+                .await
+                .map_err(failed)?;
+            return Err(FetchError::Refused {
+                status: response.status(),
+                body: body.as_string().unwrap_or_default(),
+            });
+        }
+        let Some(stream) = response.body() else {
+            return Err(FetchError::Empty);
+        };
+        let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+        loop {
+            let chunk = JsFuture::from(reader.read()).await.map_err(failed)?;
+            if Reflect::get(&chunk, &"done".into())
+                .ok()
+                .and_then(|d| d.as_bool())
+                .unwrap_or(true)
+            {
+                return Ok(());
+            }
+            let value = Reflect::get(&chunk, &"value".into()).map_err(failed)?;
+            on_chunk(&Uint8Array::new(&value).to_vec());
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (url, json, abort, &mut on_chunk);
+        Err(FetchError::Unsupported)
+    }
+}

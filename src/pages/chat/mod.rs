@@ -1,0 +1,152 @@
+//! `/app`: the chat. The server redirects signed-out visitors before this
+//! renders; in the browser, losing the session (logout in another tab) sends
+//! the person to `/login` too. `/app?c=ID` opens a conversation, so a reload
+//! (even mid-answer) shows what was stored.
+//!
+//! What the page holds and does is [`state::ChatState`]; this file wires the
+//! views of `components::chat` to it.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+mod manage;
+mod state;
+
+use state::ChatState;
+
+use crate::{
+    api::chat::{get_chat_config, list_conversations, load_conversation},
+    components::{
+        chat::{composer::Composer, message::MessageView, sidebar::Sidebar},
+        session::use_auth,
+    },
+    error::AppError,
+};
+
+/// The chat page: conversations on the left, messages on the right.
+#[component]
+pub fn ChatPage() -> impl IntoView {
+    let auth = use_auth();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Err(AppError::Unauthorized)) = auth.user.get() {
+            navigate("/login?next=%2Fapp", Default::default());
+        }
+    });
+
+    let opened: Option<i64> = use_query_map()
+        .get_untracked()
+        .get("c")
+        .and_then(|c| c.parse().ok());
+    let chat = ChatState::new(opened);
+    let conversations = Resource::new(move || chat.list_version.get(), |_| list_conversations());
+    let config = Resource::new(|| (), |_| get_chat_config());
+    let initial = Resource::new(
+        || (),
+        move |_| async move {
+            match opened {
+                Some(id) => load_conversation(id).await,
+                None => Ok(Vec::new()),
+            }
+        },
+    );
+    let scroller = NodeRef::<leptos::html::Div>::new();
+
+    let models = Signal::derive(move || {
+        config
+            .get()
+            .and_then(Result::ok)
+            .map(|c| c.models)
+            .unwrap_or_default()
+    });
+    let max_chars = Signal::derive(move || {
+        config
+            .get()
+            .and_then(Result::ok)
+            .map_or(4000, |c| c.max_message_chars)
+    });
+    Effect::new(move |_| {
+        if chat.model.read_untracked().is_empty() {
+            if let Some(first) = models.read().first() {
+                chat.model.set(first.clone());
+            }
+        }
+    });
+
+    // Follow the answer as it grows, unless the reader scrolled up.
+    Effect::new(move |_| {
+        chat.messages
+            .with(|list| list.iter().for_each(|m| m.text.track()));
+        if chat.pinned.get_untracked() {
+            if let Some(el) = scroller.get_untracked() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        }
+    });
+    let on_scroll = move |_| {
+        if let Some(el) = scroller.get_untracked() {
+            chat.pinned
+                .set(el.scroll_height() - el.scroll_top() - el.client_height() < 48);
+        }
+    };
+
+    let on_send = Callback::new(move |()| chat.send_draft());
+    let on_stop = Callback::new(move |()| chat.stop());
+    let on_retry = Callback::new(move |()| chat.retry());
+    let on_select = Callback::new(move |id| chat.select(id));
+    let on_rename = Callback::new(move |id| chat.rename(id));
+    let on_delete = Callback::new(move |id| chat.delete(id));
+
+    view! {
+        <Title text="Chat"/>
+        <div class="chat-layout">
+            <Sidebar conversations current=chat.current on_select on_rename on_delete/>
+            <section class="conversation" aria-label="Messages">
+                <Transition fallback=|| ()>
+                    {move || config.get().and_then(Result::ok).and_then(|c| c.notice).map(|notice| view! {
+                        <div class="notice" role="status">{notice}</div>
+                    })}
+                </Transition>
+                {move || chat.alert.get().map(|message| view! {
+                    <div class="alert alert-error chat-alert" role="alert">
+                        <span>{message}</span>
+                        <button type="button" class="btn btn-ghost" on:click=move |_| chat.alert.set(None)>"Dismiss"</button>
+                    </div>
+                })}
+                <Show when=move || chat.current.get().is_some()>
+                    <div class="conversation-tools">
+                        <button type="button" class="btn btn-ghost" on:click=move |_| chat.clear() disabled=move || chat.streaming.get()>"Clear"</button>
+                    </div>
+                </Show>
+                <div class="messages" node_ref=scroller on:scroll=on_scroll aria-live="polite">
+                    <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                        {move || initial.get().map(|loaded| {
+                            chat.seed(loaded);
+                            view! {
+                                <Show when=move || !chat.messages.read().is_empty() fallback=|| view! {
+                                    <div class="empty-state">
+                                        <h1>"What shall we talk about?"</h1>
+                                        <p class="muted">"Ask anything; the answer streams in as it is written."</p>
+                                    </div>
+                                }>
+                                    <For each=move || chat.messages.get() key=|m| m.key let:message>
+                                        <MessageView message on_retry/>
+                                    </For>
+                                </Show>
+                            }
+                        })}
+                    </Transition>
+                </div>
+                <noscript><p class="notice">"Chat needs JavaScript to stream answers; your conversations above can be read without it."</p></noscript>
+                // Inside a Transition: the model list comes from the config
+                // resource, so server and browser render the composer alike.
+                <Transition fallback=|| ()>
+                    {move || config.get().map(|_| view! {
+                        <Composer draft=chat.draft streaming=chat.streaming.into() models model=chat.model max_chars on_send on_stop/>
+                    })}
+                </Transition>
+            </section>
+        </div>
+    }
+}

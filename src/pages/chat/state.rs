@@ -1,0 +1,232 @@
+//! What the chat page holds, and what the person can do with it: send,
+//! stop, open (here), rename, delete, clear (in `manage.rs`). The page's
+//! views read these signals and call these methods; the methods talk to
+//! the server.
+
+use leptos::{prelude::*, task::spawn_local};
+
+use crate::{
+    api::{
+        chat::load_conversation,
+        chat_types::{ChatEvent, ChatRequest, Message, MessageStatus, Role},
+    },
+    browser::{self, Abort},
+    components::chat::{
+        message::UiMessage,
+        stream::{stream_chat, StreamError},
+    },
+    error::AppError,
+};
+
+/// The chat page's state: signals and stored values, so it is `Copy` and
+/// every handler can hold it.
+#[derive(Clone, Copy)]
+pub struct ChatState {
+    /// The open conversation; `None` for a new chat.
+    pub current: RwSignal<Option<i64>>,
+    /// The messages on screen, the answer being streamed included.
+    pub messages: RwSignal<Vec<UiMessage>>,
+    /// True while an answer streams in.
+    pub streaming: RwSignal<bool>,
+    /// What is in the message box.
+    pub draft: RwSignal<String>,
+    /// The model picked (empty until the configuration has loaded).
+    pub model: RwSignal<String>,
+    /// True while the view follows the newest message; false once the
+    /// reader scrolled up.
+    pub pinned: RwSignal<bool>,
+    /// Bumped whenever the conversation list must be fetched again.
+    pub list_version: RwSignal<u32>,
+    /// A failure to show above the messages (rename, delete, clear).
+    pub alert: RwSignal<Option<String>>,
+    /// The page's reactive owner (see [`ChatState::in_page`]).
+    owner: StoredValue<Owner>,
+    /// Keys for messages made here; far above any stored message's id.
+    next_key: StoredValue<u64>,
+    /// True once the conversation in the address bar has been shown.
+    seeded: StoredValue<bool>,
+    /// Cancels the answer being streamed.
+    abort: StoredValue<Option<Abort>, LocalStorage>,
+}
+
+impl ChatState {
+    /// The state of a page opened on `opened` (`/app?c=ID`), or on a new
+    /// chat. Call it in the page's component: its signals belong to it.
+    pub fn new(opened: Option<i64>) -> Self {
+        Self {
+            current: RwSignal::new(opened),
+            messages: RwSignal::new(Vec::new()),
+            streaming: RwSignal::new(false),
+            draft: RwSignal::new(String::new()),
+            model: RwSignal::new(String::new()),
+            pinned: RwSignal::new(true),
+            list_version: RwSignal::new(0),
+            alert: RwSignal::new(None),
+            owner: StoredValue::new(Owner::current().expect("the page has an owner")),
+            next_key: StoredValue::new(1_u64 << 40),
+            seeded: StoredValue::new(false),
+            abort: StoredValue::new_local(None),
+        }
+    }
+
+    /// Runs `make` under the page's owner: every message's signals belong
+    /// to the page, not to whichever reactive closure happened to create
+    /// them (those are disposed when they re-run).
+    fn in_page<T>(self, make: impl FnOnce() -> T) -> T {
+        self.owner.with_value(|owner| owner.with(make))
+    }
+
+    fn new_key(self) -> u64 {
+        let key = self.next_key.get_value();
+        self.next_key.set_value(key + 1);
+        key
+    }
+
+    /// Has the conversation list fetched again.
+    pub(super) fn refresh_list(self) {
+        self.list_version.update(|v| *v += 1);
+    }
+
+    fn show_stored(self, list: Vec<Message>) {
+        let shown = self.in_page(|| list.into_iter().map(UiMessage::stored).collect());
+        self.messages.set(shown);
+    }
+
+    /// Shows the conversation the page was opened with, the first time its
+    /// messages arrive (the view that calls this re-runs); one that cannot
+    /// be loaded leaves a new chat.
+    pub fn seed(self, loaded: Result<Vec<Message>, AppError>) {
+        if self.seeded.get_value() {
+            return;
+        }
+        self.seeded.set_value(true);
+        match loaded {
+            Ok(list) => self.show_stored(list),
+            Err(_) => self.current.set(None),
+        }
+    }
+
+    /// Sends what is in the message box, and empties it.
+    pub fn send_draft(self) {
+        let text = self.draft.get_untracked();
+        self.draft.set(String::new());
+        self.send(text);
+    }
+
+    /// Sends the last question again (after a failed answer).
+    pub fn retry(self) {
+        let last = self.messages.with_untracked(|list| {
+            list.iter()
+                .rev()
+                .find(|m| m.role == Role::User)
+                .map(|m| m.text.get_untracked())
+        });
+        if let Some(text) = last {
+            self.send(text);
+        }
+    }
+
+    /// Sends `text` in the open conversation (a new one when none is open)
+    /// and streams the answer in below it. Nothing happens while another
+    /// answer streams, or for blank text.
+    pub fn send(self, text: String) {
+        if self.streaming.get_untracked() || text.trim().is_empty() {
+            return;
+        }
+        self.alert.set(None);
+        let shown = text.trim().to_owned();
+        let (question, reply) = self.in_page(|| {
+            let question =
+                UiMessage::new(self.new_key(), Role::User, shown, MessageStatus::Complete);
+            let reply = UiMessage::new(
+                self.new_key(),
+                Role::Assistant,
+                String::new(),
+                MessageStatus::Complete,
+            );
+            (question, reply)
+        });
+        reply.streaming.set(true);
+        self.messages.update(|list| {
+            list.push(question);
+            list.push(reply);
+        });
+        self.streaming.set(true);
+        self.pinned.set(true);
+        let request = ChatRequest {
+            message: text,
+            conversation_id: self.current.get_untracked(),
+            model: Some(self.model.get_untracked()).filter(|m| !m.is_empty()),
+        };
+        let abort = Abort::new();
+        self.abort.set_value(Some(abort.clone()));
+        spawn_local(async move {
+            let ended = stream_chat(&request, &abort, |event| self.on_event(reply, event)).await;
+            match ended {
+                Ok(()) => {}
+                Err(StreamError::Aborted) => reply.status.set(MessageStatus::Partial),
+                Err(StreamError::Failed(message)) => {
+                    reply.status.set(MessageStatus::Partial);
+                    reply.error.set(Some(message));
+                }
+            }
+            reply.streaming.set(false);
+            self.streaming.set(false);
+            self.refresh_list();
+        });
+    }
+
+    /// One line of the answer to `reply`.
+    fn on_event(self, reply: UiMessage, event: ChatEvent) {
+        match event {
+            ChatEvent::Conversation { conversation_id } => {
+                if self.current.get_untracked() != Some(conversation_id) {
+                    self.current.set(Some(conversation_id));
+                    show_in_address_bar(Some(conversation_id));
+                    self.refresh_list();
+                }
+            }
+            ChatEvent::Text { text } => reply.text.update(|t| t.push_str(&text)),
+            ChatEvent::Done { .. } => {}
+            ChatEvent::Error { error } => {
+                reply.status.set(MessageStatus::Partial);
+                reply.error.set(Some(error));
+            }
+        }
+    }
+
+    /// Stops the answer being streamed; the server keeps what arrived.
+    pub fn stop(self) {
+        if let Some(abort) = self.abort.get_value() {
+            abort.abort();
+        }
+    }
+
+    /// Opens a conversation (`None`: a new chat), stopping any answer.
+    pub fn select(self, id: Option<i64>) {
+        self.stop();
+        self.alert.set(None);
+        self.current.set(id);
+        show_in_address_bar(id);
+        match id {
+            None => self.messages.set(Vec::new()),
+            Some(id) => spawn_local(async move {
+                match load_conversation(id).await {
+                    Ok(list) => self.show_stored(list),
+                    Err(_) => {
+                        self.messages.set(Vec::new());
+                        self.current.set(None);
+                        show_in_address_bar(None);
+                    }
+                }
+            }),
+        }
+    }
+}
+
+/// Shows `/app?c=ID` (or `/app`) in the address bar without a navigation,
+/// so a reload opens the same conversation.
+fn show_in_address_bar(id: Option<i64>) {
+    let url = id.map_or_else(|| "/app".to_owned(), |id| format!("/app?c={id}"));
+    browser::replace_url(&url);
+}

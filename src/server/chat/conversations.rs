@@ -1,0 +1,97 @@
+//! The signed-in user's conversations: the logic behind the
+//! `/api/conversations/*` server functions, testable without HTTP.
+//!
+//! Every function takes the user, and someone else's conversation is
+//! [`AppError::NotFound`], exactly like one that does not exist: answering
+//! "forbidden" would tell a stranger which ids are in use.
+
+use super::super::state::AppState;
+use crate::{
+    domain::{
+        chat::{Conversation, Message},
+        User,
+    },
+    error::AppError,
+};
+
+/// The longest title a conversation may be given, in characters (not bytes:
+/// a Chinese title is as long as an English one with as many letters).
+pub const MAX_TITLE_CHARS: usize = 120;
+
+/// The user's conversations, most recent first.
+pub async fn list(state: &AppState, user: &User) -> Result<Vec<Conversation>, AppError> {
+    Ok(state.db.conversations_list(user.id).await?)
+}
+
+/// One of the user's conversations; [`AppError::NotFound`] for anyone else's.
+pub async fn owned(state: &AppState, user: &User, id: i64) -> Result<Conversation, AppError> {
+    state
+        .db
+        .conversation_get(user.id, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Every message of one of the user's conversations, oldest first.
+pub async fn load(state: &AppState, user: &User, id: i64) -> Result<Vec<Message>, AppError> {
+    let conversation = owned(state, user, id).await?;
+    Ok(state.db.messages(conversation.id, None).await?)
+}
+
+/// Renames one of the user's conversations. The title is trimmed, and must
+/// then be 1 to [`MAX_TITLE_CHARS`] characters.
+pub async fn rename(state: &AppState, user: &User, id: i64, title: &str) -> Result<(), AppError> {
+    let title = checked_title(title)?;
+    let renamed = state
+        .db
+        .conversation_rename(user.id, id, title, state.clock.now())
+        .await?;
+    found(renamed)
+}
+
+/// Deletes one of the user's conversations and its messages.
+pub async fn delete(state: &AppState, user: &User, id: i64) -> Result<(), AppError> {
+    found(state.db.conversation_delete(user.id, id).await?)
+}
+
+/// Deletes the messages of one of the user's conversations, keeping it (and
+/// its title and model) for the next message.
+pub async fn clear(state: &AppState, user: &User, id: i64) -> Result<(), AppError> {
+    found(state.db.conversation_clear(user.id, id).await?)
+}
+
+/// Storage checks ownership as part of the write (no separate look-up that
+/// another request could overtake) and answers false when no conversation
+/// of that user has the id.
+fn found(changed: bool) -> Result<(), AppError> {
+    changed.then_some(()).ok_or(AppError::NotFound)
+}
+
+/// The title as it will be stored, or why it cannot be.
+fn checked_title(title: &str) -> Result<&str, AppError> {
+    let title = title.trim();
+    if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
+        return Err(AppError::InvalidTitle {
+            max: MAX_TITLE_CHARS,
+        });
+    }
+    Ok(title)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_trimmed_and_counted_in_characters() {
+        assert_eq!(checked_title("  Trip to Huế \n"), Ok("Trip to Huế"));
+        let longest = "字".repeat(MAX_TITLE_CHARS);
+        assert_eq!(checked_title(&longest), Ok(longest.as_str()));
+        let refused = AppError::InvalidTitle { max: 120 };
+        assert_eq!(
+            checked_title(&"字".repeat(MAX_TITLE_CHARS + 1)),
+            Err(refused.clone())
+        );
+        assert_eq!(checked_title(" \t "), Err(refused));
+    }
+}
