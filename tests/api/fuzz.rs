@@ -294,7 +294,7 @@ async fn generated_requests_never_break_the_contract() {
     let seed: u64 = std::env::var("FUZZ_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| rand_seed());
+        .unwrap_or_else(rand_seed);
     let requests: usize = std::env::var("FUZZ_REQUESTS")
         .ok()
         .and_then(|s| s.parse().ok())
