@@ -11,13 +11,15 @@
 //!   piece by piece and stores it, whole or partial.
 //! - [`conversations`]: listing, reading, renaming, clearing and deleting,
 //!   each only for the conversation's owner.
-//! - `prompt`: what the model is sent, and a new conversation's title.
+//! - `prompt`: what the model is sent, and a new conversation's title;
+//!   `upstream`: the model's request, started before the turn is stored.
 
 pub mod conversations;
 pub mod handler;
 mod prompt;
 pub mod pump;
 pub mod turn;
+mod upstream;
 
 pub use handler::chat;
 

@@ -13,11 +13,9 @@ use axum::body::Bytes;
 use tokio::{sync::mpsc, time::Instant};
 
 use super::{
-    super::{
-        llm::{LlmError, PromptMessage, TokenStream},
-        state::AppState,
-    },
+    super::{llm::LlmError, state::AppState},
     turn::Turn,
+    upstream::Upstream,
 };
 use crate::{
     api::chat_types::ChatEvent,
@@ -42,38 +40,6 @@ fn line(event: &ChatEvent) -> Bytes {
     let mut json = serde_json::to_vec(event).expect("chat events serialise");
     json.push(b'\n');
     Bytes::from(json)
-}
-
-/// The model's answer, asked for by a task of its own so that the request
-/// is under way while the handler stores the user's message. Dropping it
-/// cancels the request.
-pub(super) struct Upstream(tokio::task::JoinHandle<Result<TokenStream, LlmError>>);
-
-impl Upstream {
-    /// Sends `prompt` to `model` at once, in the background.
-    pub(super) fn ask(state: &AppState, model: String, prompt: Vec<PromptMessage>) -> Self {
-        let state = state.clone();
-        Self(tokio::spawn(async move {
-            state.llm.stream(&model, &prompt).await
-        }))
-    }
-
-    /// The answer's tokens, once the model has accepted the request.
-    async fn tokens(&mut self) -> Result<TokenStream, LlmError> {
-        match (&mut self.0).await {
-            Ok(tokens) => tokens,
-            Err(e) => {
-                tracing::error!(error = %e, "the model request task failed");
-                Err(LlmError::Broken)
-            }
-        }
-    }
-}
-
-impl Drop for Upstream {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
 }
 
 enum Ended {

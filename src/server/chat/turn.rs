@@ -9,7 +9,7 @@ use super::{
     super::state::AppState,
     conversations,
     prompt::{build_prompt, title_for},
-    pump::Upstream,
+    upstream::Upstream,
 };
 use crate::{
     api::chat_types::ChatRequest,
