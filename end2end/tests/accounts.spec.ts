@@ -63,7 +63,8 @@ test('after signing in, people land where they were going', async ({ page, reque
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/app$/);
+  // By path: the sign-in page's own URL (/login?next=/app) also ends in /app.
+  await expect(page).toHaveURL((url) => url.pathname === '/app');
   await expect(page.locator('.user-name')).toHaveText('Next Person');
 });
 
@@ -78,7 +79,8 @@ test('signing in after the browser saw /app redirect to /login lands on /app (HT
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/app$/);
+  // By path: the sign-in page's own URL (/login?next=/app) also ends in /app.
+  await expect(page).toHaveURL((url) => url.pathname === '/app');
   // Typed into the address bar again, and through the root redirect.
   await page.goto('/app');
   await expect(page).toHaveURL(/\/app$/);
