@@ -21,7 +21,10 @@ use futures_util::{stream, StreamExt};
 use reqwest::{header::HeaderMap, Method};
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::{
+    fake_llm::{sse, FakeLlm, Script},
+    helpers::{spawn_app_with, TestApp},
+};
 
 /// xorshift64*: small, seedable, good enough to pick cases.
 struct Rng(u64);
@@ -301,7 +304,19 @@ async fn generated_requests_never_break_the_contract() {
         .unwrap_or(20_000);
     eprintln!("fuzz: seed {seed}, {requests} requests (FUZZ_SEED={seed} replays this run)");
 
-    let app = spawn_app().await;
+    // A model is set up, so that a well-formed chat runs to the end like any
+    // other request (without one, chat answers `503 not_configured`, which
+    // is right for a server without a model, but not what is fuzzed here).
+    let fake = FakeLlm::start(Script::Stream {
+        writes: vec![sse(&["fuzzed ", "answer"])],
+        pause: Duration::ZERO,
+    })
+    .await;
+    let app = spawn_app_with(&[
+        ("LLM_BASE_URL", fake.base_url.as_str()),
+        ("LLM_API_KEY", "test-key"),
+    ])
+    .await;
     let cookie = app.signed_in("fuzz@example.com").await;
     let mut rng = Rng(seed | 1);
     let cases: Vec<Case> = (0..requests)
