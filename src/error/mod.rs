@@ -69,8 +69,6 @@ pub enum AppError {
     NotFound,
     /// The e-mail address belongs to another account.
     EmailTaken,
-    /// The phone number belongs to another account.
-    PhoneTaken,
     /// The body is over the size limit.
     PayloadTooLarge,
     /// Too many requests in the current window.
@@ -100,7 +98,7 @@ impl AppError {
             Self::InvalidCredentials | Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::EmailTaken | Self::PhoneTaken => StatusCode::CONFLICT,
+            Self::EmailTaken => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable | Self::NotConfigured(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -128,7 +126,6 @@ impl AppError {
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
             Self::EmailTaken => "email_taken",
-            Self::PhoneTaken => "phone_taken",
             Self::PayloadTooLarge => "payload_too_large",
             Self::RateLimited => "rate_limited",
             Self::Unavailable => "unavailable",
@@ -164,7 +161,6 @@ impl fmt::Display for AppError {
             Self::Forbidden => f.write_str("Cross-site request refused"),
             Self::NotFound => f.write_str("Not found"),
             Self::EmailTaken => f.write_str("This e-mail address is already registered"),
-            Self::PhoneTaken => f.write_str("This phone number is already registered"),
             Self::PayloadTooLarge => f.write_str("Request body too large"),
             Self::RateLimited => f.write_str("Too many requests; please wait and try again"),
             Self::Unavailable => f.write_str("The service is temporarily unavailable"),

@@ -22,7 +22,6 @@ fn every_error() -> Vec<AppError> {
         AppError::Forbidden,
         AppError::NotFound,
         AppError::EmailTaken,
-        AppError::PhoneTaken,
         AppError::PayloadTooLarge,
         AppError::RateLimited,
         AppError::Unavailable,

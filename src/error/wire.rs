@@ -116,7 +116,6 @@ impl AppError {
             "forbidden" => Self::Forbidden,
             "not_found" => Self::NotFound,
             "email_taken" => Self::EmailTaken,
-            "phone_taken" => Self::PhoneTaken,
             "payload_too_large" => Self::PayloadTooLarge,
             "rate_limited" => Self::RateLimited,
             "unavailable" => Self::Unavailable,

@@ -214,7 +214,7 @@ pub fn postgres_server() -> Option<String> {
 
 /// A new, empty database for one test: a database on the PostgreSQL server,
 /// or a SQLite file in the test's folder.
-async fn fresh_database(dir: &TempDir) -> String {
+pub async fn fresh_database(dir: &TempDir) -> String {
     let Some(server) = postgres_server() else {
         return format!("sqlite://{}", dir.path().join("data/test.db").display());
     };

@@ -59,23 +59,8 @@ impl Accounts for SqlRepo {
     ) -> Result<User, DbError> {
         on_pool!(&self.pool, |p| {
             let mut tx = p.begin_write().await?;
-            // Say which value is taken; the unique indexes still guard the race.
-            let taken: Option<(bool,)> = sqlx::query_as(
-                "SELECT email = $1 FROM users
-                 WHERE email = $1 OR (CAST($2 AS TEXT) IS NOT NULL AND phone = CAST($2 AS TEXT))
-                 LIMIT 1",
-            )
-            .bind(new.email)
-            .bind(new.phone)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some((email_taken,)) = taken {
-                return Err(DbError::Conflict(if email_taken {
-                    "email"
-                } else {
-                    "phone"
-                }));
-            }
+            // Only the e-mail is unique (a phone number is not an identifier,
+            // and may be shared); its unique index guards the race.
             let user: UserRow = sqlx::query_as(concat!(
                 "INSERT INTO users (uid, email, phone, display_name, is_active, created_at, updated_at)
                  VALUES ($1, $2, $3, $4, TRUE, $5, $5) RETURNING ",

@@ -68,7 +68,6 @@ impl From<DbError> for crate::error::AppError {
     fn from(err: DbError) -> Self {
         match err {
             DbError::Conflict("email") => Self::EmailTaken,
-            DbError::Conflict("phone") => Self::PhoneTaken,
             // Only storage names the field, and it names only these two: any
             // other is a constraint this mapping does not know yet, a bug.
             DbError::Conflict(field) => {

@@ -105,7 +105,7 @@ impl Pool {
                     .connect_with(options)
                     .await
                     .map_err(DbError::Connect)?;
-                sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+                migrate_sqlite(&pool).await?;
                 tracing::info!(file = %file.display(), "sqlite database ready");
                 Ok(Self::Sqlite(pool))
             }
@@ -126,4 +126,26 @@ impl Pool {
             }
         }
     }
+}
+
+/// Runs the SQLite migrations on one connection with foreign keys off, as
+/// SQLite's manual asks for rebuilding a table
+/// (<https://sqlite.org/lang_altertable.html>): with them on, dropping the
+/// old table would delete every row that points at it, and the pragma
+/// cannot change inside the transaction sqlx runs each migration in. A
+/// migration that rebuilds a table checks `pragma_foreign_key_check` itself
+/// before its transaction commits (see `0005_phone_not_unique.sql`).
+async fn migrate_sqlite(pool: &sqlx::SqlitePool) -> Result<(), DbError> {
+    let mut conn = pool.acquire().await?;
+    sqlx::query("PRAGMA foreign_keys = OFF")
+        .execute(&mut *conn)
+        .await?;
+    let migrated = sqlx::migrate!("migrations/sqlite").run(&mut *conn).await;
+    // Back on before the connection returns to the pool, whatever happened.
+    let restored = sqlx::query("PRAGMA foreign_keys = ON")
+        .execute(&mut *conn)
+        .await;
+    migrated?;
+    restored?;
+    Ok(())
 }
