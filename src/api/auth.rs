@@ -91,7 +91,7 @@ pub async fn logout() -> Result<Done, AppError> {
     use crate::server::{auth, edge};
     let result = async {
         if let Ok(session) = edge::session().await {
-            auth::end_session(&session).await?;
+            auth::end_session(&edge::state()?, &session).await?;
         }
         Ok(Done::OK)
     }

@@ -36,10 +36,16 @@ pub enum ChatEvent {
         /// Always true.
         done: bool,
     },
-    /// The answer failed (what arrived before is kept, marked partial).
+    /// The answer failed or was cut off (what arrived before is kept,
+    /// marked partial).
     Error {
         /// A message for people; never the upstream's raw body.
         error: String,
+        /// Stable: `unauthorized` (the session ended while it streamed),
+        /// `not_saved`, or the model's failure (`model_timeout`,
+        /// `model_unreachable`, ...; see `LlmError::code`).
+        #[serde(default)]
+        code: String,
     },
 }
 

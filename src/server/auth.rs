@@ -187,9 +187,15 @@ pub async fn start_session(session: &Session, user: &User) -> Result<(), AppErro
     Ok(())
 }
 
-/// Ends `session` on the server and clears its cookie.
-pub async fn end_session(session: &Session) -> Result<(), AppError> {
-    session.flush().await.map_err(session_error)
+/// Ends `session` on the server and clears its cookie; an answer still
+/// streaming to it ends too.
+pub async fn end_session(state: &AppState, session: &Session) -> Result<(), AppError> {
+    let user_id: Option<i64> = session.get(USER_ID_KEY).await.map_err(session_error)?;
+    session.flush().await.map_err(session_error)?;
+    if let Some(user_id) = user_id {
+        state.sign_outs.announce(user_id);
+    }
+    Ok(())
 }
 
 /// The signed-in, active user of `session`, or [`AppError::Unauthorized`].

@@ -23,6 +23,7 @@ pub mod password;
 pub mod rate_limit;
 pub mod reset;
 pub mod session_store;
+pub mod sign_outs;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -121,6 +121,7 @@ pub async fn reset(state: &AppState, token: &str, password: &str) -> Result<Rese
         revoked = done.revoked_sessions,
         "password reset"
     );
+    state.sign_outs.announce(done.user_id);
     Ok(done)
 }
 

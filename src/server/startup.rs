@@ -35,6 +35,7 @@ use super::{
     password::PasswordHashing,
     rate_limit::RateLimiter,
     session_store::DbSessionStore,
+    sign_outs::SignOuts,
     state::{AppState, Shared},
 };
 use crate::app::{shell, App};
@@ -103,6 +104,7 @@ impl Application {
             settings: Arc::new(settings),
             clock,
             passwords,
+            sign_outs: SignOuts::default(),
         });
         let router = router(state.clone());
         Ok(Self {

@@ -14,6 +14,7 @@ use super::{
     mail::{Mailer, Outbox},
     password::PasswordHashing,
     rate_limit::RateLimiter,
+    sign_outs::SignOuts,
 };
 
 /// Shared application state. A clone is one reference count: pages clone it
@@ -59,6 +60,8 @@ pub struct Shared {
     pub limiter: RateLimiter,
     /// The model client.
     pub llm: LlmClient,
+    /// Tells open answers that sessions ended.
+    pub sign_outs: SignOuts,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -52,7 +52,16 @@ fn ask(message: &str, conversation_id: Option<i64>, model: Option<&str>) -> Chat
 /// Runs a turn's answer to its end, as the handler would, and returns the
 /// lines the client would have read.
 async fn answered(app: &TestApp, turn: turn::Turn) -> Vec<String> {
-    let mut lines = pump::spawn(&app.state, turn);
+    // The answer streams to a real session (the latest one signed in).
+    let session = crate::helpers::query_text_int(
+        &app.db_url,
+        "SELECT id, user_id FROM sessions ORDER BY expires_at DESC LIMIT 1",
+    )
+    .await
+    .pop()
+    .expect("a signed-in session");
+    let watch = app.state.sign_outs.watch(session.1, session.0);
+    let mut lines = pump::spawn(&app.state, turn, watch);
     let mut read = Vec::new();
     while let Some(line) = lines.recv().await {
         read.push(String::from_utf8(line.to_vec()).unwrap());

@@ -188,7 +188,7 @@ impl ChatState {
             }
             ChatEvent::Text { text } => reply.text.update(|t| t.push_str(&text)),
             ChatEvent::Done { .. } => {}
-            ChatEvent::Error { error } => {
+            ChatEvent::Error { error, .. } => {
                 reply.status.set(MessageStatus::Partial);
                 reply.error.set(Some(error));
             }

@@ -17,7 +17,7 @@ use axum::{
 use tower_sessions::Session;
 
 use super::{
-    super::{auth, state::AppState},
+    super::{auth, session_store::stored_id, state::AppState},
     pump, turn,
 };
 use crate::{api::chat_types::ChatRequest, error::AppError};
@@ -43,6 +43,13 @@ async fn start(
     body: Result<Json<ChatRequest>, JsonRejection>,
 ) -> Result<Response, AppError> {
     let user = auth::current_user(state, session).await?;
+    // Signed in means the cookie named a session.
+    let session_id = session
+        .id()
+        .map(|id| stored_id(&id))
+        .ok_or(AppError::Unauthorized)?;
+    // Watched from now: a sign-out during the turn ends it too.
+    let watch = state.sign_outs.watch(user.id, session_id);
     if !state
         .limiter
         .allow(
@@ -56,7 +63,7 @@ async fn start(
     }
     let Json(request) = body?;
     let turn = turn::start(state, &user, &request).await?;
-    let lines = pump::spawn(state, turn);
+    let lines = pump::spawn(state, turn, watch);
     let body = futures_util::stream::unfold(lines, |mut lines| async move {
         lines
             .recv()

@@ -5,7 +5,9 @@
 //! The pump, not the response body, owns the upstream request: when the
 //! client goes away (Stop, a closed tab), the response body is dropped, the
 //! task sees its channel close, drops the upstream request at once and
-//! stores what had arrived.
+//! stores what had arrived. When the session it was asked from ends
+//! (signed out, a password reset), the answer ends the same way, with a last
+//! line that says so ([`SessionWatch`]).
 
 use std::time::Duration;
 
@@ -13,7 +15,7 @@ use axum::body::Bytes;
 use tokio::{sync::mpsc, time::Instant};
 
 use super::{
-    super::{llm::LlmError, state::AppState},
+    super::{llm::LlmError, sign_outs::SessionWatch, state::AppState},
     turn::Turn,
     upstream::Upstream,
 };
@@ -28,10 +30,11 @@ const BUFFERED_LINES: usize = 64;
 
 /// Starts pumping `turn`'s answer; the receiver yields the JSON lines of
 /// the response, `{"conversation_id":...}` first. Dropping the receiver
-/// stops the answer, which is then stored as far as it got.
-pub fn spawn(state: &AppState, turn: Turn) -> mpsc::Receiver<Bytes> {
+/// stops the answer, which is then stored as far as it got; so does the end
+/// of the session that `session` watches.
+pub fn spawn(state: &AppState, turn: Turn, session: SessionWatch) -> mpsc::Receiver<Bytes> {
     let (tx, rx) = mpsc::channel::<Bytes>(BUFFERED_LINES);
-    tokio::spawn(produce(state.clone(), turn, tx));
+    tokio::spawn(produce(state.clone(), turn, session, tx));
     rx
 }
 
@@ -45,10 +48,19 @@ fn line(event: &ChatEvent) -> Bytes {
 enum Ended {
     Complete,
     Stopped,
+    SignedOut,
     Failed(LlmError),
 }
 
-async fn produce(state: AppState, turn: Turn, tx: mpsc::Sender<Bytes>) {
+/// The last line of a stream that did not end well.
+fn error_line(error: impl Into<String>, code: &str) -> Bytes {
+    line(&ChatEvent::Error {
+        error: error.into(),
+        code: code.into(),
+    })
+}
+
+async fn produce(state: AppState, turn: Turn, mut session: SessionWatch, tx: mpsc::Sender<Bytes>) {
     let Turn {
         conversation,
         mut upstream,
@@ -67,6 +79,7 @@ async fn produce(state: AppState, turn: Turn, tx: mpsc::Sender<Bytes>) {
     let ended = tokio::select! {
         ended = forward(&mut upstream, &tx, &mut answer) => ended,
         () = tx.closed() => Ended::Stopped,
+        () = session.ended(&*state.db, &state.clock) => Ended::SignedOut,
     };
     drop(upstream);
     let status = match &ended {
@@ -80,19 +93,19 @@ async fn produce(state: AppState, turn: Turn, tx: mpsc::Sender<Bytes>) {
             let _ = tx.send(line(&ChatEvent::Done { done: true })).await;
         }
         Ended::Complete => {
-            let _ = tx
-                .send(line(&ChatEvent::Error {
-                    error: "The answer could not be saved: it will be missing when you reload"
-                        .into(),
-                }))
-                .await;
+            let error = "The answer could not be saved: it will be missing when you reload";
+            let _ = tx.send(error_line(error, "not_saved")).await;
         }
         Ended::Failed(err) => {
-            let _ = tx
-                .send(line(&ChatEvent::Error {
-                    error: err.to_string(),
-                }))
-                .await;
+            let _ = tx.send(error_line(err.to_string(), err.code())).await;
+        }
+        Ended::SignedOut => {
+            tracing::info!(
+                conversation_id = conversation.id,
+                "answer ended: its session was signed out"
+            );
+            let error = "You were signed out, so the answer stopped. Sign in to go on.";
+            let _ = tx.send(error_line(error, "unauthorized")).await;
         }
         Ended::Stopped => tracing::info!(
             conversation_id = conversation.id,

@@ -51,6 +51,23 @@ pub enum LlmError {
     Broken,
 }
 
+impl LlmError {
+    /// The stable code of the failure, as the last line of a stream
+    /// carries it beside the message.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotConfigured(_) => "not_configured",
+            Self::Unauthorized => "model_refused_credentials",
+            Self::ModelNotFound(_) => "model_not_found",
+            Self::RateLimited => "model_busy",
+            Self::Upstream(_) => "model_failed",
+            Self::Unreachable => "model_unreachable",
+            Self::FirstTokenTimeout | Self::IdleTimeout | Self::TotalTimeout => "model_timeout",
+            Self::Broken => "model_interrupted",
+        }
+    }
+}
+
 /// One message of the prompt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PromptMessage {

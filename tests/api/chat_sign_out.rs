@@ -1,0 +1,191 @@
+//! An answer ends when the session it streams to ends: signed out, a
+//! password reset, or a session ended by another instance on the database.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::{
+    fake_llm::{cut, sse, FakeLlm, Script},
+    helpers::{execute, session_cookie, spawn_app_with, TestApp, PASSWORD},
+    smtp::SmtpSink,
+};
+
+/// A model that talks for about `seconds`, one piece every 100 ms.
+async fn slow_model(seconds: usize) -> FakeLlm {
+    let pieces: Vec<String> = (0..seconds * 10).map(|i| format!("w{i} ")).collect();
+    let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
+    let body = sse(&refs);
+    let size = body.len() / (seconds * 10);
+    FakeLlm::start(Script::Stream {
+        writes: cut(&body, size),
+        pause: Duration::from_millis(100),
+    })
+    .await
+}
+
+async fn app_with(fake: &FakeLlm, extra: &[(&str, &str)]) -> TestApp {
+    let mut env = vec![
+        ("LLM_BASE_URL", fake.base_url.as_str()),
+        ("LLM_API_KEY", "test-key"),
+    ];
+    env.extend_from_slice(extra);
+    spawn_app_with(&env).await
+}
+
+/// An answer being read, line by line.
+struct Reading {
+    res: reqwest::Response,
+    text: String,
+}
+
+impl Reading {
+    async fn start(app: &TestApp, cookie: &str) -> Self {
+        let res = app
+            .post_json("/api/chat", &json!({"message": "Talk a lot"}), Some(cookie))
+            .await;
+        assert_eq!(res.status(), 200);
+        let mut reading = Self {
+            res,
+            text: String::new(),
+        };
+        while !reading.text.contains("\"text\"") {
+            assert!(reading.more().await, "the answer began");
+        }
+        reading
+    }
+
+    async fn more(&mut self) -> bool {
+        match self.res.chunk().await.unwrap() {
+            Some(chunk) => {
+                self.text.push_str(std::str::from_utf8(&chunk).unwrap());
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Reads to the end (within `limit`) and returns the last line.
+    async fn last_line(mut self, limit: Duration) -> (Value, String) {
+        tokio::time::timeout(limit, async { while self.more().await {} })
+            .await
+            .expect("the stream ended in time");
+        let last = self.text.lines().last().unwrap();
+        (serde_json::from_str(last).unwrap(), self.text)
+    }
+}
+
+fn conversation_of(text: &str) -> i64 {
+    serde_json::from_str::<Value>(text.lines().next().unwrap()).unwrap()["conversation_id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn stored_answer(app: &TestApp, cookie: &str, conversation: i64) -> Value {
+    let path = format!("/api/conversations/load?id={conversation}");
+    for _ in 0..100 {
+        let messages: Value = app.get_as(&path, cookie).await.json().await.unwrap();
+        if messages.as_array().is_some_and(|m| m.len() == 2) {
+            return messages[1].clone();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the answer of conversation {conversation} was not stored");
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_answer_of_that_session_only() {
+    let fake = slow_model(20).await;
+    let app = app_with(&fake, &[]).await;
+    let laptop = app.signed_in("two@example.com").await;
+    let phone = session_cookie(&app.login("two@example.com", PASSWORD).await).unwrap();
+    let on_laptop = Reading::start(&app, &laptop).await;
+    let on_phone = Reading::start(&app, &phone).await;
+
+    let signed_out = Instant::now();
+    let res = app
+        .post_json("/auth/logout", &json!({}), Some(&laptop))
+        .await;
+    assert_eq!(res.status(), 200);
+
+    let (last, text) = on_laptop.last_line(Duration::from_secs(3)).await;
+    assert!(
+        signed_out.elapsed() < Duration::from_secs(2),
+        "ended at once, not at a later check"
+    );
+    assert_eq!(last["code"], "unauthorized", "{last}");
+    assert!(
+        last["error"].as_str().unwrap().contains("signed out"),
+        "{last}"
+    );
+    // What arrived before is kept, for when they sign in again.
+    let again = session_cookie(&app.login("two@example.com", PASSWORD).await).unwrap();
+    let answer = stored_answer(&app, &again, conversation_of(&text)).await;
+    assert_eq!(answer["status"], "partial");
+    assert!(answer["content"].as_str().unwrap().starts_with("w0 "));
+
+    // The phone's session lives on, and so does its answer.
+    let (last, _) = on_phone.last_line(Duration::from_secs(40)).await;
+    assert_eq!(last, json!({"done": true}));
+}
+
+#[tokio::test]
+async fn a_password_reset_ends_every_open_answer_of_that_user() {
+    let fake = slow_model(20).await;
+    let sink = SmtpSink::start().await;
+    let app = app_with(
+        &fake,
+        &[
+            ("SMTP_URL", &sink.url()),
+            ("PUBLIC_BASE_URL", "https://chat.example.com/"),
+        ],
+    )
+    .await;
+    let cookie = app.signed_in("reset@example.com").await;
+    sink.wait_for(1).await; // the welcome mail
+    let reading = Reading::start(&app, &cookie).await;
+
+    let res = app
+        .post_json(
+            "/auth/password/forgot",
+            &json!({"identifier": "reset@example.com"}),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let token = sink.wait_for(2).await.pop().unwrap().reset_token().unwrap();
+    let res = app
+        .post_json(
+            "/auth/password/reset",
+            &json!({"token": token, "password": "brand-new-pass-7"}),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let reset_at = Instant::now();
+
+    let (last, _) = reading.last_line(Duration::from_secs(3)).await;
+    assert!(reset_at.elapsed() < Duration::from_secs(2));
+    assert_eq!(last["code"], "unauthorized", "{last}");
+}
+
+#[tokio::test]
+async fn a_session_ended_by_another_instance_ends_the_answer_within_seconds() {
+    let fake = slow_model(30).await;
+    let app = app_with(&fake, &[]).await;
+    let cookie = app.signed_in("far@example.com").await;
+    let reading = Reading::start(&app, &cookie).await;
+
+    // Another instance on the same database ended it: nothing is announced
+    // here, so only the stream's own check of its session can see it.
+    execute(&app.db_url, "DELETE FROM sessions").await;
+    let deleted = Instant::now();
+
+    let (last, _) = reading.last_line(Duration::from_secs(10)).await;
+    assert!(
+        deleted.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        deleted.elapsed()
+    );
+    assert_eq!(last["code"], "unauthorized", "{last}");
+}
