@@ -12,7 +12,7 @@ use tower_sessions::Session;
 
 use super::{
     auth,
-    http::{client_ip as forwarded_client_ip, UNKNOWN_PEER},
+    proxy::{client_ip as forwarded_client_ip, UNKNOWN_PEER},
     state::AppState,
 };
 use crate::{domain::User, error::AppError};

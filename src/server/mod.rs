@@ -20,6 +20,7 @@ pub mod http;
 pub mod llm;
 pub mod mail;
 pub mod password;
+pub mod proxy;
 pub mod rate_limit;
 pub mod reset;
 pub mod session_store;

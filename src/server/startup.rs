@@ -1,6 +1,9 @@
 //! Building the router and serving it: [`Application::build`] binds the port
 //! (0 picks a free one, as the tests do) and [`Application::run_until_stopped`]
 //! serves until SIGINT/SIGTERM or the given shutdown future.
+//!
+//! Longer than our ~300-line rule on purpose: the routes and the order of
+//! the layers around them are one decision, read best on one screen.
 
 use std::{
     future::{Future, IntoFuture},

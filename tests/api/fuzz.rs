@@ -329,6 +329,7 @@ async fn generated_requests_never_break_the_contract() {
             case
         })
         .collect();
+    let (rss_before, started) = (rss_kib(), std::time::Instant::now());
     let failures: Vec<String> = stream::iter(cases)
         .map(|case| check(&app, case))
         .buffer_unordered(32)
@@ -336,6 +337,16 @@ async fn generated_requests_never_break_the_contract() {
         .collect()
         .await;
 
+    let secs = started.elapsed().as_secs_f64();
+    // The figures the soak in benches/ reports (server and client share
+    // this process, so RSS is both).
+    eprintln!(
+        "fuzz: {requests} requests in {secs:.1} s ({:.0}/s), {} broke the contract; RSS {} -> {} MiB",
+        requests as f64 / secs,
+        failures.len(),
+        rss_before / 1024,
+        rss_kib() / 1024
+    );
     let health = app.get("/auth/healthz").await;
     assert_eq!(health.status(), 200, "healthz after the run");
     assert_eq!(
@@ -357,6 +368,19 @@ async fn generated_requests_never_break_the_contract() {
             .collect::<Vec<_>>()
             .join("\n")
     );
+}
+
+/// This process's resident memory, from `/proc/self/status` (0 elsewhere).
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 fn rand_seed() -> u64 {

@@ -1,4 +1,4 @@
-use super::*;
+use super::{tree::MAX_DEPTH, *};
 
 /// The server's HTML for `markdown`, less the `<!>` hydration markers.
 fn html(markdown: &str) -> String {
