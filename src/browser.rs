@@ -1,6 +1,6 @@
 //! Everything that touches the browser directly (`window()`, `web_sys`):
-//! dialogs, the address bar, page loads, the clipboard, and the streamed
-//! `fetch` behind the chat.
+//! dialogs, the address bar, page loads, the clipboard, the tab's
+//! `sessionStorage`, and the streamed `fetch` behind the chat.
 //!
 //! The real code is built with the `hydrate` feature. The server build gets
 //! fallbacks that do nothing (a dialog is declined, a copy or a fetch
@@ -55,6 +55,46 @@ pub fn open(path: &str) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = path;
+}
+
+/// Keeps `value` under `key` for this tab (`sessionStorage`: it survives a
+/// reload and a sign-in, and goes when the tab closes). Best effort: a
+/// browser that refuses storage (private modes) keeps nothing.
+pub fn keep_for_tab(key: &str, value: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Ok(Some(storage)) = window().session_storage() {
+        let _ = storage.set_item(key, value);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (key, value);
+}
+
+/// Takes back what [`keep_for_tab`] kept under `key`, removing it.
+pub fn take_from_tab(key: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        let storage = window().session_storage().ok().flatten()?;
+        let value = storage.get_item(key).ok().flatten()?;
+        let _ = storage.remove_item(key);
+        Some(value)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = key;
+        None
+    }
+}
+
+/// The page's path and query (`/app?c=3`), for `?next=` links back here.
+pub fn here() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let location = window().location();
+        let path = location.pathname().unwrap_or_else(|_| "/app".into());
+        path + &location.search().unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    "/app".to_owned()
 }
 
 /// Puts `text` on the clipboard; the future says whether it worked. The

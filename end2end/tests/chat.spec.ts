@@ -67,6 +67,49 @@ test('Stop halts the answer and keeps what arrived', async ({ page }) => {
   await expect(answer(page)).toHaveClass(/partial/);
 });
 
+test('Escape stops the answer, and a stopped answer offers Retry', async ({ page }) => {
+  await signIn(page);
+  await send(page, 'slow, then stop');
+  await expect(answer(page)).toContainText('word3');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+  await expect(answer(page)).toHaveClass(/partial/);
+  await expect(answer(page).getByText('Stopped')).toBeVisible();
+
+  await answer(page).getByRole('button', { name: 'Retry' }).click();
+  await expect(page.locator('.message.user')).toHaveText(['slow, then stop', 'slow, then stop']);
+  await expect(answer(page)).toContainText('word149', { timeout: 15_000 });
+  // Only the latest answer offers it.
+  await expect(page.getByText('Stopped')).toHaveCount(0);
+});
+
+test('signed out elsewhere, a message goes through sign-in and comes back in the box', async ({ page }) => {
+  const email = uniqueEmail('gone');
+  const res = await page.request.post('/auth/register', { data: { email, password: PASSWORD } });
+  expect(res.status()).toBe(201);
+  await page.goto('/app');
+  await hydrated(page);
+  await send(page, 'hello there');
+  await expect(page).toHaveURL(/\/app\?c=\d+$/);
+  const conversation = new URL(page.url()).search;
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+
+  // The session ends elsewhere (here: this context's cookie is signed out).
+  expect((await page.request.post('/auth/logout')).status()).toBe(200);
+  await send(page, 'the question I typed');
+  await expect(page).toHaveURL(/\/login\?next=/);
+  expect(decodeURIComponent(new URL(page.url()).searchParams.get('next')!)).toBe(`/app${conversation}`);
+
+  await hydrated(page);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(new RegExp(`/app\\${conversation}$`));
+  await hydrated(page);
+  await expect(page.getByLabel('Message', { exact: true })).toHaveValue('the question I typed');
+  await expect(page.locator('.message.user')).toHaveText(['hello there']);
+});
+
 test('Chinese and Vietnamese arrive intact', async ({ page }) => {
   await signIn(page);
   await send(page, 'chinese please');

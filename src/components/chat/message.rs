@@ -22,6 +22,9 @@ pub struct UiMessage {
     pub streaming: RwSignal<bool>,
     /// A failure to show under it, with a retry.
     pub error: RwSignal<Option<String>>,
+    /// True when the person stopped this answer (the latest one only): it
+    /// offers a retry too.
+    pub stopped: RwSignal<bool>,
 }
 
 impl UiMessage {
@@ -34,6 +37,7 @@ impl UiMessage {
             status: RwSignal::new(status),
             streaming: RwSignal::new(false),
             error: RwSignal::new(None),
+            stopped: RwSignal::new(false),
         }
     }
 
@@ -48,7 +52,7 @@ impl UiMessage {
     }
 }
 
-/// Renders one message; `on_retry` is offered when it failed.
+/// Renders one message; `on_retry` is offered when it failed or was stopped.
 #[component]
 pub fn MessageView(message: UiMessage, on_retry: Callback<()>) -> impl IntoView {
     let text = Signal::derive(move || message.text.get());
@@ -83,6 +87,12 @@ pub fn MessageView(message: UiMessage, on_retry: Callback<()>) -> impl IntoView 
             {move || message.error.get().map(|error| view! {
                 <div class="error-inline" role="alert">
                     <span>{error}</span>
+                    <button type="button" class="btn btn-ghost" on:click=move |_| on_retry.run(())>"Retry"</button>
+                </div>
+            })}
+            {move || message.stopped.get().then(|| view! {
+                <div class="note-inline">
+                    <span>"Stopped"</span>
                     <button type="button" class="btn btn-ghost" on:click=move |_| on_retry.run(())>"Retry"</button>
                 </div>
             })}

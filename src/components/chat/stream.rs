@@ -13,6 +13,9 @@ use crate::{
 pub enum StreamError {
     /// The person pressed Stop.
     Aborted,
+    /// The session is gone (signed out elsewhere, a password reset): a
+    /// `401` before the answer, or a last line with code `unauthorized`.
+    SignedOut,
     /// The request was refused or the connection broke; the message says why.
     Failed(String),
 }
@@ -47,6 +50,7 @@ pub async fn stream_chat(
     .await
     .map_err(|e| match e {
         FetchError::Aborted => StreamError::Aborted,
+        FetchError::Refused { status: 401, .. } => StreamError::SignedOut,
         other => StreamError::Failed(failure_message(&other)),
     })
 }

@@ -21,8 +21,10 @@ impl ChatState {
         };
         self.alert.set(None);
         spawn_local(async move {
-            if let Err(err) = rename_conversation(id, title).await {
-                self.alert.set(Some(failure("renamed", &err)));
+            match rename_conversation(id, title).await {
+                Err(AppError::Unauthorized) => return self.signed_out(None),
+                Err(err) => self.alert.set(Some(failure("renamed", &err))),
+                Ok(_) => {}
             }
             self.refresh_list();
         });
@@ -37,6 +39,9 @@ impl ChatState {
         self.alert.set(None);
         spawn_local(async move {
             let result = delete_conversation(id).await;
+            if let Err(AppError::Unauthorized) = result {
+                return self.signed_out(None);
+            }
             // Not found: it is gone all the same, so it leaves the screen too.
             let gone = matches!(result, Ok(_) | Err(AppError::NotFound));
             if gone && self.current.get_untracked() == Some(id) {
@@ -63,6 +68,7 @@ impl ChatState {
                 // Unless the person has opened another one meanwhile.
                 Ok(_) if self.current.get_untracked() == Some(id) => self.messages.set(Vec::new()),
                 Ok(_) => {}
+                Err(AppError::Unauthorized) => self.signed_out(None),
                 Err(err) => {
                     self.alert.set(Some(failure("cleared", &err)));
                     self.refresh_list();
@@ -77,9 +83,6 @@ fn failure(action: &str, err: &AppError) -> String {
     match err {
         AppError::NotFound => {
             format!("This conversation could not be {action}: it no longer exists.")
-        }
-        AppError::Unauthorized => {
-            format!("This conversation could not be {action}: you are no longer signed in.")
         }
         // The server's own sentence, e.g. "A title must be 1 to 120 characters".
         other => {

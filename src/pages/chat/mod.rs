@@ -41,6 +41,23 @@ pub fn ChatPage() -> impl IntoView {
         .and_then(|c| c.parse().ok());
     let chat = ChatState::new(opened);
     let conversations = Resource::new(move || chat.list_version.get(), |_| list_conversations());
+    // Signed out elsewhere: to the sign-in page, keeping what was typed;
+    // and back from it, what could not be sent is in the box again.
+    Effect::new(move |_| {
+        if let Some(Err(AppError::Unauthorized)) = conversations.get() {
+            chat.signed_out(None);
+        }
+    });
+    Effect::new(move |_| chat.restore_unsent());
+    // Escape stops a running answer, wherever the focus is.
+    Effect::new(move |_| {
+        let listener = window_event_listener(leptos::ev::keydown, move |ev| {
+            if ev.key() == "Escape" && chat.streaming.get_untracked() {
+                chat.stop();
+            }
+        });
+        on_cleanup(move || listener.remove());
+    });
     let config = Resource::new(|| (), |_| get_chat_config());
     let initial = Resource::new(
         || (),

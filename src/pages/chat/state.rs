@@ -15,8 +15,13 @@ use crate::{
         message::UiMessage,
         stream::{stream_chat, StreamError},
     },
+    domain::urlencoding,
     error::AppError,
 };
+
+/// Where a message that could not be sent waits, in this tab, while the
+/// person signs in again.
+const UNSENT: &str = "palaver.unsent";
 
 /// The chat page's state: signals and stored values, so it is `Copy` and
 /// every handler can hold it.
@@ -106,6 +111,25 @@ impl ChatState {
         }
     }
 
+    /// The session ended (signed out elsewhere, a password reset, expired):
+    /// keeps `unsent` (else what is in the message box) for this tab and
+    /// opens the sign-in page, which comes back here. [`Self::restore_unsent`]
+    /// puts it back in the box.
+    pub fn signed_out(self, unsent: Option<String>) {
+        let unsent = unsent.unwrap_or_else(|| self.draft.get_untracked());
+        if !unsent.trim().is_empty() {
+            browser::keep_for_tab(UNSENT, &unsent);
+        }
+        browser::open(&format!("/login?next={}", urlencoding(&browser::here())));
+    }
+
+    /// Puts a message kept by [`Self::signed_out`] back in the message box.
+    pub fn restore_unsent(self) {
+        if let Some(text) = browser::take_from_tab(UNSENT) {
+            self.draft.set(text);
+        }
+    }
+
     /// Sends what is in the message box, and empties it.
     pub fn send_draft(self) {
         let text = self.draft.get_untracked();
@@ -134,6 +158,9 @@ impl ChatState {
             return;
         }
         self.alert.set(None);
+        // Retry belongs to the latest answer only.
+        self.messages
+            .with_untracked(|list| list.iter().for_each(|m| m.stopped.set(false)));
         let shown = text.trim().to_owned();
         let (question, reply) = self.in_page(|| {
             let question =
@@ -164,7 +191,13 @@ impl ChatState {
             let ended = stream_chat(&request, &abort, |event| self.on_event(reply, event)).await;
             match ended {
                 Ok(()) => {}
-                Err(StreamError::Aborted) => reply.status.set(MessageStatus::Partial),
+                Err(StreamError::Aborted) => {
+                    reply.status.set(MessageStatus::Partial);
+                    reply.stopped.set(true);
+                }
+                // Refused before anything was stored: the question goes back
+                // in the box once the person has signed in again.
+                Err(StreamError::SignedOut) => return self.signed_out(Some(request.message)),
                 Err(StreamError::Failed(message)) => {
                     reply.status.set(MessageStatus::Partial);
                     reply.error.set(Some(message));
@@ -188,6 +221,9 @@ impl ChatState {
             }
             ChatEvent::Text { text } => reply.text.update(|t| t.push_str(&text)),
             ChatEvent::Done { .. } => {}
+            // The question and what arrived are stored; signing in again
+            // shows them.
+            ChatEvent::Error { code, .. } if code == "unauthorized" => self.signed_out(None),
             ChatEvent::Error { error, .. } => {
                 reply.status.set(MessageStatus::Partial);
                 reply.error.set(Some(error));
