@@ -11,6 +11,12 @@ export PATH="$HOME/.cargo/bin:$ROOT/end2end/node_modules/.bin:$PATH"
 # Builds go to a cache outside the clone, so a later clone reuses them; an
 # empty cache only costs time.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/palaver/target}"
+# cargo-leptos sets this for its builds, and Leptos reads it at compile time
+# (`option_env!`), so cargo rebuilds everything that depends on Leptos when
+# it differs. Set the same for every cargo command here, so that the tests,
+# clippy and `cargo leptos build` share one build of the server instead of
+# taking turns at rebuilding it.
+export LEPTOS_OUTPUT_NAME=palaver
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 mkdir -p "$CARGO_TARGET_DIR"
