@@ -129,3 +129,53 @@ async fn pages_are_private_and_vary_on_the_cookie() {
         );
     }
 }
+
+/// The server renders on several worker threads, and a page's state may be
+/// dropped on another thread than the one that made it. State kept in
+/// thread-local storage then panics, which cut the page off mid-way (seen
+/// on `/app` in the browser tests, now and then). Many renders at once on a
+/// multi-threaded runtime must all arrive whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pages_rendered_on_many_threads_arrive_whole() {
+    use futures_util::{stream, StreamExt};
+    let panics = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let previous = std::panic::take_hook();
+    {
+        let panics = panics.clone();
+        std::panic::set_hook(Box::new(move |info| {
+            panics.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            previous(info);
+        }));
+    }
+    let app = spawn_app().await;
+    let cookie = app.signed_in("threads@example.com").await;
+    let whole = stream::iter(0..200)
+        .map(|i| {
+            let (app, cookie) = (&app, &cookie);
+            async move {
+                let path = if i % 2 == 0 { "/app" } else { "/login" };
+                let res = app.get_as(path, cookie).await;
+                let status = res.status().as_u16();
+                let body = res.text().await.unwrap_or_default();
+                // Streamed: the resources' chunks may follow `</html>`.
+                let ok = status == 303 || (status == 200 && body.contains("</html>"));
+                if !ok {
+                    eprintln!(
+                        "{path}: {status}, ends {:?}",
+                        &body[body.len().saturating_sub(80)..]
+                    );
+                }
+                ok
+            }
+        })
+        .buffer_unordered(16)
+        .filter(|ok| std::future::ready(*ok))
+        .count()
+        .await;
+    assert_eq!(
+        panics.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "a render panicked"
+    );
+    assert_eq!(whole, 200, "pages cut off");
+}

@@ -19,6 +19,21 @@ use crate::{
     error::AppError,
 };
 
+/// Where the page keeps the [`Abort`] of the answer being streamed. In the
+/// browser an `Abort` holds a JS object, which only lives on its one
+/// thread: local storage. On the server it is empty and `Send`, and it must
+/// be in shared storage there: the server drops a page's state on whichever
+/// worker thread finishes the render, and local storage panics when dropped
+/// on another thread than its own (which ended that render with a panic
+/// and a page that never finished loading, now and then).
+#[cfg(feature = "hydrate")]
+type AbortStorage = LocalStorage;
+#[cfg(not(feature = "hydrate"))]
+type AbortStorage = SyncStorage;
+
+/// The message box, where the focus goes back after each action.
+pub const COMPOSER: &str = "composer-input";
+
 /// Where a message that could not be sent waits, in this tab, while the
 /// person signs in again.
 const UNSENT: &str = "palaver.unsent";
@@ -51,7 +66,7 @@ pub struct ChatState {
     /// True once the conversation in the address bar has been shown.
     seeded: StoredValue<bool>,
     /// Cancels the answer being streamed.
-    abort: StoredValue<Option<Abort>, LocalStorage>,
+    abort: StoredValue<Option<Abort>, AbortStorage>,
 }
 
 impl ChatState {
@@ -70,7 +85,7 @@ impl ChatState {
             owner: StoredValue::new(Owner::current().expect("the page has an owner")),
             next_key: StoredValue::new(1_u64 << 40),
             seeded: StoredValue::new(false),
-            abort: StoredValue::new_local(None),
+            abort: StoredValue::new_with_storage(None),
         }
     }
 
@@ -236,6 +251,7 @@ impl ChatState {
         if let Some(abort) = self.abort.get_value() {
             abort.abort();
         }
+        browser::focus(COMPOSER);
     }
 
     /// Opens a conversation (`None`: a new chat), stopping any answer.
