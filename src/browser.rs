@@ -85,6 +85,23 @@ pub fn take_from_tab(key: &str) -> Option<String> {
     }
 }
 
+/// Moves the keyboard focus to the element with id `id`, if there is one.
+pub fn focus(id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let element = window()
+            .document()
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(element) = element {
+            let _ = element.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+}
+
 /// The page's path and query (`/app?c=3`), for `?next=` links back here.
 pub fn here() -> String {
     #[cfg(feature = "hydrate")]

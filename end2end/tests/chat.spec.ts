@@ -165,3 +165,32 @@ test('conversations can be started, switched and deleted', async ({ page }) => {
   await expect(page.locator('.conv-item')).toHaveCount(1);
   await expect(page.locator('.message')).toHaveCount(0);
 });
+
+test('the focus is in the message box on load, after New chat, switching and Stop', async ({ page }) => {
+  await signIn(page);
+  const box = page.getByLabel('Message', { exact: true });
+  await expect(box).toBeFocused();
+  await send(page, 'first talk');
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+
+  await page.getByRole('link', { name: 'New chat' }).click();
+  await expect(box).toBeFocused();
+  await send(page, 'slow second talk');
+  await expect(answer(page)).toContainText('word2');
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(box).toBeFocused();
+
+  await page.getByRole('link', { name: 'first talk' }).click();
+  await expect(page.locator('.message.user')).toHaveText(['first talk']);
+  await expect(box).toBeFocused();
+});
+
+test('code blocks can be reached and scrolled with the keyboard', async ({ page }) => {
+  await signIn(page);
+  await send(page, 'markdown please');
+  const pre = answer(page).locator('pre').first();
+  await expect(pre).toBeVisible();
+  await expect(pre).toHaveAttribute('tabindex', '0');
+  await pre.focus();
+  await expect(pre).toBeFocused();
+});

@@ -25,7 +25,8 @@ pub fn Header(
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">
             // External: `/` is a server-side redirect, not a client route.
-            <a href="/" rel="external" class="brand">
+            // Named even on phones, where only the mark shows.
+            <a href="/" rel="external" class="brand" aria-label="Palaver, home">
                 <span class="brand-mark" aria-hidden="true">"P"</span>
                 <span class="brand-name">"Palaver"</span>
             </a>

@@ -38,7 +38,8 @@ fn CodeBlock(lang: Option<String>, code: String) -> impl IntoView {
             >
                 {move || if copied.get() { "Copied" } else { "Copy" }}
             </button>
-            <pre>{code}</pre>
+            // Focusable, so a keyboard can scroll a long line into view.
+            <pre tabindex="0">{code}</pre>
         </div>
     }
 }

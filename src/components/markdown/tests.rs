@@ -66,14 +66,14 @@ fn code_blocks_get_a_copy_button_and_a_safe_language() {
         &out,
         &[
             r#"<div class="code-block"><button type="button" aria-label="Copy code" class="copy-btn">Copy</button>"#,
-            "<pre><code class=\"language-rust\">let s = \"&lt;b&gt;\";\n</code></pre></div></div>",
+            "<pre tabindex=\"0\"><code class=\"language-rust\">let s = \"&lt;b&gt;\";\n</code></pre></div></div>",
         ],
     );
     let out = html("```rust\"><b onclick=x\ncode\n```");
     assert_contains(&out, &[r#"<code class="language-rustb">"#]);
     assert_contains(
         &html("    indented\n"),
-        &["<pre><code>indented\n</code></pre>"],
+        &["<pre tabindex=\"0\"><code>indented\n</code></pre>"],
     );
 }
 

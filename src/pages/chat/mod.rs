@@ -17,6 +17,7 @@ use state::ChatState;
 
 use crate::{
     api::chat::{get_chat_config, list_conversations, load_conversation},
+    browser,
     components::{
         chat::{composer::Composer, message::MessageView, sidebar::Sidebar},
         session::use_auth,
@@ -48,7 +49,10 @@ pub fn ChatPage() -> impl IntoView {
             chat.signed_out(None);
         }
     });
-    Effect::new(move |_| chat.restore_unsent());
+    Effect::new(move |_| {
+        chat.restore_unsent();
+        browser::focus(state::COMPOSER);
+    });
     // Escape stops a running answer, wherever the focus is.
     Effect::new(move |_| {
         let listener = window_event_listener(leptos::ev::keydown, move |ev| {
@@ -120,6 +124,8 @@ pub fn ChatPage() -> impl IntoView {
         <div class="chat-layout">
             <Sidebar conversations current=chat.current on_select on_rename on_delete/>
             <section class="conversation" aria-label="Messages">
+                // The page's one top heading, for screen readers' outline.
+                <h1 class="visually-hidden">"Chat"</h1>
                 <Transition fallback=|| ()>
                     {move || config.get().and_then(Result::ok).and_then(|c| c.notice).map(|notice| view! {
                         <div class="notice" role="status">{notice}</div>
@@ -143,7 +149,7 @@ pub fn ChatPage() -> impl IntoView {
                             view! {
                                 <Show when=move || !chat.messages.read().is_empty() fallback=|| view! {
                                     <div class="empty-state">
-                                        <h1>"What shall we talk about?"</h1>
+                                        <h2>"What shall we talk about?"</h2>
                                         <p class="muted">"Ask anything; the answer streams in as it is written."</p>
                                     </div>
                                 }>
