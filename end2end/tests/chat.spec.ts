@@ -150,11 +150,11 @@ test('conversations can be started, switched and deleted', async ({ page }) => {
   await signIn(page);
   await send(page, 'hello one');
   await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
-  await expect(answer(page)).toHaveText('Hello from the fake model.');
+  await expect(answer(page).locator('.message-body')).toHaveText('Hello from the fake model.');
   await page.getByRole('link', { name: 'New chat' }).click();
   await expect(page.locator('.message')).toHaveCount(0);
   await send(page, 'hello two');
-  await expect(answer(page)).toHaveText('Hello from the fake model.');
+  await expect(answer(page).locator('.message-body')).toHaveText('Hello from the fake model.');
   await expect(page.locator('.conv-item')).toHaveCount(2);
 
   await page.locator('.conv-item a', { hasText: 'hello one' }).click();
@@ -193,4 +193,16 @@ test('code blocks can be reached and scrolled with the keyboard', async ({ page 
   await expect(pre).toHaveAttribute('tabindex', '0');
   await pre.focus();
   await expect(pre).toBeFocused();
+});
+
+test('Copy puts the whole answer on the clipboard', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await signIn(page);
+  await send(page, 'markdown please');
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+  await answer(page).getByRole('button', { name: 'Copy answer' }).click();
+  await expect(answer(page).getByRole('button', { name: 'Copied' })).toBeVisible();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toContain('fn main()');
+  expect(copied).toContain('```');
 });

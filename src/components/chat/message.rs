@@ -90,6 +90,7 @@ pub fn MessageView(message: UiMessage, on_retry: Callback<()>) -> impl IntoView 
                     <button type="button" class="btn btn-ghost" on:click=move |_| on_retry.run(())>"Retry"</button>
                 </div>
             })}
+            {(message.role == Role::Assistant).then(|| view! { <CopyAnswer message/> })}
             {move || message.stopped.get().then(|| view! {
                 <div class="note-inline">
                     <span>"Stopped"</span>
@@ -97,5 +98,37 @@ pub fn MessageView(message: UiMessage, on_retry: Callback<()>) -> impl IntoView 
                 </div>
             })}
         </article>
+    }
+}
+
+/// "Copy" under a finished answer: puts its whole text (the markdown as the
+/// model wrote it) on the clipboard, then says "Copied" for a moment.
+#[component]
+fn CopyAnswer(message: UiMessage) -> impl IntoView {
+    let (copied, set_copied) = signal(false);
+    let ready = move || !message.streaming.get() && !message.text.read().is_empty();
+    let copy = move |_| {
+        let written = crate::browser::copy_text(&message.text.get_untracked());
+        leptos::task::spawn_local(async move {
+            if written.await {
+                let _ = set_copied.try_set(true);
+                set_timeout(
+                    move || {
+                        let _ = set_copied.try_set(false);
+                    },
+                    std::time::Duration::from_millis(1500),
+                );
+            }
+        });
+    };
+    view! {
+        <Show when=ready>
+            <div class="message-actions">
+                <button type="button" class="btn btn-ghost" on:click=copy
+                    aria-label=move || if copied.get() { "Copied" } else { "Copy answer" }>
+                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                </button>
+            </div>
+        </Show>
     }
 }
