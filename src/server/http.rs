@@ -142,15 +142,7 @@ fn cache_control(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (k, v) in pairs {
-            h.append(*k, HeaderValue::from_static(v));
-        }
-        h
-    }
+    use super::{super::proxy::tests::headers, *};
 
     #[test]
     fn cache_lifetimes() {

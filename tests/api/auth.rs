@@ -133,7 +133,7 @@ async fn a_taken_email_is_409_and_a_shared_phone_is_not_told() {
         .await;
     assert_eq!(second.status(), 201);
     let cookie = session_cookie(&second).expect("registration signs in");
-    let me: Value = app.get_as("/auth/me", &cookie).await.json().await.unwrap();
+    let me = app.get_json("/auth/me", &cookie).await;
     assert_eq!(me["user"]["phone"], "+15550100200", "{me}");
 }
 

@@ -84,7 +84,7 @@ fn conversation_of(text: &str) -> i64 {
 async fn stored_answer(app: &TestApp, cookie: &str, conversation: i64) -> Value {
     let path = format!("/api/conversations/load?id={conversation}");
     for _ in 0..100 {
-        let messages: Value = app.get_as(&path, cookie).await.json().await.unwrap();
+        let messages = app.get_json(&path, cookie).await;
         if messages.as_array().is_some_and(|m| m.len() == 2) {
             return messages[1].clone();
         }

@@ -9,13 +9,7 @@
 //! reads is answered `431` by hyper itself, before any handler: allowed.) `FUZZ_SEED` replays a run; the
 //! seed of each run is printed. A longer soak runs from `benches/`.
 
-use std::{
-    sync::{
-        atomic::{AtomicUsize, Ordering},
-        Arc,
-    },
-    time::Duration,
-};
+use std::{sync::atomic::Ordering, time::Duration};
 
 use futures_util::{stream, StreamExt};
 use reqwest::{header::HeaderMap, Method};
@@ -23,7 +17,7 @@ use serde_json::{json, Value};
 
 use crate::{
     fake_llm::{sse, FakeLlm, Script},
-    helpers::{spawn_app_with, TestApp},
+    helpers::{count_panics, spawn_app_with, TestApp},
 };
 
 /// xorshift64*: small, seedable, good enough to pick cases.
@@ -285,15 +279,7 @@ async fn check(app: &TestApp, case: Case) -> Option<String> {
 
 #[tokio::test]
 async fn generated_requests_never_break_the_contract() {
-    let panics = Arc::new(AtomicUsize::new(0));
-    let previous = std::panic::take_hook();
-    {
-        let panics = panics.clone();
-        std::panic::set_hook(Box::new(move |info| {
-            panics.fetch_add(1, Ordering::SeqCst);
-            previous(info);
-        }));
-    }
+    let panics = count_panics();
     let seed: u64 = std::env::var("FUZZ_SEED")
         .ok()
         .and_then(|s| s.parse().ok())

@@ -42,6 +42,15 @@ impl TestApp {
             .expect("request failed")
     }
 
+    /// GET with a session cookie, the answer's body as JSON.
+    pub async fn get_json(&self, path: &str, cookie: &str) -> Value {
+        self.get_as(path, cookie)
+            .await
+            .json()
+            .await
+            .expect("a JSON body")
+    }
+
     /// POST a JSON body, optionally with a session cookie.
     pub async fn post_json(
         &self,
@@ -307,4 +316,17 @@ pub async fn hold_write_lock(
             pool.close().await;
         })
     }
+}
+
+/// Counts the panics of this test process from now on (the app runs in
+/// it), passing each on to the hook that was there; read it at the end.
+pub fn count_panics() -> std::sync::Arc<std::sync::atomic::AtomicUsize> {
+    let panics = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let previous = std::panic::take_hook();
+    let counted = panics.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        previous(info);
+    }));
+    panics
 }

@@ -3,7 +3,7 @@
 //! and what points at them still does.
 
 use palaver::server::{config::Argon2Cost, password::PasswordHashing};
-use serde_json::{json, Value};
+use serde_json::json;
 use sqlx::migrate::Migrator;
 
 use crate::helpers::{execute, fresh_database, query_text_int, spawn_app_with, PASSWORD};
@@ -90,14 +90,9 @@ async fn a_version_1_database_keeps_its_accounts_and_chats_and_lets_phones_be_sh
     let res = app.login("ada@example.com", PASSWORD).await;
     assert_eq!(res.status(), 200, "the old password still signs in");
     let cookie = crate::helpers::session_cookie(&res).unwrap();
-    let me: Value = app.get_as("/auth/me", &cookie).await.json().await.unwrap();
+    let me = app.get_json("/auth/me", &cookie).await;
     assert_eq!(me["user"]["phone"], "+15550100200");
-    let list: Value = app
-        .get_as("/api/conversations/list", &cookie)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list = app.get_json("/api/conversations/list", &cookie).await;
     assert_eq!(list[0]["title"], "Notes from version 1", "{list}");
     let messages = query_text_int(
         &url,

@@ -238,7 +238,9 @@ impl ChatState {
             ChatEvent::Done { .. } => {}
             // The question and what arrived are stored; signing in again
             // shows them.
-            ChatEvent::Error { code, .. } if code == "unauthorized" => self.signed_out(None),
+            ChatEvent::Error { code, .. } if code == AppError::Unauthorized.code() => {
+                self.signed_out(None)
+            }
             ChatEvent::Error { error, .. } => {
                 reply.status.set(MessageStatus::Partial);
                 reply.error.set(Some(error));

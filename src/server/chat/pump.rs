@@ -22,6 +22,7 @@ use super::{
 use crate::{
     api::chat_types::ChatEvent,
     domain::chat::{MessageStatus, Role},
+    error::AppError,
 };
 
 /// Lines buffered between the pump and a slow client; when full, the pump
@@ -105,7 +106,9 @@ async fn produce(state: AppState, turn: Turn, mut session: SessionWatch, tx: mps
                 "answer ended: its session was signed out"
             );
             let error = "You were signed out, so the answer stopped. Sign in to go on.";
-            let _ = tx.send(error_line(error, "unauthorized")).await;
+            let _ = tx
+                .send(error_line(error, AppError::Unauthorized.code()))
+                .await;
         }
         Ended::Stopped => tracing::info!(
             conversation_id = conversation.id,
