@@ -8,7 +8,7 @@ use leptos_router::{
 };
 
 use crate::{
-    components::{header::Header, session::provide_auth},
+    components::{header::Header, session::provide_auth, theme::initial_theme},
     pages::{
         chat::ChatPage, forgot::ForgotPage, login::LoginPage, not_found::NotFound,
         register::RegisterPage, reset::ResetPage,
@@ -33,9 +33,10 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
     // names read once at start-up (see server::assets).
     let state = expect_context::<crate::server::state::AppState>();
     let assets = &state.assets;
+    let theme = crate::components::theme::initial_theme().as_str();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="en" data-theme=theme>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -43,6 +44,8 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
                 <meta name="description" content="Palaver: chat with a language model, behind your own accounts."/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link id="palaver" rel="stylesheet" href=assets.css.clone()/>
+                // Without JavaScript, the controls that need it are hidden.
+                <noscript><link rel="stylesheet" href="/noscript.css"/></noscript>
                 <link rel="modulepreload" href=assets.js.clone() crossorigin="anonymous"/>
                 <link rel="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin="anonymous"/>
                 <script type="module" nonce=nonce>{assets.hydration_script()}</script>
@@ -64,18 +67,13 @@ pub fn App() -> impl IntoView {
     // over the server-rendered page; tests and styles key off it.
     let (hydrated, set_hydrated) = signal(false);
     Effect::new(move |_| set_hydrated.set(true));
-    let (dark, set_dark) = signal(None::<bool>);
-    let theme = move || match dark.get() {
-        Some(true) => "dark",
-        Some(false) => "light",
-        None => "auto",
-    };
+    let theme = RwSignal::new(initial_theme());
 
     view! {
         <Title formatter=|text: String| if text.is_empty() { "Palaver".to_owned() } else { format!("{text} · Palaver") }/>
         <Router>
-            <div class="shell" data-hydrated=move || hydrated.get().to_string() data-theme=theme>
-                <Header hydrated dark set_dark/>
+            <div class="shell" data-hydrated=move || hydrated.get().to_string()>
+                <Header theme/>
                 <main id="main" class="main">
                     <Routes fallback=NotFound>
                         // In order: pages arrive complete, so they read right

@@ -102,6 +102,52 @@ pub fn focus(id: &str) {
     let _ = id;
 }
 
+/// An attribute of `<html>`, as the server rendered it or as it is now.
+pub fn root_attribute(name: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    return window().document()?.document_element()?.get_attribute(name);
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = name;
+        None
+    }
+}
+
+/// Sets an attribute of `<html>` (the theme, which styles the whole page).
+pub fn set_root_attribute(name: &str, value: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(root) = window().document().and_then(|d| d.document_element()) {
+        let _ = root.set_attribute(name, value);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (name, value);
+}
+
+/// Writes one cookie (`document.cookie = …`), e.g. the theme's; never a
+/// secret: these are readable by scripts.
+pub fn set_cookie(cookie: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(doc) = window()
+            .document()
+            .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+        {
+            let _ = doc.set_cookie(cookie);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = cookie;
+}
+
+/// True when the page came over HTTPS (so its cookies may be `Secure`).
+pub fn is_https() -> bool {
+    #[cfg(feature = "hydrate")]
+    return window().location().protocol().is_ok_and(|p| p == "https:");
+    #[cfg(not(feature = "hydrate"))]
+    false
+}
+
 /// The page's path and query (`/app?c=3`), for `?next=` links back here.
 pub fn here() -> String {
     #[cfg(feature = "hydrate")]

@@ -206,3 +206,46 @@ test('Copy puts the whole answer on the clipboard', async ({ page, context }) =>
   expect(copied).toContain('fn main()');
   expect(copied).toContain('```');
 });
+
+test('text typed before the page hydrates stays in the box and can be sent', async ({ page }) => {
+  const res = await page.request.post('/auth/register', {
+    data: { email: uniqueEmail('early'), password: PASSWORD },
+  });
+  expect(res.status()).toBe(201);
+  // A slow link, made certain: the WASM is held back until the text is typed.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/*.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/app');
+  const input = page.getByLabel('Message', { exact: true });
+  await input.pressSequentially('typed early');
+  // Not yet working: Send cannot be pressed.
+  await expect(page.getByRole('button', { name: 'Send' })).toBeDisabled();
+  release();
+  await hydrated(page);
+  await expect(input).toHaveValue('typed early');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.locator('.message.user').last()).toHaveText('typed early');
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('no control that needs JavaScript is shown, and the page says why', async ({ page }) => {
+    const res = await page.request.post('/auth/register', {
+      data: { email: uniqueEmail('nojs'), password: PASSWORD },
+    });
+    expect(res.status()).toBe(201);
+    const html = await (await page.goto('/app'))!.text();
+    expect(html).toContain('<noscript><p class="notice">Chat needs JavaScript');
+    await expect(page.getByLabel('Message', { exact: true })).toBeHidden();
+    await expect(page.getByRole('button', { name: 'Send' })).toBeHidden();
+    // The theme switch is a form, so it stays, and works.
+    await page.getByRole('button', { name: 'Dark theme' }).click();
+    await expect(page).toHaveURL(/\/app$/);
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  });
+});

@@ -9,12 +9,20 @@ test.describe('without JavaScript', () => {
     expect(response?.status()).toBe(200);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in to Palaver');
     await expect(page).toHaveTitle('Sign in · Palaver');
-    // Not hydrated: the theme switch needs the WASM bundle.
     await expect(page.locator('.shell')).toHaveAttribute('data-hydrated', 'false');
-    await expect(page.getByRole('button', { name: 'Dark theme' })).toBeDisabled();
     const html = await response!.text();
     expect(html).toMatch(/<script type="module" nonce="[^"]+">/);
     expect(html).toContain('/pkg/palaver');
+  });
+
+  test('the theme switch is a form: the choice is kept and the server renders it', async ({ page }) => {
+    await page.goto('/register');
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'system');
+    await page.getByRole('button', { name: 'Dark theme' }).click();
+    await expect(page).toHaveURL(/\/register$/);
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    await expect(page.getByRole('button', { name: 'Dark theme' })).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.locator('html')).toHaveCSS('background-color', 'rgb(15, 17, 21)');
   });
 });
 
@@ -23,12 +31,30 @@ test('the page hydrates without console errors', async ({ page }) => {
   await page.goto('/login');
   await expect(page.locator('.shell')).toHaveAttribute('data-hydrated', 'true');
 
-  const toggle = page.getByRole('button', { name: 'Dark theme' });
-  await expect(toggle).toBeEnabled();
-  await toggle.click();
-  await expect(page.locator('.shell')).toHaveAttribute('data-theme', 'dark');
-  await expect(page.getByRole('button', { name: 'Light theme' })).toHaveAttribute('aria-pressed', 'true');
+  await page.getByRole('button', { name: 'Dark theme' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(page.getByRole('button', { name: 'Dark theme' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByRole('button', { name: 'System theme' })).toHaveAttribute('aria-pressed', 'false');
   expect(errors).toEqual([]);
+});
+
+test('the chosen theme survives a reload and is in the first byte, with no flash', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto('/login');
+  await expect(page.locator('.shell')).toHaveAttribute('data-hydrated', 'true');
+  // On a dark device, Light is a real choice (the old toggle offered "Dark").
+  await page.getByRole('button', { name: 'Light theme' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await expect(page.locator('html')).toHaveCSS('background-color', 'rgb(246, 247, 249)');
+  // The server renders the choice itself: no script has to run for it.
+  const response = await page.reload();
+  expect(await response!.text()).toContain('<html lang="en" data-theme="light">');
+  await expect(page.getByRole('button', { name: 'Light theme' })).toHaveAttribute('aria-pressed', 'true');
+  // Back to System follows the device again, and forgets the cookie.
+  await page.getByRole('button', { name: 'System theme' }).click();
+  await expect(page.locator('html')).toHaveCSS('background-color', 'rgb(15, 17, 21)');
+  const cookies = await page.context().cookies();
+  expect(cookies.find((c) => c.name === 'theme')).toBeUndefined();
 });
 
 test('the stylesheet loads under the content security policy', async ({ page }) => {

@@ -6,21 +6,17 @@ use leptos_router::components::A;
 use crate::{
     api::auth::Logout,
     browser::open,
-    components::{form::ProgressiveForm, session::use_auth},
+    components::{
+        form::ProgressiveForm,
+        session::use_auth,
+        theme::{Theme, ThemeSwitch},
+    },
 };
 
-/// The site header. The theme switch needs the WASM bundle, so it stays
-/// disabled until the page has hydrated.
+/// The site header. The theme switch is a form, so it works before the
+/// page has hydrated and without JavaScript.
 #[component]
-pub fn Header(
-    hydrated: ReadSignal<bool>,
-    dark: ReadSignal<Option<bool>>,
-    set_dark: WriteSignal<Option<bool>>,
-) -> impl IntoView {
-    let label = move || match dark.get() {
-        Some(true) => "Light theme",
-        _ => "Dark theme",
-    };
+pub fn Header(theme: RwSignal<Theme>) -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">
@@ -31,15 +27,7 @@ pub fn Header(
                 <span class="brand-name">"Palaver"</span>
             </a>
             <nav class="topnav" aria-label="Main">
-                <button
-                    type="button"
-                    class="btn btn-ghost theme-toggle"
-                    disabled=move || !hydrated.get()
-                    aria-pressed=move || (dark.get() == Some(true)).to_string()
-                    on:click=move |_| set_dark.update(|d| *d = Some(!d.unwrap_or(false)))
-                >
-                    {label}
-                </button>
+                <ThemeSwitch theme/>
                 <UserMenu/>
             </nav>
         </header>

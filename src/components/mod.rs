@@ -6,3 +6,4 @@ pub mod header;
 pub mod markdown;
 pub mod password_field;
 pub mod session;
+pub mod theme;

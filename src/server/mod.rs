@@ -28,3 +28,4 @@ pub mod sign_outs;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod theme;

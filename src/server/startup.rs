@@ -271,6 +271,7 @@ fn router(state: AppState) -> Router {
         .route("/", get(guard::root))
         .route("/auth/healthz", get(health::healthz))
         .route("/api/chat", axum::routing::post(chat::chat))
+        .route("/theme", axum::routing::post(super::theme::set_theme))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })

@@ -168,3 +168,65 @@ async fn pages_rendered_on_many_threads_arrive_whole() {
     );
     assert_eq!(whole, 200, "pages cut off");
 }
+
+/// The theme switch works without JavaScript: the form post remembers the
+/// choice in a cookie and goes back; every page then renders that theme on
+/// `<html>` in its first byte (no flash of the other one).
+#[tokio::test]
+async fn the_theme_is_remembered_in_a_cookie_and_rendered_by_the_server() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(app.url("/theme"))
+        .form(&[("theme", "dark"), ("next", "/register?next=%2Fapp")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/register?next=%2Fapp");
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        cookie.starts_with("theme=dark; Path=/; Max-Age=31536000"),
+        "{cookie}"
+    );
+
+    let html = app
+        .get_as("/login", "theme=dark")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(r#"<html lang="en" data-theme="dark">"#),
+        "{html}"
+    );
+    let html = app.get("/login").await.text().await.unwrap();
+    assert!(html.contains(r#"data-theme="system""#), "{html}");
+    // The switch names each choice and marks the one in force.
+    let pressed = r#"aria-label="Dark theme" aria-pressed="true""#;
+    let dark = app
+        .get_as("/login", "theme=dark")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(dark.contains(pressed), "{dark}");
+
+    // Only a site path is a way back, and only a real theme is taken.
+    let res = app
+        .client
+        .post(app.url("/theme"))
+        .form(&[("theme", "light"), ("next", "https://evil.example/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/app");
+    let res = app
+        .client
+        .post(app.url("/theme"))
+        .form(&[("theme", "purple")])
+        .send()
+        .await
+        .unwrap();
+    crate::helpers::failure(res, 400, "bad_request").await;
+}

@@ -20,11 +20,23 @@ pub fn Composer(
             on_send.run(());
         }
     };
+    // Text typed into the server-rendered box before the page hydrated is
+    // still in the field: it becomes the draft, so Send works on it.
+    let field = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move |_| {
+        if let Some(field) = field.get() {
+            let typed = field.value();
+            if !typed.is_empty() && draft.get_untracked().is_empty() {
+                draft.set(typed);
+            }
+        }
+    });
     view! {
-        <form class="composer" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+        <form class="composer needs-js" on:submit=move |ev| { ev.prevent_default(); submit(); }>
             <label for="composer-input" class="visually-hidden">"Message"</label>
             <textarea
                 id="composer-input"
+                node_ref=field
                 name="message"
                 rows="1"
                 placeholder="Send a message (Enter sends, Shift+Enter for a new line)"

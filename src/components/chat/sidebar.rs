@@ -42,9 +42,9 @@ pub fn Sidebar(
                                                 on_select.run(Some(id));
                                             }
                                         >{c.title.clone()}</a>
-                                        <button type="button" class="icon-btn" aria-label=format!("Rename “{}”", c.title)
+                                        <button type="button" class="icon-btn needs-js" aria-label=format!("Rename “{}”", c.title)
                                             on:click=move |_| on_rename.run(id)>"✎"</button>
-                                        <button type="button" class="icon-btn" aria-label=format!("Delete “{}”", c.title)
+                                        <button type="button" class="icon-btn needs-js" aria-label=format!("Delete “{}”", c.title)
                                             on:click=move |_| on_delete.run(id)>"✕"</button>
                                     </li>
                                 }

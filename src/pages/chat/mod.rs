@@ -119,8 +119,18 @@ pub fn ChatPage() -> impl IntoView {
     let on_rename = Callback::new(move |id| chat.rename(id));
     let on_delete = Callback::new(move |id| chat.delete(id));
 
+    // The tab shows the open conversation's title.
+    let tab_title = move || {
+        let id = chat.current.get();
+        conversations
+            .get()
+            .and_then(Result::ok)
+            .and_then(|list| list.into_iter().find(|c| Some(c.id) == id))
+            .map_or_else(|| "Chat".to_owned(), |c| c.title)
+    };
+
     view! {
-        <Title text="Chat"/>
+        <Title text=tab_title/>
         <div class="chat-layout">
             <Sidebar conversations current=chat.current on_select on_rename on_delete/>
             <section class="conversation" aria-label="Messages">
@@ -138,7 +148,7 @@ pub fn ChatPage() -> impl IntoView {
                     </div>
                 })}
                 <Show when=move || chat.current.get().is_some()>
-                    <div class="conversation-tools">
+                    <div class="conversation-tools needs-js">
                         <button type="button" class="btn btn-ghost" on:click=move |_| chat.clear() disabled=move || chat.streaming.get()>"Clear"</button>
                     </div>
                 </Show>

@@ -1,0 +1,49 @@
+//! `POST /theme`: the theme switch without JavaScript. It remembers the
+//! choice in the `theme` cookie and sends the browser back to the page it
+//! came from (a path of this site only).
+
+use axum::{
+    extract::{rejection::FormRejection, State},
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+    Form,
+};
+use serde::Deserialize;
+
+use super::state::AppState;
+use crate::{components::theme::Theme, domain::safe_next, error::AppError};
+
+/// The switch's form: `theme=system|light|dark`, and the page to go back to.
+#[derive(Deserialize)]
+pub struct ThemeForm {
+    theme: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// Sets the cookie and answers `303` back to `next`; `400 bad_request` for
+/// a theme that does not exist.
+pub async fn set_theme(
+    State(state): State<AppState>,
+    form: Result<Form<ThemeForm>, FormRejection>,
+) -> Response {
+    let theme = form
+        .ok()
+        .and_then(|Form(form)| Some((Theme::parse(&form.theme)?, form.next)));
+    let Some((theme, next)) = theme else {
+        return AppError::BadRequest("The theme must be system, light or dark".into())
+            .into_response();
+    };
+    let back = safe_next(next.as_deref());
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, back),
+            (
+                header::SET_COOKIE,
+                theme.cookie(state.settings.is_production()),
+            ),
+        ],
+    )
+        .into_response()
+}
