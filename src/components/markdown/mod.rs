@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 
+mod highlight;
 mod tree;
 
 use tree::{parse, Kind, Node};
@@ -17,31 +18,62 @@ pub fn Markdown(#[prop(into)] text: Signal<String>) -> impl IntoView {
     view! { <div class="message-body">{move || text.with(|text| render(parse(text)))}</div> }
 }
 
-/// A code block with a button that copies it; without the WASM bundle the
-/// button does nothing.
+/// A code block: a bar with its language and a button that copies it (without
+/// the WASM bundle the button does nothing), then the code, highlighted when
+/// its language is one `highlight` knows.
 #[component]
 fn CodeBlock(lang: Option<String>, code: String) -> impl IntoView {
     let (copied, set_copied) = signal(false);
-    let text = code.clone();
+    let body = highlighted(lang.as_deref(), &code);
     // Two branches: `class=None` would still render an empty `class=""`.
-    let code = match lang {
-        Some(lang) => view! { <code class=format!("language-{lang}")>{code}</code> }.into_any(),
-        None => view! { <code>{code}</code> }.into_any(),
+    let (label, body) = match lang {
+        Some(lang) => {
+            let class = format!("language-{lang}");
+            let body = view! { <code class=class>{body}</code> }.into_any();
+            (Some(span("code-lang", lang)), body)
+        }
+        None => (None, view! { <code>{body}</code> }.into_any()),
     };
     view! {
         <div class="code-block">
-            <button
-                type="button"
-                class="copy-btn"
-                aria-label=move || if copied.get() { "Copied" } else { "Copy code" }
-                on:click=move |_| copy(&text, set_copied)
-            >
-                {move || if copied.get() { "Copied" } else { "Copy" }}
-            </button>
+            // Above the code, so neither covers a line of it.
+            <div class="code-bar">
+                {label}
+                <button
+                    type="button"
+                    class="copy-btn"
+                    aria-label=move || if copied.get() { "Copied" } else { "Copy code" }
+                    on:click=move |_| copy(&code, set_copied)
+                >
+                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                </button>
+            </div>
             // Focusable, so a keyboard can scroll a long line into view.
-            <pre tabindex="0">{code}</pre>
+            <pre tabindex="0">{body}</pre>
         </div>
     }
+}
+
+/// The code as a `<span class="tok-…">` per coloured piece and bare text for
+/// the plain ones; all plain text in a language `highlight` does not know.
+fn highlighted(lang: Option<&str>, code: &str) -> AnyView {
+    let Some(pieces) = lang.and_then(|lang| highlight::highlight(lang, code)) else {
+        return code.to_owned().into_any();
+    };
+    let pieces: Vec<AnyView> = pieces
+        .into_iter()
+        .map(|(token, text)| match token.class() {
+            Some(class) => span(class, text.to_owned()),
+            None => text.to_owned().into_any(),
+        })
+        .collect();
+    pieces.into_any()
+}
+
+/// `<span class=…>text</span>`: one element type for every token kind and
+/// the label, for the reason `element` gives.
+fn span(class: &'static str, text: String) -> AnyView {
+    leptos::html::span().class(class).child(text).into_any()
 }
 
 /// Puts `code` on the clipboard, then shows "Copied" for a moment.

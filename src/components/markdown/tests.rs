@@ -65,15 +65,62 @@ fn code_blocks_get_a_copy_button_and_a_safe_language() {
     assert_contains(
         &out,
         &[
-            r#"<div class="code-block"><button type="button" aria-label="Copy code" class="copy-btn">Copy</button>"#,
-            "<pre tabindex=\"0\"><code class=\"language-rust\">let s = \"&lt;b&gt;\";\n</code></pre></div></div>",
+            r#"<div class="code-block"><div class="code-bar"><span class="code-lang">rust</span><button type="button" aria-label="Copy code" class="copy-btn">Copy</button></div>"#,
+            r#"<pre tabindex="0"><code class="language-rust"><span class="tok-kw">let</span> s = <span class="tok-str">"&lt;b&gt;"</span>;"#,
+            "\n</code></pre></div></div>",
         ],
     );
     let out = html("```rust\"><b onclick=x\ncode\n```");
-    assert_contains(&out, &[r#"<code class="language-rustb">"#]);
     assert_contains(
-        &html("    indented\n"),
-        &["<pre tabindex=\"0\"><code>indented\n</code></pre>"],
+        &out,
+        &[
+            r#"<span class="code-lang">rustb</span>"#,
+            r#"<code class="language-rustb">code"#,
+        ],
+    );
+    let out = html("    indented\n");
+    assert_contains(
+        &out,
+        &[
+            r#"<div class="code-bar"><button"#,
+            "<pre tabindex=\"0\"><code>indented\n</code></pre>",
+        ],
+    );
+    assert!(!out.contains("code-lang"), "{out}");
+}
+
+#[test]
+fn code_blocks_are_highlighted_under_their_language() {
+    let out = html("```rust\nfn main() { let n = 0x1F; } // done\n```");
+    assert_contains(
+        &out,
+        &[
+            r#"<div class="code-bar"><span class="code-lang">rust</span><button"#,
+            concat!(
+                r#"<code class="language-rust"><span class="tok-kw">fn</span> "#,
+                r#"<span class="tok-fn">main</span>() { <span class="tok-kw">let</span> n = "#,
+                r#"<span class="tok-num">0x1F</span>; } <span class="tok-com">// done</span>"#,
+                "\n</code>",
+            ),
+        ],
+    );
+    // A language the highlighter does not know: labelled, and plain escaped text.
+    let out = html("```brainfuck\nfn <b> & \"x\"\n```");
+    assert_contains(
+        &out,
+        &[
+            r#"<span class="code-lang">brainfuck</span>"#,
+            "<code class=\"language-brainfuck\">fn &lt;b&gt; &amp; \"x\"\n</code>",
+        ],
+    );
+    assert!(!out.contains("tok-"), "{out}");
+    // Non-Latin text inside highlighted code comes through whole.
+    let out = html("```py\ns = \"你好, Xin chào\"  # bình luận\n```");
+    assert_contains(
+        &out,
+        &[
+            r#"<span class="tok-str">"你好, Xin chào"</span>  <span class="tok-com"># bình luận</span>"#,
+        ],
     );
 }
 
