@@ -41,7 +41,7 @@ fn CodeBlock(lang: Option<String>, code: String) -> impl IntoView {
                 {label}
                 <button
                     type="button"
-                    class="copy-btn"
+                    class="copy-btn needs-js"
                     aria-label=move || if copied.get() { "Copied" } else { "Copy code" }
                     on:click=move |_| copy(&code, set_copied)
                 >

@@ -65,7 +65,7 @@ fn code_blocks_get_a_copy_button_and_a_safe_language() {
     assert_contains(
         &out,
         &[
-            r#"<div class="code-block"><div class="code-bar"><span class="code-lang">rust</span><button type="button" aria-label="Copy code" class="copy-btn">Copy</button></div>"#,
+            r#"<div class="code-block"><div class="code-bar"><span class="code-lang">rust</span><button type="button" aria-label="Copy code" class="copy-btn needs-js">Copy</button></div>"#,
             r#"<pre tabindex="0"><code class="language-rust"><span class="tok-kw">let</span> s = <span class="tok-str">"&lt;b&gt;"</span>;"#,
             "\n</code></pre></div></div>",
         ],

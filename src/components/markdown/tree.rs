@@ -182,7 +182,7 @@ pub(super) fn language(info: &str) -> Option<String> {
     let word = info.split([' ', '\t', ',', '{']).next().unwrap_or_default();
     let lang: String = word
         .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-'))
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-' | '#'))
         .take(32)
         .collect();
     (!lang.is_empty()).then_some(lang)
