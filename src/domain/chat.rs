@@ -78,4 +78,8 @@ pub struct Message {
     pub content: String,
     /// How it ended.
     pub status: MessageStatus,
+    /// The model that wrote it: answers only, and not those stored before
+    /// Palaver kept it.
+    #[serde(default)]
+    pub model: Option<String>,
 }

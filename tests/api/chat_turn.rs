@@ -202,6 +202,26 @@ async fn a_conversation_keeps_its_model_until_another_is_asked_for() {
         .map(|m| m.content.as_str())
         .collect();
     assert_eq!(questions, ["Hello", "Again", "Switch"]);
+    // Each answer names the model that wrote it; questions name none.
+    let models: Vec<_> = stored.iter().map(|m| m.model.as_deref()).collect();
+    assert_eq!(
+        models,
+        [
+            None,
+            Some("alt-model"),
+            None,
+            Some("alt-model"),
+            None,
+            Some("gpt-4o-mini")
+        ]
+    );
+    // The conversation goes on with the model it last used (so a reload
+    // shows that one in the picker).
+    let next = turn::start(state, &alice, &ask("And now?", Some(id), None))
+        .await
+        .unwrap();
+    assert_eq!(next.conversation.model, "gpt-4o-mini");
+    assert_eq!(next.model, "gpt-4o-mini");
 }
 
 #[tokio::test]

@@ -25,6 +25,8 @@ pub struct UiMessage {
     /// True when the person stopped this answer (the latest one only): it
     /// offers a retry too.
     pub stopped: RwSignal<bool>,
+    /// The model that wrote it (answers only).
+    pub model: RwSignal<Option<String>>,
 }
 
 impl UiMessage {
@@ -38,6 +40,7 @@ impl UiMessage {
             streaming: RwSignal::new(false),
             error: RwSignal::new(None),
             stopped: RwSignal::new(false),
+            model: RwSignal::new(None),
         }
     }
 
@@ -45,6 +48,7 @@ impl UiMessage {
     pub fn stored(m: Message) -> Self {
         let status = m.status;
         let ui = Self::new(m.id as u64, m.role, m.content, status);
+        ui.model.set(m.model);
         if status == MessageStatus::Error {
             ui.error.set(Some("This answer failed.".into()));
         }
@@ -89,6 +93,9 @@ pub fn MessageView(message: UiMessage, on_retry: Callback<()>) -> impl IntoView 
                     <span>{error}</span>
                     <button type="button" class="btn btn-ghost" on:click=move |_| on_retry.run(())>"Retry"</button>
                 </div>
+            })}
+            {move || message.model.get().map(|model| view! {
+                <p class="message-model">{model}</p>
             })}
             {(message.role == Role::Assistant).then(|| view! { <CopyAnswer message/> })}
             {move || message.stopped.get().then(|| view! {

@@ -94,6 +94,29 @@ pub fn ChatPage() -> impl IntoView {
             }
         }
     });
+    // An opened conversation goes on with the model it last used, while
+    // that model is still offered: once per opening, so a list refreshed
+    // after an answer does not undo a model picked meanwhile.
+    let model_shown_for = StoredValue::new(None::<i64>);
+    Effect::new(move |_| {
+        let id = chat.current.get();
+        if id.is_none() || model_shown_for.get_value() == id {
+            return;
+        }
+        // Started by the answer streaming now: it already has its model.
+        if chat.streaming.get_untracked() {
+            return model_shown_for.set_value(id);
+        }
+        let used = conversations
+            .get()
+            .and_then(Result::ok)
+            .and_then(|list| list.into_iter().find(|c| Some(c.id) == id))
+            .map(|c| c.model);
+        if let Some(used) = used.filter(|m| models.read().contains(m)) {
+            model_shown_for.set_value(id);
+            chat.model.set(used);
+        }
+    });
 
     // Follow the answer as it grows, unless the reader scrolled up.
     Effect::new(move |_| {

@@ -189,6 +189,9 @@ impl ChatState {
             (question, reply)
         });
         reply.streaming.set(true);
+        reply
+            .model
+            .set(Some(self.model.get_untracked()).filter(|m| !m.is_empty()));
         self.messages.update(|list| {
             list.push(question);
             list.push(reply);

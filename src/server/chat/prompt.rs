@@ -64,6 +64,7 @@ mod tests {
             role,
             content: content.into(),
             status: MessageStatus::Complete,
+            model: None,
         }
     }
 

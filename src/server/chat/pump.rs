@@ -64,8 +64,8 @@ fn error_line(error: impl Into<String>, code: &str) -> Bytes {
 async fn produce(state: AppState, turn: Turn, mut session: SessionWatch, tx: mpsc::Sender<Bytes>) {
     let Turn {
         conversation,
+        model,
         mut upstream,
-        ..
     } = turn;
     if tx
         .send(line(&ChatEvent::Conversation {
@@ -88,7 +88,7 @@ async fn produce(state: AppState, turn: Turn, mut session: SessionWatch, tx: mps
         _ if answer.is_empty() => MessageStatus::Error,
         _ => MessageStatus::Partial,
     };
-    let stored = store_answer(&state, conversation.id, &answer, status).await;
+    let stored = store_answer(&state, conversation.id, &model, &answer, status).await;
     match ended {
         Ended::Complete if stored => {
             let _ = tx.send(line(&ChatEvent::Done { done: true })).await;
@@ -148,6 +148,7 @@ const STORE_FOR: Duration = Duration::from_secs(30);
 async fn store_answer(
     state: &AppState,
     conversation_id: i64,
+    model: &str,
     answer: &str,
     status: MessageStatus,
 ) -> bool {
@@ -161,6 +162,7 @@ async fn store_answer(
                 Role::Assistant,
                 answer,
                 status,
+                Some(model),
                 state.clock.now(),
             )
             .await;

@@ -78,6 +78,7 @@ pub async fn start(state: &AppState, user: &User, request: &ChatRequest) -> Resu
                     Role::User,
                     message,
                     MessageStatus::Complete,
+                    None,
                     now,
                 )
                 .await?;

@@ -41,13 +41,16 @@ pub trait Chat: Send + Sync {
     async fn conversation_delete(&self, user_id: i64, id: i64) -> Result<bool, DbError>;
     /// Deletes the messages of one of the user's conversations, keeping it.
     async fn conversation_clear(&self, user_id: i64, id: i64) -> Result<bool, DbError>;
-    /// Adds a message and marks the conversation as updated.
+    /// Adds a message and marks the conversation as updated. An answer
+    /// names its `model`, which becomes the conversation's model too, so the
+    /// conversation goes on with the model it last used.
     async fn message_add(
         &self,
         conversation_id: i64,
         role: Role,
         content: &str,
         status: MessageStatus,
+        model: Option<&str>,
         now: i64,
     ) -> Result<i64, DbError>;
     /// The last `limit` messages of a conversation (all when `None`), oldest first.
@@ -61,15 +64,16 @@ pub trait Chat: Send + Sync {
 /// Inserts one message inside the caller's transaction `$tx`, and
 /// evaluates to the query's future (its output is the new id).
 macro_rules! insert_message {
-    ($tx:ident, $conversation:expr, $role:expr, $content:expr, $status:expr, $now:expr) => {
+    ($tx:ident, $conversation:expr, $role:expr, $content:expr, $status:expr, $model:expr, $now:expr) => {
         sqlx::query_scalar::<_, i64>(
-            "INSERT INTO messages (conversation_id, role, content, status, created_at)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO messages (conversation_id, role, content, status, model, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind($conversation)
         .bind($role.as_str())
         .bind($content)
         .bind($status.as_str())
+        .bind($model)
         .bind($now)
         .fetch_one(&mut *$tx)
     };
@@ -105,6 +109,7 @@ impl Chat for SqlRepo {
                 Role::User,
                 first_message,
                 MessageStatus::Complete,
+                None::<&str>,
                 now
             )
             .await?;
@@ -214,16 +219,22 @@ impl Chat for SqlRepo {
         role: Role,
         content: &str,
         status: MessageStatus,
+        model: Option<&str>,
         now: i64,
     ) -> Result<i64, DbError> {
         Ok(on_pool!(&self.pool, |p| {
             let mut tx = p.begin_write().await?;
-            let id = insert_message!(tx, conversation_id, role, content, status, now).await?;
-            sqlx::query("UPDATE conversations SET updated_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(conversation_id)
-                .execute(&mut *tx)
-                .await?;
+            let id =
+                insert_message!(tx, conversation_id, role, content, status, model, now).await?;
+            sqlx::query(
+                "UPDATE conversations SET updated_at = $1, model = COALESCE($3, model)
+                 WHERE id = $2",
+            )
+            .bind(now)
+            .bind(conversation_id)
+            .bind(model)
+            .execute(&mut *tx)
+            .await?;
             tx.commit().await?;
             Ok::<_, sqlx::Error>(id)
         })?)
@@ -238,8 +249,8 @@ impl Chat for SqlRepo {
         // i64::MAX means "no limit" in both dialects.
         let rows: Vec<MessageRow> = on_pool!(&self.pool, |p| {
             sqlx::query_as(
-                "SELECT id, role, content, status FROM (
-                     SELECT id, role, content, status FROM messages WHERE conversation_id = $1
+                "SELECT id, role, content, status, model FROM (
+                     SELECT id, role, content, status, model FROM messages WHERE conversation_id = $1
                      ORDER BY id DESC LIMIT $2
                  ) AS recent ORDER BY id",
             )

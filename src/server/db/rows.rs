@@ -71,6 +71,7 @@ pub(super) struct MessageRow {
     role: String,
     content: String,
     status: String,
+    model: Option<String>,
 }
 
 impl From<MessageRow> for Message {
@@ -84,6 +85,7 @@ impl From<MessageRow> for Message {
             },
             content: r.content,
             status: MessageStatus::parse(&r.status),
+            model: r.model,
         }
     }
 }
