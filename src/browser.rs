@@ -1,5 +1,5 @@
 //! Everything that touches the browser directly (`window()`, `web_sys`):
-//! dialogs, the address bar, page loads, the clipboard, the tab's
+//! the confirm dialog, the address bar, page loads, the clipboard, the tab's
 //! `sessionStorage`, and the streamed `fetch` behind the chat.
 //!
 //! The real code is built with the `hydrate` feature. The server build gets
@@ -21,17 +21,6 @@ pub fn confirm(question: &str) -> bool {
     {
         let _ = question;
         false
-    }
-}
-
-/// Asks for a line of text in the browser's own dialog; `None` when cancelled.
-pub fn prompt(question: &str) -> Option<String> {
-    #[cfg(feature = "hydrate")]
-    return window().prompt_with_message(question).ok().flatten();
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = question;
-        None
     }
 }
 

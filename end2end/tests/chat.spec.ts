@@ -266,3 +266,27 @@ test('each answer names its model, and a conversation reopens on the model it la
   // The tab is named after the conversation.
   await expect(page).toHaveTitle('hello models · Palaver');
 });
+
+test('a conversation is renamed in place: Enter saves, Escape cancels', async ({ page }) => {
+  await signIn(page);
+  await send(page, 'name me');
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+  await page.locator('.conv-item').first().hover();
+  await page.getByRole('button', { name: 'Rename “name me”' }).click();
+  const field = page.getByRole('textbox', { name: 'New name' });
+  await expect(field).toBeFocused();
+  await expect(field).toHaveValue('name me');
+  await field.fill('Trip plans');
+  await field.press('Enter');
+  await expect(page.locator('.conv-item a')).toHaveText(['Trip plans']);
+  await expect(page).toHaveTitle('Trip plans · Palaver');
+
+  await page.locator('.conv-item').first().hover();
+  await page.getByRole('button', { name: 'Rename “Trip plans”' }).click();
+  await page.getByRole('textbox', { name: 'New name' }).fill('Never mind');
+  await page.getByRole('textbox', { name: 'New name' }).press('Escape');
+  await expect(page.getByRole('textbox', { name: 'New name' })).toHaveCount(0);
+  await expect(page.locator('.conv-item a')).toHaveText(['Trip plans']);
+  await page.reload();
+  await expect(page.locator('.conv-item a')).toHaveText(['Trip plans']);
+});

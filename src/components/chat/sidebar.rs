@@ -11,9 +11,11 @@ pub fn Sidebar(
     conversations: Resource<Result<Vec<Conversation>, AppError>>,
     current: RwSignal<Option<i64>>,
     on_select: Callback<Option<i64>>,
-    on_rename: Callback<i64>,
+    on_rename: Callback<(i64, String)>,
     on_delete: Callback<i64>,
 ) -> impl IntoView {
+    // The conversation whose name is being edited in place, if any.
+    let editing = RwSignal::new(None::<i64>);
     view! {
         <aside class="sidebar" aria-label="Conversations">
             <div class="sidebar-header">
@@ -31,9 +33,20 @@ pub fn Sidebar(
                             {list.into_iter().map(|c| {
                                 let id = c.id;
                                 let active = move || current.get() == Some(id);
+                                let title = c.title.clone();
+                                let renaming = move || editing.get() == Some(id);
                                 view! {
                                     <li class="conv-item" class:active=active>
+                                        <Show when=renaming>
+                                            <RenameField title=title.clone() on_done=Callback::new(move |name: Option<String>| {
+                                                editing.set(None);
+                                                if let Some(name) = name {
+                                                    on_rename.run((id, name));
+                                                }
+                                            })/>
+                                        </Show>
                                         <a
+                                            hidden=renaming
                                             href=format!("/app?c={id}")
                                             rel="external"
                                             aria-current=move || active().then_some("page")
@@ -43,7 +56,8 @@ pub fn Sidebar(
                                             }
                                         >{c.title.clone()}</a>
                                         <button type="button" class="icon-btn needs-js" aria-label=format!("Rename “{}”", c.title)
-                                            on:click=move |_| on_rename.run(id)>"✎"</button>
+                                            hidden=renaming
+                                            on:click=move |_| editing.set(Some(id))>"✎"</button>
                                         <button type="button" class="icon-btn needs-js" aria-label=format!("Delete “{}”", c.title)
                                             on:click=move |_| on_delete.run(id)>"✕"</button>
                                     </li>
@@ -55,5 +69,55 @@ pub fn Sidebar(
                 })}
             </Transition>
         </aside>
+    }
+}
+
+/// The name of a conversation as an editable field, pre-filled and
+/// focused: Enter (or leaving the field) saves, Escape cancels. `on_done`
+/// gets the new name, or `None` when nothing changed.
+#[component]
+fn RenameField(title: String, on_done: Callback<Option<String>>) -> impl IntoView {
+    let field = NodeRef::<leptos::html::Input>::new();
+    let done = StoredValue::new(false);
+    let old = StoredValue::new(title.clone());
+    let finish = move |save: bool| {
+        if done.get_value() {
+            return; // Enter, then the blur that follows
+        }
+        done.set_value(true);
+        let name = field
+            .get_untracked()
+            .map(|f| f.value().trim().to_owned())
+            .filter(|name| save && !name.is_empty() && old.with_value(|old| name != old));
+        on_done.run(name);
+    };
+    Effect::new(move |_| {
+        if let Some(field) = field.get() {
+            let _ = field.focus();
+            field.select();
+        }
+    });
+    view! {
+        <input
+            class="rename-input"
+            type="text"
+            maxlength="120"
+            aria-label="New name"
+            value=title
+            node_ref=field
+            on:keydown=move |ev| match ev.key().as_str() {
+                "Enter" => {
+                    ev.prevent_default();
+                    finish(true);
+                }
+                "Escape" => {
+                    ev.prevent_default();
+                    ev.stop_propagation();
+                    finish(false);
+                }
+                _ => {}
+            }
+            on:blur=move |_| finish(true)
+        />
     }
 }

@@ -12,13 +12,8 @@ use crate::{
 };
 
 impl ChatState {
-    /// Asks for a new name for conversation `id`, and renames it.
-    pub fn rename(self, id: i64) {
-        let Some(title) =
-            browser::prompt("New name for this conversation:").filter(|t| !t.trim().is_empty())
-        else {
-            return;
-        };
+    /// Renames conversation `id` to `title` (edited in place in the list).
+    pub fn rename(self, id: i64, title: String) {
         self.alert.set(None);
         spawn_local(async move {
             match rename_conversation(id, title).await {

@@ -139,7 +139,7 @@ pub fn ChatPage() -> impl IntoView {
     let on_stop = Callback::new(move |()| chat.stop());
     let on_retry = Callback::new(move |()| chat.retry());
     let on_select = Callback::new(move |id| chat.select(id));
-    let on_rename = Callback::new(move |id| chat.rename(id));
+    let on_rename = Callback::new(move |(id, title)| chat.rename(id, title));
     let on_delete = Callback::new(move |id| chat.delete(id));
 
     // The tab shows the open conversation's title.
