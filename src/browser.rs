@@ -137,6 +137,29 @@ pub fn is_https() -> bool {
     false
 }
 
+/// POSTs `form` to `url` as the page goes away (`navigator.sendBeacon`):
+/// the browser sends it after the page has gone. False if it refused.
+pub fn send_on_leave(url: &str, form: &[(&str, &str)]) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        let Ok(params) = web_sys::UrlSearchParams::new() else {
+            return false;
+        };
+        for (name, value) in form {
+            params.append(name, value);
+        }
+        window()
+            .navigator()
+            .send_beacon_with_opt_url_search_params(url, Some(&params))
+            .unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (url, form);
+        false
+    }
+}
+
 /// The page's path and query (`/app?c=3`), for `?next=` links back here.
 pub fn here() -> String {
     #[cfg(feature = "hydrate")]

@@ -160,10 +160,34 @@ test('conversations can be started, switched and deleted', async ({ page }) => {
   await page.locator('.conv-item a', { hasText: 'hello one' }).click();
   await expect(page.locator('.message.user')).toHaveText(['hello one']);
 
-  page.once('dialog', (d) => d.accept());
+  // Deleted at once on screen, with an Undo instead of a dialog.
   await page.getByRole('button', { name: 'Delete “hello one”' }).click();
-  await expect(page.locator('.conv-item')).toHaveCount(1);
+  await expect(page.locator('.conv-item:visible')).toHaveCount(1);
   await expect(page.locator('.message')).toHaveCount(0);
+  await expect(page.getByRole('status').filter({ hasText: 'Deleted “hello one”.' })).toBeVisible();
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.locator('.conv-item:visible')).toHaveCount(2);
+  await expect(page.locator('.message.user')).toHaveText(['hello one']);
+
+  // Once the offer ends, the server deletes it.
+  await page.getByRole('button', { name: 'Delete “hello one”' }).click();
+  await expect(page.getByRole('button', { name: 'Undo' })).toHaveCount(0, { timeout: 10_000 });
+  await page.reload();
+  await expect(page.locator('.conv-item a')).toHaveText(['hello two']);
+
+  // Leaving the page while Undo is offered deletes it too.
+  await page.getByRole('button', { name: 'Delete “hello two”' }).click();
+  await expect(page.getByRole('button', { name: 'Undo' })).toBeVisible();
+  await page.reload();
+  // The browser sends the delete as the page goes (a beacon), which may
+  // land just after the new page was rendered.
+  await expect
+    .poll(async () => {
+      await page.reload();
+      return page.locator('.conv-item a').count();
+    })
+    .toBe(0);
+  await expect(page.getByText('No conversations yet.')).toBeVisible();
 });
 
 test('the focus is in the message box on load, after New chat, switching and Stop', async ({ page }) => {

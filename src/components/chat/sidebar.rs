@@ -12,7 +12,9 @@ pub fn Sidebar(
     current: RwSignal<Option<i64>>,
     on_select: Callback<Option<i64>>,
     on_rename: Callback<(i64, String)>,
-    on_delete: Callback<i64>,
+    on_delete: Callback<(i64, String)>,
+    /// A conversation deleted on screen (its Undo still on offer).
+    hidden: Signal<Option<i64>>,
 ) -> impl IntoView {
     // The conversation whose name is being edited in place, if any.
     let editing = RwSignal::new(None::<i64>);
@@ -33,10 +35,11 @@ pub fn Sidebar(
                             {list.into_iter().map(|c| {
                                 let id = c.id;
                                 let active = move || current.get() == Some(id);
+                                let deleted = move || hidden.get() == Some(id);
                                 let title = c.title.clone();
                                 let renaming = move || editing.get() == Some(id);
                                 view! {
-                                    <li class="conv-item" class:active=active>
+                                    <li class="conv-item" class:active=active hidden=deleted>
                                         <Show when=renaming>
                                             <RenameField title=title.clone() on_done=Callback::new(move |name: Option<String>| {
                                                 editing.set(None);
@@ -59,7 +62,10 @@ pub fn Sidebar(
                                             hidden=renaming
                                             on:click=move |_| editing.set(Some(id))>"✎"</button>
                                         <button type="button" class="icon-btn needs-js" aria-label=format!("Delete “{}”", c.title)
-                                            on:click=move |_| on_delete.run(id)>"✕"</button>
+                                            on:click={
+                                                let title = c.title.clone();
+                                                move |_| on_delete.run((id, title.clone()))
+                                            }>"✕"</button>
                                     </li>
                                 }
                             }).collect_view()}

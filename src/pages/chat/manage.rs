@@ -2,11 +2,13 @@
 //! (the conversation was deleted elsewhere, the title is too long, the
 //! service is down) is shown in the page's alert, never dropped.
 
-use leptos::{prelude::*, task::spawn_local};
+use std::time::Duration;
+
+use leptos::{prelude::*, server_fn::ServerFn, task::spawn_local};
 
 use super::state::ChatState;
 use crate::{
-    api::chat::{clear_conversation, delete_conversation, rename_conversation},
+    api::chat::{clear_conversation, delete_conversation, rename_conversation, DeleteConversation},
     browser,
     error::AppError,
 };
@@ -25,13 +27,55 @@ impl ChatState {
         });
     }
 
-    /// Deletes conversation `id` once the person confirms; a new chat
-    /// replaces it on screen if it was open.
-    pub fn delete(self, id: i64) {
-        if !browser::confirm("Delete this conversation? This cannot be undone.") {
-            return;
-        }
+    /// Deletes conversation `id` on screen at once (a new chat replaces it
+    /// if it was open) and offers Undo for [`UNDO_FOR`]; then the server
+    /// deletes it. Leaving the page ends the offer too (see
+    /// [`Self::delete_now`]).
+    pub fn delete(self, id: i64, title: String) {
+        self.delete_now();
         self.alert.set(None);
+        self.deleting.set(Some((id, title)));
+        if self.current.get_untracked() == Some(id) {
+            self.select(None);
+        }
+        set_timeout(
+            move || {
+                if self.deleting.try_get_untracked().flatten().map(|d| d.0) == Some(id) {
+                    self.delete_now();
+                }
+            },
+            UNDO_FOR,
+        );
+    }
+
+    /// Takes back the delete on offer, and opens the conversation again.
+    pub fn undo_delete(self) {
+        if let Some((id, _)) = self.deleting.get_untracked() {
+            self.deleting.set(None);
+            self.select(Some(id));
+        }
+    }
+
+    /// Ends the Undo offer: the server deletes the conversation now.
+    pub fn delete_now(self) {
+        let Some((id, _)) = self.deleting.try_get_untracked().flatten() else {
+            return;
+        };
+        self.deleting.set(None);
+        self.send_delete(id);
+    }
+
+    /// The page is going away with a delete on offer: the request is
+    /// handed to the browser (`sendBeacon`), which sends it after the page.
+    pub fn delete_on_leave(self) {
+        if let Some((id, _)) = self.deleting.try_get_untracked().flatten() {
+            if browser::send_on_leave(&delete_conversation_url(), &[("id", &id.to_string())]) {
+                self.deleting.set(None);
+            }
+        }
+    }
+
+    fn send_delete(self, id: i64) {
         spawn_local(async move {
             let result = delete_conversation(id).await;
             if let Err(AppError::Unauthorized) = result {
@@ -71,6 +115,13 @@ impl ChatState {
             }
         });
     }
+}
+
+/// How long a deleted conversation can be brought back.
+pub const UNDO_FOR: Duration = Duration::from_secs(6);
+
+fn delete_conversation_url() -> String {
+    DeleteConversation::url().to_owned()
 }
 
 /// The alert for an action on a conversation that the server refused.

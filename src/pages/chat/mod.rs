@@ -140,7 +140,12 @@ pub fn ChatPage() -> impl IntoView {
     let on_retry = Callback::new(move |()| chat.retry());
     let on_select = Callback::new(move |id| chat.select(id));
     let on_rename = Callback::new(move |(id, title)| chat.rename(id, title));
-    let on_delete = Callback::new(move |id| chat.delete(id));
+    let on_delete = Callback::new(move |(id, title)| chat.delete(id, title));
+    // Leaving the page with a delete on offer: it happens all the same.
+    Effect::new(move |_| {
+        let listener = window_event_listener(leptos::ev::pagehide, move |_| chat.delete_on_leave());
+        on_cleanup(move || listener.remove());
+    });
 
     // The tab shows the open conversation's title.
     let tab_title = move || {
@@ -155,7 +160,8 @@ pub fn ChatPage() -> impl IntoView {
     view! {
         <Title text=tab_title/>
         <div class="chat-layout">
-            <Sidebar conversations current=chat.current on_select on_rename on_delete/>
+            <Sidebar conversations current=chat.current on_select on_rename on_delete
+                hidden=Signal::derive(move || chat.deleting.get().map(|d| d.0))/>
             <section class="conversation" aria-label="Messages">
                 // The page's one top heading, for screen readers' outline.
                 <h1 class="visually-hidden">"Chat"</h1>
@@ -168,6 +174,12 @@ pub fn ChatPage() -> impl IntoView {
                     <div class="alert alert-error chat-alert" role="alert">
                         <span>{message}</span>
                         <button type="button" class="btn btn-ghost" on:click=move |_| chat.alert.set(None)>"Dismiss"</button>
+                    </div>
+                })}
+                {move || chat.deleting.get().map(|(_, title)| view! {
+                    <div class="notice undo-notice" role="status">
+                        <span>{format!("Deleted “{title}”.")}</span>
+                        <button type="button" class="btn btn-ghost" on:click=move |_| chat.undo_delete()>"Undo"</button>
                     </div>
                 })}
                 <Show when=move || chat.current.get().is_some()>

@@ -59,6 +59,9 @@ pub struct ChatState {
     pub list_version: RwSignal<u32>,
     /// A failure to show above the messages (rename, delete, clear).
     pub alert: RwSignal<Option<String>>,
+    /// A conversation deleted on screen, with its title, while its Undo is
+    /// offered; the server deletes it when the offer ends.
+    pub deleting: RwSignal<Option<(i64, String)>>,
     /// The page's reactive owner (see [`ChatState::in_page`]).
     owner: StoredValue<Owner>,
     /// Keys for messages made here; far above any stored message's id.
@@ -82,6 +85,7 @@ impl ChatState {
             pinned: RwSignal::new(true),
             list_version: RwSignal::new(0),
             alert: RwSignal::new(None),
+            deleting: RwSignal::new(None),
             owner: StoredValue::new(Owner::current().expect("the page has an owner")),
             next_key: StoredValue::new(1_u64 << 40),
             seeded: StoredValue::new(false),
