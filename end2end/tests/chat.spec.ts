@@ -314,3 +314,34 @@ test('a conversation is renamed in place: Enter saves, Escape cancels', async ({
   await page.reload();
   await expect(page.locator('.conv-item a')).toHaveText(['Trip plans']);
 });
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test('the conversation list is a menu that slides out from a button', async ({ page }) => {
+    await signIn(page);
+    await send(page, 'phone talk');
+    await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+    const menu = page.getByRole('button', { name: 'Conversations' });
+    const list = page.getByRole('complementary', { name: 'Conversations' });
+    await expect(menu).toHaveAttribute('aria-expanded', 'false');
+    await expect(list).toBeHidden();
+    await menu.click();
+    await list.getByRole('link', { name: 'New chat' }).click();
+    await expect(list).toBeHidden();
+    await expect(page.locator('.message')).toHaveCount(0);
+    await menu.click();
+    await expect(menu).toHaveAttribute('aria-expanded', 'true');
+    await expect(list).toBeVisible();
+    await list.getByRole('link', { name: 'phone talk' }).click();
+    await expect(list).toBeHidden();
+    await expect(page.locator('.message.user')).toHaveText(['phone talk']);
+    // Escape closes it too; the composer stays within the screen.
+    await menu.click();
+    await expect(list).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(list).toBeHidden();
+    const box = await page.getByLabel('Message', { exact: true }).boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+  });
+});

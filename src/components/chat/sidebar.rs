@@ -15,13 +15,20 @@ pub fn Sidebar(
     on_delete: Callback<(i64, String)>,
     /// A conversation deleted on screen (its Undo still on offer).
     hidden: Signal<Option<i64>>,
+    /// On phones the list is a menu that slides out; true while it is out.
+    menu_open: RwSignal<bool>,
 ) -> impl IntoView {
     // The conversation whose name is being edited in place, if any.
     let editing = RwSignal::new(None::<i64>);
     view! {
-        <aside class="sidebar" aria-label="Conversations">
+        <aside id="conversations" class="sidebar" class:open=move || menu_open.get() aria-label="Conversations">
             <div class="sidebar-header">
                 <h2 class="sidebar-title">"Conversations"</h2>
+                // Phones only; without JavaScript the menu is the link's #target.
+                <a href="#main" class="btn btn-ghost menu-close" role="button" on:click=move |ev| {
+                    ev.prevent_default();
+                    menu_open.set(false);
+                }>"Close"</a>
                 <a href="/app" rel="external" class="btn btn-ghost" on:click=move |ev| {
                     ev.prevent_default();
                     on_select.run(None);

@@ -41,6 +41,8 @@ pub fn ChatPage() -> impl IntoView {
         .get("c")
         .and_then(|c| c.parse().ok());
     let chat = ChatState::new(opened);
+    // The conversation list as a menu on phones: opening one closes it.
+    let menu_open = RwSignal::new(false);
     let conversations = Resource::new(move || chat.list_version.get(), |_| list_conversations());
     // Signed out elsewhere: to the sign-in page, keeping what was typed;
     // and back from it, what could not be sent is in the box again.
@@ -56,7 +58,9 @@ pub fn ChatPage() -> impl IntoView {
     // Escape stops a running answer, wherever the focus is.
     Effect::new(move |_| {
         let listener = window_event_listener(leptos::ev::keydown, move |ev| {
-            if ev.key() == "Escape" && chat.streaming.get_untracked() {
+            if ev.key() == "Escape" && menu_open.get_untracked() {
+                menu_open.set(false);
+            } else if ev.key() == "Escape" && chat.streaming.get_untracked() {
                 chat.stop();
             }
         });
@@ -138,7 +142,10 @@ pub fn ChatPage() -> impl IntoView {
     let on_send = Callback::new(move |()| chat.send_draft());
     let on_stop = Callback::new(move |()| chat.stop());
     let on_retry = Callback::new(move |()| chat.retry());
-    let on_select = Callback::new(move |id| chat.select(id));
+    let on_select = Callback::new(move |id| {
+        menu_open.set(false);
+        chat.select(id);
+    });
     let on_rename = Callback::new(move |(id, title)| chat.rename(id, title));
     let on_delete = Callback::new(move |(id, title)| chat.delete(id, title));
     // Leaving the page with a delete on offer: it happens all the same.
@@ -160,11 +167,23 @@ pub fn ChatPage() -> impl IntoView {
     view! {
         <Title text=tab_title/>
         <div class="chat-layout">
-            <Sidebar conversations current=chat.current on_select on_rename on_delete
+            <Sidebar conversations current=chat.current on_select on_rename on_delete menu_open
                 hidden=Signal::derive(move || chat.deleting.get().map(|d| d.0))/>
             <section class="conversation" aria-label="Messages">
                 // The page's one top heading, for screen readers' outline.
                 <h1 class="visually-hidden">"Chat"</h1>
+                <div class="chat-bar">
+                    <a href="#conversations" class="btn btn-ghost menu-btn" role="button"
+                        aria-controls="conversations"
+                        aria-expanded=move || menu_open.get().to_string()
+                        on:click=move |ev| {
+                            ev.prevent_default();
+                            menu_open.update(|open| *open = !*open);
+                        }
+                    >
+                        <span aria-hidden="true">"☰ "</span>"Conversations"
+                    </a>
+                </div>
                 <Transition fallback=|| ()>
                     {move || config.get().and_then(Result::ok).and_then(|c| c.notice).map(|notice| view! {
                         <div class="notice" role="status">{notice}</div>
