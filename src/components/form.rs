@@ -57,10 +57,12 @@ where
     move || match value.get() {
         Some(Err(err)) => Some(err),
         Some(Ok(_)) => None,
-        None => query
-            .read()
-            .get("error")
-            .map(|code| AppError::from_code(&code)),
+        None => {
+            let query = query.read();
+            query
+                .get("error")
+                .map(|code| AppError::from_query(&code, query.get("reason").as_deref()))
+        }
     }
 }
 

@@ -19,6 +19,59 @@ pub enum PasswordError {
     Common,
 }
 
+/// The shortest password the policy accepts, in characters.
+pub const MIN_LEN: usize = 8;
+/// The longest password the policy accepts, in characters.
+pub const MAX_LEN: usize = 128;
+
+impl PasswordError {
+    /// The snake-case name it travels under (`"too_short"`), as serde spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::TooShort => "too_short",
+            Self::TooLong => "too_long",
+            Self::OneKindOfCharacter => "one_kind_of_character",
+            Self::Common => "common",
+        }
+    }
+
+    /// The inverse of [`PasswordError::as_str`]; anything else is `None`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [
+            Self::TooShort,
+            Self::TooLong,
+            Self::OneKindOfCharacter,
+            Self::Common,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == name)
+    }
+}
+
+/// One sentence per rule, so that a refusal says which rule it was.
+impl fmt::Display for PasswordError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooShort => write!(
+                f,
+                "This password is too short: use at least {MIN_LEN} characters"
+            ),
+            Self::TooLong => write!(
+                f,
+                "This password is too long: use at most {MAX_LEN} characters"
+            ),
+            Self::OneKindOfCharacter => f.write_str(
+                "This password uses only one kind of character: mix at least two of \
+                 letters, digits and symbols",
+            ),
+            Self::Common => f.write_str(
+                "This is a common password, one of the first that attackers try: \
+                 please choose another",
+            ),
+        }
+    }
+}
+
 const COMMON: &str = include_str!("common_passwords.txt");
 
 /// A password that passed the policy. Its `Debug` hides it and it has no
@@ -52,8 +105,8 @@ impl Password {
     /// digits and other characters, and not on the common-password list.
     pub fn parse(raw: &str) -> Result<Self, PasswordError> {
         match raw.chars().count() {
-            ..8 => Err(PasswordError::TooShort),
-            129.. => Err(PasswordError::TooLong),
+            n if n < MIN_LEN => Err(PasswordError::TooShort),
+            n if n > MAX_LEN => Err(PasswordError::TooLong),
             _ if classes(raw) < 2 => Err(PasswordError::OneKindOfCharacter),
             _ if is_common(raw) => Err(PasswordError::Common),
             _ => Ok(Self(raw.to_owned())),
@@ -138,6 +191,38 @@ mod tests {
         );
         let back: PasswordError = serde_json::from_value("too_short".into()).unwrap();
         assert_eq!(back, PasswordError::TooShort);
+        for r in [
+            PasswordError::TooShort,
+            PasswordError::TooLong,
+            PasswordError::OneKindOfCharacter,
+            PasswordError::Common,
+        ] {
+            assert_eq!(serde_json::to_value(r).unwrap(), r.as_str());
+            assert_eq!(PasswordError::from_name(r.as_str()), Some(r));
+        }
+        assert_eq!(PasswordError::from_name("<b>"), None);
+    }
+
+    #[test]
+    fn each_refusal_names_its_reason() {
+        let message = |pw: &str| Password::parse(pw).unwrap_err().to_string();
+        let short = message("abc1");
+        assert!(short.contains("too short"), "{short}");
+        assert!(short.contains("at least 8 characters"), "{short}");
+        let long = message(&"a1".repeat(65));
+        assert!(long.contains("too long"), "{long}");
+        assert!(long.contains("at most 128 characters"), "{long}");
+        let one_kind = message("onlyletters");
+        assert!(
+            one_kind.contains("only one kind of character"),
+            "{one_kind}"
+        );
+        assert!(
+            one_kind.contains("letters, digits and symbols"),
+            "{one_kind}"
+        );
+        let common = message("Password123");
+        assert!(common.contains("common password"), "{common}");
     }
 
     #[test]

@@ -140,8 +140,9 @@ impl fmt::Display for AppError {
         match self {
             Self::BadRequest(msg) | Self::NotConfigured(msg) => f.write_str(msg),
             Self::InvalidEmail => f.write_str("Please enter a valid e-mail address"),
-            // One sentence for every reason, for now: it states the whole policy.
-            Self::WeakPassword(_) => f.write_str(
+            Self::WeakPassword(Some(reason)) => reason.fmt(f),
+            // The reason did not reach the page: state the whole policy.
+            Self::WeakPassword(None) => f.write_str(
                 "Password must be 8 to 128 characters, mix at least two of letters, \
                  digits and symbols, and not be a common password",
             ),

@@ -92,6 +92,12 @@ impl AppError {
         Self::rebuild(code, None, None)
     }
 
+    /// The error a no-JavaScript redirect names: its code, and for a weak
+    /// password the rule's fixed name (an unknown one is dropped).
+    pub fn from_query(code: &str, reason: Option<&str>) -> Self {
+        Self::rebuild(code, reason.and_then(PasswordError::from_name), None)
+    }
+
     /// The one mapping from a code (and its typed parameters) back to an
     /// error. Texts are fixed here, never taken from outside.
     pub(super) fn rebuild(code: &str, reason: Option<PasswordError>, max: Option<usize>) -> Self {

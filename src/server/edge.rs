@@ -79,7 +79,14 @@ pub fn finish<T>(result: Result<T, AppError>, ok_to: &str, back: &str) -> Result
             Ok(_) => ok_to.to_owned(),
             Err(err) => {
                 let sep = if back.contains('?') { '&' } else { '?' };
-                format!("{back}{sep}error={}", err.code())
+                // A weak password's reason is one of a few fixed words, so
+                // the page can say which rule it broke.
+                match err {
+                    AppError::WeakPassword(Some(reason)) => {
+                        format!("{back}{sep}error={}&reason={}", err.code(), reason.as_str())
+                    }
+                    _ => format!("{back}{sep}error={}", err.code()),
+                }
             }
         };
         // 303: the browser follows with a GET, never re-posting the form.

@@ -63,14 +63,14 @@ async fn bad_registrations_get_400_with_a_reason() {
         (
             "a@example.com",
             "short1",
-            "8 to 128",
+            "at least 8 characters",
             "weak_password",
             Some("too_short"),
         ),
         (
             "a@example.com",
             "onlyletters",
-            "8 to 128",
+            "only one kind of character",
             "weak_password",
             Some("one_kind_of_character"),
         ),
@@ -84,7 +84,7 @@ async fn bad_registrations_get_400_with_a_reason() {
         (
             "a@example.com",
             &"a1".repeat(65),
-            "8 to 128",
+            "at most 128 characters",
             "weak_password",
             Some("too_long"),
         ),

@@ -89,9 +89,45 @@ async fn a_form_registration_with_a_weak_password_explains_why() {
     .unwrap();
     assert_eq!(res.status(), 303);
     let location = res.headers()["location"].to_str().unwrap().to_owned();
-    assert_eq!(location, "/register?error=weak_password");
+    assert_eq!(location, "/register?error=weak_password&reason=too_short");
     let html = app.get(&location).await.text().await.unwrap();
-    assert!(html.contains("not be a common password"), "{html}");
+    assert!(
+        html.contains("too short: use at least 8 characters"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn each_kind_of_weak_password_is_refused_with_its_reason() {
+    let app = spawn_app().await;
+    for (password, reason, needle) in [
+        ("abc1", "too_short", "too short: use at least 8 characters"),
+        (
+            "onlyletters",
+            "one_kind_of_character",
+            "only one kind of character",
+        ),
+        ("Password123", "common", "This is a common password"),
+    ] {
+        // JSON: the status and code of before, and a message naming the rule.
+        let res = app.register("weak@example.com", password).await;
+        assert_eq!(res.status(), 400, "{password}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["code"], "weak_password", "{body}");
+        assert_eq!(body["reason"], reason, "{body}");
+        assert!(body["error"].as_str().unwrap().contains(needle), "{body}");
+
+        // Without JavaScript: the page it goes back to says the same.
+        let form = format!("email=weak%40example.com&password={password}&display_name=&phone=");
+        let res = form_post(&app, "/auth/register", &form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303);
+        let location = res.headers()["location"].to_str().unwrap().to_owned();
+        let html = app.get(&location).await.text().await.unwrap();
+        assert!(html.contains(needle), "{password}: {html}");
+    }
 }
 
 #[tokio::test]
