@@ -345,3 +345,11 @@ test.describe('on a phone', () => {
     expect(box!.x + box!.width).toBeLessThanOrEqual(390);
   });
 });
+
+test('screen readers hear a finished answer once, not every token', async ({ page }) => {
+  await signIn(page);
+  await expect(page.locator('.messages')).not.toHaveAttribute('aria-live', /.*/);
+  await send(page, 'hello there');
+  const region = page.locator('[role="status"][aria-live="polite"].visually-hidden');
+  await expect(region).toHaveText('Answer: Hello from the fake model.');
+});

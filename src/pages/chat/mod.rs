@@ -206,7 +206,8 @@ pub fn ChatPage() -> impl IntoView {
                         <button type="button" class="btn btn-ghost" on:click=move |_| chat.clear() disabled=move || chat.streaming.get()>"Clear"</button>
                     </div>
                 </Show>
-                <div class="messages" node_ref=scroller on:scroll=on_scroll aria-live="polite">
+                <div class="visually-hidden" role="status" aria-live="polite">{move || chat.announcement.get()}</div>
+                <div class="messages" node_ref=scroller on:scroll=on_scroll>
                     <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                         {move || initial.get().map(|loaded| {
                             chat.seed(loaded);

@@ -62,6 +62,10 @@ pub struct ChatState {
     /// A conversation deleted on screen, with its title, while its Undo is
     /// offered; the server deletes it when the offer ends.
     pub deleting: RwSignal<Option<(i64, String)>>,
+    /// What screen readers are told once an answer has ended (a live
+    /// region of its own: the growing answer itself is not one, so it is
+    /// not read out token by token).
+    pub announcement: RwSignal<String>,
     /// The page's reactive owner (see [`ChatState::in_page`]).
     owner: StoredValue<Owner>,
     /// Keys for messages made here; far above any stored message's id.
@@ -86,6 +90,7 @@ impl ChatState {
             list_version: RwSignal::new(0),
             alert: RwSignal::new(None),
             deleting: RwSignal::new(None),
+            announcement: RwSignal::new(String::new()),
             owner: StoredValue::new(Owner::current().expect("the page has an owner")),
             next_key: StoredValue::new(1_u64 << 40),
             seeded: StoredValue::new(false),
@@ -227,6 +232,16 @@ impl ChatState {
             }
             reply.streaming.set(false);
             self.streaming.set(false);
+            self.announcement.set(if reply.stopped.get_untracked() {
+                "The answer was stopped.".to_owned()
+            } else if let Some(error) = reply.error.get_untracked() {
+                format!("The answer failed: {error}")
+            } else {
+                let text = reply.text.get_untracked();
+                let start: String = text.chars().take(240).collect();
+                let more = if start.len() < text.len() { "…" } else { "" };
+                format!("Answer: {start}{more}")
+            });
             self.refresh_list();
         });
     }
