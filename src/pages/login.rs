@@ -36,7 +36,7 @@ pub fn LoginPage() -> impl IntoView {
                 <Show when=move || query.read().get("reset").is_some()>
                     <p class="alert alert-success" role="status">"Your password was changed. Sign in with the new one."</p>
                 </Show>
-                <input type="hidden" name="next" prop:value=next/>
+                <input type="hidden" name="next" value=next/>
                 <div class="field">
                     <label for="identifier">"E-mail"</label>
                     <input id="identifier" name="identifier" type="email" autocomplete="username" required=true/>

@@ -35,7 +35,7 @@ pub fn RegisterPage() -> impl IntoView {
             <p class="muted">"One account, all your conversations."</p>
             <ProgressiveForm action=action class="form">
                 <FormAlert message=error/>
-                <input type="hidden" name="next" prop:value=next/>
+                <input type="hidden" name="next" value=next/>
                 <div class="field">
                     <label for="email">"E-mail"</label>
                     <input id="email" name="email" type="email" autocomplete="email" required=true/>

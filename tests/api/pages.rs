@@ -230,3 +230,22 @@ async fn the_theme_is_remembered_in_a_cookie_and_rendered_by_the_server() {
         .unwrap();
     crate::helpers::failure(res, 400, "bad_request").await;
 }
+
+/// Without JavaScript the sign-in form itself carries where to go next:
+/// the server renders it into the hidden field (a `prop:` would not be).
+#[tokio::test]
+async fn the_sign_in_pages_carry_next_in_their_forms() {
+    let app = spawn_app().await;
+    for page in ["/login", "/register"] {
+        let html = app
+            .get(&format!("{page}?next=%2Fapp%3Fc%3D3"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains(r#"<input type="hidden" name="next" value="/app?c=3">"#),
+            "{page}: {html}"
+        );
+    }
+}
