@@ -165,7 +165,10 @@ pub fn ChatPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=tab_title/>
+        // Read inside a Transition, as every resource is, so hydration agrees.
+        <Transition fallback=|| view! { <Title text="Chat"/> }>
+            <Title text=tab_title/>
+        </Transition>
         <div class="chat-layout">
             <Sidebar conversations current=chat.current on_select on_rename on_delete menu_open
                 hidden=Signal::derive(move || chat.deleting.get().map(|d| d.0))/>
