@@ -1,5 +1,6 @@
 // A fake OpenAI-compatible model server for the browser tests. What it
 // answers depends on the last user message:
+//   starts "echo:"      -> the rest of the message, verbatim, in pieces
 //   contains "slow"     -> 150 numbered words, one every 40 ms
 //   contains "chinese"  -> Chinese and Vietnamese text, cut mid-character
 //   contains "markdown" -> a code block and a <script> tag
@@ -16,7 +17,12 @@ export const MARKDOWN = 'Here is code:\n\n```rust\nfn main() {\n    println!("hi
 async function answer(res, last) {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   res.write(': keep-alive\n\n');
-  if (last.includes('slow')) {
+  if (last.startsWith('echo:')) {
+    for (const piece of last.slice(5).trim().match(/[\s\S]{1,16}/g) ?? []) {
+      res.write(event(piece));
+      await sleep(5);
+    }
+  } else if (last.includes('slow')) {
     for (let i = 0; i < 150 && !res.destroyed; i++) {
       res.write(event(`word${i} `));
       await sleep(40);

@@ -1,0 +1,190 @@
+import AxeBuilder from '@axe-core/playwright';
+import { test as base, expect, request, type Page, type TestInfo } from '@playwright/test';
+import { hydrated, uniqueEmail, PASSWORD } from './helpers';
+
+// Every page, in both colour schemes, at desktop and phone sizes, must have
+// no axe violations of WCAG 2.1 A/AA or of axe's best practices.
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+
+// What the fake model streams back (see "echo:" in fake-llm.mjs): markdown
+// with a code block, a table, a list and a link.
+const RICH = [
+  'Here is a **summary**, with a [link to the docs](https://example.com/docs).',
+  '',
+  '- first point',
+  '- second point with `inline code`',
+  '',
+  '| Name | Value |',
+  '| ---- | ----- |',
+  '| alpha | 1 |',
+  '| beta | 2 |',
+  '',
+  '```rust',
+  'fn main() {',
+  '    println!("hi");',
+  '}',
+  '```',
+].join('\n');
+
+type Cookies = Awaited<ReturnType<Awaited<ReturnType<typeof request.newContext>>['storageState']>>['cookies'];
+
+// Two accounts per worker, made once: one that never chats (so /app really
+// has no conversation) and one that collects the tests' conversations.
+const test = base.extend<{}, { quietUser: Cookies; chattyUser: Cookies }>({
+  quietUser: [async ({}, use, workerInfo) => use(await signUp(workerInfo.project.use.baseURL!, 'a11y-quiet')), { scope: 'worker' }],
+  chattyUser: [async ({}, use, workerInfo) => use(await signUp(workerInfo.project.use.baseURL!, 'a11y-chat')), { scope: 'worker' }],
+});
+
+async function signUp(baseURL: string, tag: string): Promise<Cookies> {
+  const ctx = await request.newContext({ baseURL });
+  const res = await ctx.post('/auth/register', {
+    data: { email: uniqueEmail(tag), password: PASSWORD, display_name: 'Ally' },
+  });
+  expect(res.status()).toBe(201);
+  const { cookies } = await ctx.storageState();
+  await ctx.dispose();
+  return cookies;
+}
+
+type Violation = Awaited<ReturnType<AxeBuilder['analyze']>>['violations'][number];
+
+/** One line per failing node: rule, impact, what it wants, where, and why. */
+function describe(v: Violation): string[] {
+  return v.nodes.map((n) => {
+    const why = (n.failureSummary ?? '').split('\n').slice(1).join(' ').trim();
+    return `${v.id} [${v.impact}] ${v.help}: ${n.target.join(' ')}${why ? ` (${why})` : ''}`;
+  });
+}
+
+/** Runs axe on the hydrated page and fails, listing every violation. */
+async function expectNoViolations(page: Page, testInfo: TestInfo, where: string) {
+  await hydrated(page);
+  const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  const lines = violations.flatMap(describe);
+  if (violations.length > 0) {
+    await testInfo.attach(`axe ${where}`, { body: JSON.stringify(violations, null, 2), contentType: 'application/json' });
+  }
+  expect(lines, `axe violations on ${where}:\n  ${lines.join('\n  ')}\n`).toEqual([]);
+}
+
+type Fixtures = { page: Page; quietUser: Cookies; chattyUser: Cookies };
+type Case = { name: string; check: (f: Fixtures, testInfo: TestInfo) => Promise<void> };
+
+/** A page as it loads. */
+const visit = (path: string): Case['check'] => async ({ page }, info) => {
+  await page.goto(path);
+  await expectNoViolations(page, info, path);
+};
+
+const cases: Case[] = [
+  { name: '/login', check: visit('/login') },
+  { name: '/register', check: visit('/register') },
+  { name: '/forgot-password', check: visit('/forgot-password') },
+  { name: '/reset-password without a token', check: visit('/reset-password') },
+  { name: '/reset-password with a token', check: visit('/reset-password?token=not-a-real-token') },
+  { name: 'the 404 page', check: visit('/no-such-page') },
+  {
+    name: '/login after a failed sign-in',
+    check: async ({ page }, info) => {
+      await page.goto('/login');
+      await hydrated(page);
+      await page.getByLabel('E-mail').fill(uniqueEmail('nobody'));
+      await page.getByLabel('Password').fill('not-my-password-1');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect(page.getByRole('alert')).toHaveText('Invalid credentials');
+      await expectNoViolations(page, info, '/login with an error');
+    },
+  },
+  {
+    name: '/register after a weak password',
+    check: async ({ page }, info) => {
+      await page.goto('/register');
+      await hydrated(page);
+      await page.getByLabel('E-mail').fill(uniqueEmail('weak'));
+      await page.getByLabel('Password').fill('weakpassword');
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await expect(page.getByRole('alert')).toContainText('mix at least two');
+      await expectNoViolations(page, info, '/register with an error');
+    },
+  },
+  {
+    // The server answers any address alike, so the failure is made here:
+    // the request is refused as if rate-limited.
+    name: '/forgot-password after a refused request',
+    check: async ({ page }, info) => {
+      await page.route('**/auth/password/forgot', (route) =>
+        route.fulfill({
+          status: 429,
+          contentType: 'application/json',
+          body: JSON.stringify({ ok: false, error: 'Too many requests', code: 'rate_limited' }),
+        }),
+      );
+      await page.goto('/forgot-password');
+      await hydrated(page);
+      await page.getByLabel('E-mail').fill(uniqueEmail('forgot'));
+      await page.getByRole('button', { name: 'Send reset link' }).click();
+      await expect(page.getByRole('alert')).not.toBeEmpty();
+      await expectNoViolations(page, info, '/forgot-password with an error');
+    },
+  },
+  {
+    name: '/reset-password after a bad token',
+    check: async ({ page }, info) => {
+      await page.goto('/reset-password?token=not-a-real-token');
+      await hydrated(page);
+      await page.getByLabel('New password').fill('my-new-secret-42');
+      await page.getByRole('button', { name: 'Set new password' }).click();
+      await expect(page.getByRole('alert')).toContainText('invalid, already used, or expired');
+      await expectNoViolations(page, info, '/reset-password with an error');
+    },
+  },
+  {
+    name: '/app with no conversation',
+    check: async ({ page, quietUser }, info) => {
+      await page.context().addCookies(quietUser);
+      await page.goto('/app');
+      await expectNoViolations(page, info, '/app (empty)');
+    },
+  },
+  {
+    name: '/app with a streamed markdown answer, then reloaded',
+    check: async ({ page, chattyUser }, info) => {
+      await page.context().addCookies(chattyUser);
+      await page.goto('/app');
+      await hydrated(page);
+      const input = page.getByLabel('Message', { exact: true });
+      await input.fill(`echo: ${RICH}`);
+      await input.press('Enter');
+      const answer = page.locator('.message.assistant').last();
+      await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+      await expect(answer.locator('table')).toBeVisible();
+      await expect(answer.locator('pre code')).toContainText('println!');
+      await expect(answer.getByRole('link', { name: 'link to the docs' })).toBeVisible();
+      await expect(answer.getByRole('button', { name: 'Copy answer' })).toBeVisible();
+      await expectNoViolations(page, info, '/app (streamed)');
+
+      await page.reload();
+      await expect(page.locator('.message.assistant').last().locator('table')).toBeVisible();
+      await expectNoViolations(page, info, '/app (reloaded)');
+    },
+  },
+];
+
+const sizes = [
+  { size: 'desktop', use: { viewport: { width: 1280, height: 800 } } },
+  { size: 'phone', use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } },
+];
+
+for (const { size, use } of sizes) {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    test.describe(`${size}, ${colorScheme}`, () => {
+      // Reduced motion: colours are measured after, not during, a transition.
+      test.use({ ...use, colorScheme, reducedMotion: 'reduce' });
+      for (const { name, check } of cases) {
+        test(name, async ({ page, quietUser, chattyUser }, testInfo) => {
+          await check({ page, quietUser, chattyUser }, testInfo);
+        });
+      }
+    });
+  }
+}
