@@ -122,8 +122,9 @@ pub fn ThemeSwitch(theme: RwSignal<Theme>) -> impl IntoView {
         }
     });
     view! {
-        <form method="post" action="/theme" class="theme-switch" role="group" aria-label="Theme">
+        <form method="post" action="/theme" class="theme-switch">
             <input type="hidden" name="next" value=here/>
+            <div class="theme-choices" role="group" aria-label="Theme">
             {Theme::ALL.into_iter().map(|choice| view! {
                 <button
                     type="submit"
@@ -141,6 +142,7 @@ pub fn ThemeSwitch(theme: RwSignal<Theme>) -> impl IntoView {
                     <span aria-hidden="true">{choice.icon()}</span>
                 </button>
             }).collect_view()}
+            </div>
         </form>
     }
 }

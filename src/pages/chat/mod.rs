@@ -154,21 +154,21 @@ pub fn ChatPage() -> impl IntoView {
         on_cleanup(move || listener.remove());
     });
 
-    // The tab shows the open conversation's title.
-    let tab_title = move || {
+    // The tab shows the open conversation's title: set by an effect, which
+    // may read the list resource (Title's own render may not).
+    let tab_title = RwSignal::new("Chat".to_owned());
+    Effect::new(move |_| {
         let id = chat.current.get();
-        conversations
+        let title = conversations
             .get()
             .and_then(Result::ok)
             .and_then(|list| list.into_iter().find(|c| Some(c.id) == id))
-            .map_or_else(|| "Chat".to_owned(), |c| c.title)
-    };
+            .map_or_else(|| "Chat".to_owned(), |c| c.title);
+        tab_title.set(title);
+    });
 
     view! {
-        // Read inside a Transition, as every resource is, so hydration agrees.
-        <Transition fallback=|| view! { <Title text="Chat"/> }>
-            <Title text=tab_title/>
-        </Transition>
+        <Title text=move || tab_title.get()/>
         <div class="chat-layout">
             <Sidebar conversations current=chat.current on_select on_rename on_delete menu_open
                 hidden=Signal::derive(move || chat.deleting.get().map(|d| d.0))/>
