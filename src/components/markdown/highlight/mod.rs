@@ -1,0 +1,745 @@
+//! Syntax highlighting for code blocks, small enough for the WASM bundle:
+//! one hand-written lexer driven by a table per language, not a grammar
+//! engine. It only colours: the pieces it returns, put back together, are
+//! exactly the code. It is a pure function of its input, so the server and
+//! the browser cut a block into the same pieces and hydration matches.
+//!
+//! Every cut falls on an ASCII byte or at the end (all the characters it
+//! looks for are ASCII, and a byte of a multi-byte UTF-8 character is never
+//! ASCII), so no piece starts or ends inside a character.
+
+/// What a piece of code is, for its colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Token {
+    Plain,
+    Keyword,
+    /// Types and builtins; also annotations, lifetimes, shell variables,
+    /// the keys of config files and the attributes of markup tags.
+    Type,
+    /// A name being called.
+    Function,
+    String,
+    Number,
+    Comment,
+    /// A diff's added line.
+    Added,
+    /// A diff's removed line.
+    Removed,
+}
+
+impl Token {
+    /// The class of the piece's `<span>`; `None` for plain text.
+    pub fn class(self) -> Option<&'static str> {
+        Some(match self {
+            Token::Plain => return None,
+            Token::Keyword => "tok-kw",
+            Token::Type => "tok-ty",
+            Token::Function => "tok-fn",
+            Token::String => "tok-str",
+            Token::Number => "tok-num",
+            Token::Comment => "tok-com",
+            Token::Added => "tok-add",
+            Token::Removed => "tok-del",
+        })
+    }
+}
+
+/// `code` cut into pieces by their kind, or `None` for a language this
+/// does not know (the block then shows as plain text). `lang` is matched
+/// without regard to case.
+pub fn highlight<'a>(lang: &str, code: &'a str) -> Option<Vec<(Token, &'a str)>> {
+    let syntax = LANGS
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(lang))?
+        .1;
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for (token, end) in cut(syntax, code.as_bytes()) {
+        // Cuts are always on character boundaries (tested); this is only so
+        // that a mistake could never panic.
+        let mut end = end.min(code.len());
+        while !code.is_char_boundary(end) {
+            end += 1;
+        }
+        if end > start {
+            pieces.push((token, &code[start..end]));
+            start = end;
+        }
+    }
+    if start < code.len() {
+        pieces.push((Token::Plain, &code[start..]));
+    }
+    Some(pieces)
+}
+
+/// The pieces as (kind, end offset), the same kind never twice in a row.
+fn cut(syntax: Syntax, code: &[u8]) -> Vec<(Token, usize)> {
+    let mut out = Out {
+        pieces: Vec::new(),
+        base: 0,
+    };
+    match syntax {
+        Syntax::Code(lang) => lex(lang, code, &mut out),
+        Syntax::Markup => markup(code, &mut out),
+        Syntax::Diff => diff(code, &mut out),
+    }
+    out.pieces
+}
+
+// ---------- The tables ----------
+
+#[derive(Clone, Copy)]
+enum Syntax {
+    Code(&'static Lang),
+    /// HTML and XML: tags, attributes, comments, entities; the insides of
+    /// `<script>` and `<style>` as JavaScript and CSS.
+    Markup,
+    /// Whole lines by their first character.
+    Diff,
+}
+
+/// What the generic lexer needs to know about a language.
+struct Lang {
+    /// Markers of comments that run to the end of the line.
+    line: &'static [&'static str],
+    /// A comment's opening and closing markers.
+    block: Option<(&'static str, &'static str)>,
+    /// String delimiters, longest first (`"""` before `"`).
+    quotes: &'static [Quote],
+    /// Sorted lists (lower case when `NO_CASE`).
+    keywords: &'static [&'static [&'static str]],
+    types: &'static [&'static [&'static str]],
+    /// Characters besides ASCII letters, digits, `_` and non-ASCII ones
+    /// that may start / continue a name.
+    first: &'static [u8],
+    rest: &'static [u8],
+    flags: u32,
+}
+
+/// A string that opens and closes with `open`.
+struct Quote {
+    open: &'static str,
+    /// A backslash escapes the next character.
+    escapes: bool,
+    /// May span lines; otherwise an unclosed one ends with its line.
+    multiline: bool,
+}
+
+const fn q(open: &'static str, escapes: bool, multiline: bool) -> Quote {
+    Quote {
+        open,
+        escapes,
+        multiline,
+    }
+}
+
+/// A capitalised name (`String`, `T`; not `MAX`) is a type.
+const CAPS: u32 = 1;
+/// A name followed by `(` is a call.
+const CALLS: u32 = 1 << 1;
+/// Keywords and types in any case (SQL).
+const NO_CASE: u32 = 1 << 2;
+/// `#` starts a comment only after a blank or at the start (`$#`, URLs).
+const HASH_BLANK: u32 = 1 << 3;
+/// `#include` and such at the start of a line are keywords.
+const DIRECTIVES: u32 = 1 << 4;
+/// `@name` is an annotation / decorator / instance variable.
+const AT_TYPE: u32 = 1 << 5;
+/// `@name` is a keyword (CSS at-rules).
+const AT_KEYWORD: u32 = 1 << 6;
+/// `$name`, `${...}`, `$1` are variables (shell).
+const DOLLAR: u32 = 1 << 7;
+/// The first name of a line before `:` is a key (YAML).
+const KEY_COLON: u32 = 1 << 8;
+/// The first name of a line before `=` is a key (TOML, INI).
+const KEY_EQUALS: u32 = 1 << 9;
+/// A string followed by `:` is a key (JSON, YAML).
+const STRING_KEYS: u32 = 1 << 10;
+/// `[section]` at the start of a line (TOML, INI).
+const SECTIONS: u32 = 1 << 11;
+/// Lifetimes, chars, raw strings `r#"…"#`, byte strings, `macro!`.
+const RUST_LIKE: u32 = 1 << 12;
+/// String prefixes `r`, `b`, `f`, `u` and pairs of them.
+const PY_PREFIXES: u32 = 1 << 13;
+/// `L"…"`, `u8"…"`, raw `R"x(…)x"`.
+const CPP_PREFIXES: u32 = 1 << 14;
+/// `@"…"` and `$"…"`.
+const CS_PREFIXES: u32 = 1 << 15;
+/// `#fff` colours, names with `-`, `name:` inside braces is a property.
+const CSS_LIKE: u32 = 1 << 16;
+
+/// The languages, one table each. Left as laid out: rustfmt would put
+/// most keyword lists one word a line.
+#[rustfmt::skip]
+mod tables;
+use tables::{CSS, JAVASCRIPT, LANGS};
+
+// ---------- The lexer ----------
+
+/// The pieces so far; `base` is added to every end (markup lexes the
+/// inside of `<script>` from an offset).
+struct Out {
+    pieces: Vec<(Token, usize)>,
+    base: usize,
+}
+
+impl Out {
+    fn push(&mut self, token: Token, end: usize) {
+        let end = self.base + end;
+        match self.pieces.last_mut() {
+            Some(last) if end <= last.1 => {}
+            Some(last) if last.0 == token => last.1 = end,
+            _ if end == 0 => {}
+            _ => self.pieces.push((token, end)),
+        }
+    }
+}
+
+fn lex(lang: &Lang, b: &[u8], out: &mut Out) {
+    let has = |flag| lang.flags & flag != 0;
+    let mut i = 0;
+    // Only blanks so far on this line.
+    let mut line_start = true;
+    // Open braces, for CSS properties.
+    let mut depth = 0u32;
+    while i < b.len() {
+        let c = b[i];
+        let rest = &b[i..];
+        let after_blank = i == 0 || b[i - 1].is_ascii_whitespace();
+        let (token, end) = if let Some(marker) = lang.line.iter().find(|m| {
+            rest.starts_with(m.as_bytes()) && (**m != "#" || !has(HASH_BLANK) || after_blank)
+        }) {
+            (Token::Comment, line_end(b, i + marker.len()))
+        } else if let Some((open, close)) =
+            lang.block.filter(|(o, _)| rest.starts_with(o.as_bytes()))
+        {
+            let end =
+                find(b, i + open.len(), close.as_bytes()).map_or(b.len(), |p| p + close.len());
+            (Token::Comment, end)
+        } else if let Some(end) = quoted(lang, b, i) {
+            (string_or_key(lang, b, end), end)
+        } else if c.is_ascii_digit()
+            || (c == b'.'
+                && next_is_digit(b, i + 1)
+                && !(i > 0 && (is_name(lang, b[i - 1]) || b[i - 1] == b'.')))
+        {
+            (Token::Number, number(b, i))
+        } else if starts_name(lang, b, i) {
+            let end = name_end(lang, b, i);
+            match prefixed_string(lang, b, i, end) {
+                Some(end) => (Token::String, end),
+                None => (word(lang, b, i, end, line_start, depth), end),
+            }
+        } else {
+            punctuation(lang, b, i, line_start)
+        };
+        match c {
+            b'{' => depth += 1,
+            b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        line_start = match c {
+            b'\n' => true,
+            b' ' | b'\t' | b'\r' => line_start,
+            // A YAML list item: `- key: value`.
+            b'-' if has(KEY_COLON) && b.get(i + 1) == Some(&b' ') => line_start,
+            _ => false,
+        };
+        out.push(token, end);
+        i = end.max(i + 1);
+    }
+}
+
+/// A name from `start` to `end`: keyword, type, call, key or plain.
+fn word(lang: &Lang, b: &[u8], start: usize, end: usize, line_start: bool, depth: u32) -> Token {
+    let has = |flag| lang.flags & flag != 0;
+    let text = &b[start..end];
+    let after = next_non_blank(b, end);
+    let blank_or_end = |i: usize| b.get(i).is_none_or(u8::is_ascii_whitespace);
+    let key = (line_start
+        && ((has(KEY_COLON) && after.is_some_and(|(c, i)| c == b':' && blank_or_end(i + 1)))
+            || (has(KEY_EQUALS) && after.is_some_and(|(c, _)| c == b'='))))
+        || (has(CSS_LIKE) && depth > 0 && after.is_some_and(|(c, _)| c == b':'));
+    if key {
+        return Token::Type;
+    }
+    // `x.type`, `--for`: a field or a flag, not the keyword.
+    let member = start > 0 && matches!(b[start - 1], b'.' | b'-');
+    if !member && lookup(lang.keywords, text, has(NO_CASE)) {
+        return Token::Keyword;
+    }
+    if !member && lookup(lang.types, text, has(NO_CASE)) {
+        return Token::Type;
+    }
+    let next = b.get(end).copied();
+    let macro_call =
+        has(RUST_LIKE) && next == Some(b'!') && matches!(b.get(end + 1), Some(b'(' | b'[' | b'{'));
+    if has(CALLS) && (next == Some(b'(') || macro_call) {
+        return Token::Function;
+    }
+    let capital = text[0].is_ascii_uppercase()
+        && (text.len() == 1 || text.iter().any(u8::is_ascii_lowercase));
+    if has(CAPS) && capital {
+        return Token::Type;
+    }
+    Token::Plain
+}
+
+/// Whatever starts at `b[i]` that is not a comment, string, number or
+/// name: sigils (`@x`, `$x`, `#x`), sections, Rust's `'`, or one
+/// character of plain text.
+fn punctuation(lang: &Lang, b: &[u8], i: usize, line_start: bool) -> (Token, usize) {
+    let has = |flag| lang.flags & flag != 0;
+    let c = b[i];
+    let next = b.get(i + 1).copied().unwrap_or(0);
+    let name_after = |j: usize| {
+        b.get(j)
+            .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'_')
+    };
+    match c {
+        b'@' if has(AT_TYPE | AT_KEYWORD) && name_after(i + 1) => {
+            let token = if has(AT_KEYWORD) {
+                Token::Keyword
+            } else {
+                Token::Type
+            };
+            return (token, name_end(lang, b, i + 1));
+        }
+        b'@' | b'$' if has(CS_PREFIXES) => {
+            let mut j = i;
+            while j < i + 2 && matches!(b.get(j), Some(b'@' | b'$')) {
+                j += 1;
+            }
+            if b.get(j) == Some(&b'"') {
+                if b[j..].starts_with(b"\"\"\"") {
+                    return (Token::String, scan(b, j, b"\"\"\"", false, true));
+                }
+                let verbatim = b[i..j].contains(&b'@');
+                return (Token::String, scan(b, j, b"\"", !verbatim, verbatim));
+            }
+        }
+        b'$' if has(DOLLAR) => {
+            if next == b'{' {
+                let end = b[i..]
+                    .iter()
+                    .position(|&c| c == b'}' || c == b'\n')
+                    .map_or(b.len(), |p| i + p + usize::from(b[i + p] == b'}'));
+                return (Token::Type, end);
+            }
+            if name_after(i + 1) {
+                let end = i
+                    + 1
+                    + b[i + 1..]
+                        .iter()
+                        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                        .count();
+                return (Token::Type, end);
+            }
+            if next.is_ascii_digit() || b"@*#?$!-".contains(&next) {
+                return (Token::Type, i + 2);
+            }
+        }
+        b'#' if has(DIRECTIVES) && line_start => {
+            let mut j = i + 1;
+            while matches!(b.get(j), Some(b' ' | b'\t')) {
+                j += 1;
+            }
+            if name_after(j) {
+                return (Token::Keyword, name_end(lang, b, j));
+            }
+        }
+        b'#' if has(CSS_LIKE) => {
+            let end = name_end(lang, b, i + 1);
+            let hex = &b[i + 1..end];
+            if matches!(hex.len(), 3 | 4 | 6 | 8) && hex.iter().all(u8::is_ascii_hexdigit) {
+                return (Token::Number, end);
+            }
+        }
+        b'[' if has(SECTIONS) && line_start => {
+            let end = line_end(b, i);
+            if let Some(close) = b[i..end].iter().rposition(|&c| c == b']') {
+                return (Token::Keyword, i + close + 1);
+            }
+        }
+        b'\'' if has(RUST_LIKE) => {
+            if let Some(end) = rust_char(b, i) {
+                return (Token::String, end);
+            }
+            if name_after(i + 1) {
+                return (Token::Type, name_end(lang, b, i + 1));
+            }
+        }
+        _ => {}
+    }
+    (Token::Plain, i + utf8_len(c))
+}
+
+/// A string of the language's own delimiters opening at `b[i]`: its end.
+fn quoted(lang: &Lang, b: &[u8], i: usize) -> Option<usize> {
+    let quote = lang
+        .quotes
+        .iter()
+        .find(|q| b[i..].starts_with(q.open.as_bytes()))?;
+    Some(scan(
+        b,
+        i,
+        quote.open.as_bytes(),
+        quote.escapes,
+        quote.multiline,
+    ))
+}
+
+/// A string that opens at `b[i]` with `delim` and closes with it.
+fn scan(b: &[u8], i: usize, delim: &[u8], escapes: bool, multiline: bool) -> usize {
+    let mut j = i + delim.len();
+    while j < b.len() {
+        if escapes && b[j] == b'\\' {
+            j += 2;
+        } else if b[j..].starts_with(delim) {
+            return j + delim.len();
+        } else if !multiline && b[j] == b'\n' {
+            return j;
+        } else {
+            j += 1;
+        }
+    }
+    b.len()
+}
+
+/// A string key (`"name": 1`) is a key, where the language has them.
+fn string_or_key(lang: &Lang, b: &[u8], end: usize) -> Token {
+    let key =
+        lang.flags & STRING_KEYS != 0 && next_non_blank(b, end).is_some_and(|(c, _)| c == b':');
+    if key {
+        Token::Type
+    } else {
+        Token::String
+    }
+}
+
+/// A string whose prefix is the name `b[start..end]` (`r"…"`, `f'…'`,
+/// `u8"…"`): where it ends.
+fn prefixed_string(lang: &Lang, b: &[u8], start: usize, end: usize) -> Option<usize> {
+    let has = |flag| lang.flags & flag != 0;
+    let prefix = &b[start..end];
+    let next = *b.get(end)?;
+    let quote = next == b'"' || next == b'\'';
+    if has(RUST_LIKE) {
+        return match prefix {
+            b"r" | b"br" | b"cr" if next == b'"' || next == b'#' => rust_raw(b, end),
+            b"b" | b"c" if next == b'"' => Some(scan(b, end, b"\"", true, true)),
+            b"b" if next == b'\'' => rust_char(b, end),
+            _ => None,
+        };
+    }
+    if has(PY_PREFIXES)
+        && quote
+        && prefix.len() <= 2
+        && prefix.iter().all(|c| b"rbfuRBFU".contains(c))
+    {
+        return quoted(lang, b, end);
+    }
+    if has(CPP_PREFIXES) {
+        return match prefix {
+            b"R" | b"LR" | b"uR" | b"UR" | b"u8R" if next == b'"' => cpp_raw(b, end),
+            b"L" | b"u" | b"U" | b"u8" if quote => quoted(lang, b, end),
+            _ => None,
+        };
+    }
+    None
+}
+
+/// `r"…"`, `r#"…"#`: `b[i]` is the first `"` or `#`.
+fn rust_raw(b: &[u8], i: usize) -> Option<usize> {
+    let hashes = b[i..].iter().take_while(|&&c| c == b'#').count();
+    if b.get(i + hashes) != Some(&b'"') {
+        return None; // `r#name`, a raw identifier
+    }
+    let mut close = vec![b'"'];
+    close.resize(1 + hashes, b'#');
+    let from = i + hashes + 1;
+    Some(find(b, from, &close).map_or(b.len(), |p| p + close.len()))
+}
+
+/// `R"delim(…)delim"`: `b[i]` is the `"`.
+fn cpp_raw(b: &[u8], i: usize) -> Option<usize> {
+    let open = b[i + 1..].iter().take(17).position(|&c| c == b'(')?;
+    let delim = &b[i + 1..i + 1 + open];
+    if delim
+        .iter()
+        .any(|&c| c.is_ascii_whitespace() || matches!(c, b'\\' | b')' | b'"'))
+    {
+        return None;
+    }
+    let mut close = vec![b')'];
+    close.extend_from_slice(delim);
+    close.push(b'"');
+    let from = i + open + 2;
+    Some(find(b, from, &close).map_or(b.len(), |p| p + close.len()))
+}
+
+/// A char literal at `b[i] == '\''` (`'a'`, `'\n'`, `'中'`), not a
+/// lifetime (`'a`).
+fn rust_char(b: &[u8], i: usize) -> Option<usize> {
+    let c = *b.get(i + 1)?;
+    if c == b'\\' {
+        // `'\''`, `'\u{1F600}'`: the closing quote is near.
+        let end = (i + 14).min(b.len());
+        let close = b
+            .get(i + 3..end)?
+            .iter()
+            .take_while(|&&c| c != b'\n')
+            .position(|&c| c == b'\'')?;
+        return Some(i + 3 + close + 1);
+    }
+    if c == b'\'' || c == b'\n' {
+        return None;
+    }
+    let len = utf8_len(c);
+    (b.get(i + 1 + len) == Some(&b'\'')).then_some(i + 2 + len)
+}
+
+/// `0x1F`, `1_000`, `3.14e-2`, `2.5f32`, `10px`: where it ends.
+fn number(b: &[u8], i: usize) -> usize {
+    let hex = b[i] == b'0' && matches!(b.get(i + 1), Some(b'x' | b'X'));
+    let mut dot = b[i] == b'.';
+    let mut j = i + usize::from(dot);
+    loop {
+        while b
+            .get(j)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+        {
+            j += 1;
+        }
+        let sign = matches!(b.get(j), Some(b'+' | b'-')) && matches!(b[j - 1], b'e' | b'E');
+        if !hex && sign && next_is_digit(b, j + 1) {
+            j += 1;
+        } else if !hex && !dot && b.get(j) == Some(&b'.') && next_is_digit(b, j + 1) {
+            dot = true;
+            j += 1;
+        } else {
+            return j;
+        }
+    }
+}
+
+fn next_is_digit(b: &[u8], i: usize) -> bool {
+    b.get(i).is_some_and(u8::is_ascii_digit)
+}
+
+/// Part of a name: ASCII letters, digits, `_`, any non-ASCII byte (so a
+/// name never ends inside a character), and the language's extras.
+fn is_name(lang: &Lang, c: u8) -> bool {
+    c.is_ascii_alphanumeric()
+        || c == b'_'
+        || c >= 0x80
+        || lang.first.contains(&c)
+        || lang.rest.contains(&c)
+}
+
+fn starts_name(lang: &Lang, b: &[u8], i: usize) -> bool {
+    let c = b[i];
+    let next = b.get(i + 1).copied().unwrap_or(0);
+    c.is_ascii_alphabetic()
+        || c == b'_'
+        || c >= 0x80
+        || lang.first.contains(&c)
+        // CSS: `-webkit-box`, `--custom`, but not `-2px`.
+        || (c == b'-' && lang.flags & CSS_LIKE != 0 && (next.is_ascii_alphabetic() || next == b'-' || next == b'_'))
+}
+
+fn name_end(lang: &Lang, b: &[u8], i: usize) -> usize {
+    let mut j = i + 1;
+    while j < b.len() && is_name(lang, b[j]) {
+        j += 1;
+    }
+    j.min(b.len())
+}
+
+/// Whether `word` is in one of the sorted `lists`.
+fn lookup(lists: &[&[&str]], word: &[u8], no_case: bool) -> bool {
+    lists.iter().any(|list| {
+        list.binary_search_by(|entry| {
+            let entry = entry.as_bytes().iter();
+            if no_case {
+                entry.cmp(word.to_ascii_lowercase().iter())
+            } else {
+                entry.cmp(word.iter())
+            }
+        })
+        .is_ok()
+    })
+}
+
+/// The next byte after `i` that is not a space or tab, and where.
+fn next_non_blank(b: &[u8], i: usize) -> Option<(u8, usize)> {
+    let skip = b
+        .get(i..)?
+        .iter()
+        .take_while(|c| matches!(c, b' ' | b'\t'))
+        .count();
+    b.get(i + skip).map(|&c| (c, i + skip))
+}
+
+fn line_end(b: &[u8], i: usize) -> usize {
+    find(b, i, b"\n").unwrap_or(b.len())
+}
+
+fn find(b: &[u8], from: usize, pattern: &[u8]) -> Option<usize> {
+    let hay = b.get(from..)?;
+    hay.windows(pattern.len())
+        .position(|w| w == pattern)
+        .map(|p| from + p)
+}
+
+/// The length of the UTF-8 character whose first byte is `c`.
+fn utf8_len(c: u8) -> usize {
+    match c {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
+}
+
+// ---------- Markup and diffs ----------
+
+fn markup(b: &[u8], out: &mut Out) {
+    let mut i = 0;
+    while i < b.len() {
+        let rest = &b[i..];
+        let (token, end) = if rest.starts_with(b"<!--") {
+            (
+                Token::Comment,
+                find(b, i + 4, b"-->").map_or(b.len(), |p| p + 3),
+            )
+        } else if rest.starts_with(b"<![CDATA[") {
+            (
+                Token::String,
+                find(b, i + 9, b"]]>").map_or(b.len(), |p| p + 3),
+            )
+        } else if let Some(end) = tag(b, i, out) {
+            i = end;
+            continue;
+        } else if let Some(end) = entity(b, i) {
+            (Token::Type, end)
+        } else {
+            let text = rest[1..].iter().position(|&c| c == b'<' || c == b'&');
+            (Token::Plain, text.map_or(b.len(), |p| i + 1 + p))
+        };
+        out.push(token, end);
+        i = end;
+    }
+}
+
+/// `&amp;`, `&#x27;`.
+fn entity(b: &[u8], i: usize) -> Option<usize> {
+    if b[i] != b'&' {
+        return None;
+    }
+    let len = b[i + 1..]
+        .iter()
+        .take(10)
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'#')
+        .count();
+    (len > 0 && b.get(i + 1 + len) == Some(&b';')).then_some(i + len + 2)
+}
+
+/// A tag at `b[i]`, pushed: `<`, its name, attributes and values, `>`,
+/// and for `<script>` and `<style>` their contents. Where it ends.
+fn tag(b: &[u8], i: usize, out: &mut Out) -> Option<usize> {
+    if b[i] != b'<' {
+        return None;
+    }
+    let mut j = i + 1;
+    if matches!(b.get(j), Some(b'/' | b'!' | b'?')) {
+        j += 1;
+    }
+    if !b.get(j).is_some_and(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    let is_tag_name = |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b':' | b'_' | b'.');
+    let name_start = j;
+    j += b[j..].iter().take_while(|c| is_tag_name(c)).count();
+    out.push(Token::Plain, name_start);
+    out.push(Token::Keyword, j);
+    let name = &b[name_start..j];
+    let closing = b[i + 1] == b'/';
+    let mut value = false;
+    let mut self_closing = false;
+    while j < b.len() {
+        let c = b[j];
+        let (token, end) = match c {
+            b'>' => {
+                self_closing = b[j - 1] == b'/';
+                out.push(Token::Plain, j + 1);
+                j += 1;
+                break;
+            }
+            b'"' | b'\'' => (
+                Token::String,
+                find(b, j + 1, &[c]).map_or(b.len(), |p| p + 1),
+            ),
+            b'=' | b'/' | b'?' => (Token::Plain, j + 1),
+            _ if c.is_ascii_whitespace() => (Token::Plain, j + 1),
+            _ => {
+                let len = b[j..]
+                    .iter()
+                    .take_while(|c| {
+                        !c.is_ascii_whitespace() && !matches!(c, b'>' | b'=' | b'"' | b'\'')
+                    })
+                    .count();
+                let token = if value { Token::String } else { Token::Type };
+                (token, j + len.max(1))
+            }
+        };
+        value = c == b'=' || (value && c.is_ascii_whitespace());
+        out.push(token, end);
+        j = end;
+    }
+    let script = name.eq_ignore_ascii_case(b"script");
+    if !closing && !self_closing && (script || name.eq_ignore_ascii_case(b"style")) {
+        let close: &[u8] = if script { b"</script" } else { b"</style" };
+        let end = (j..b.len())
+            .find(|&k| {
+                b[k..].len() >= close.len() && b[k..k + close.len()].eq_ignore_ascii_case(close)
+            })
+            .unwrap_or(b.len());
+        let base = out.base;
+        out.base += j;
+        lex(if script { &JAVASCRIPT } else { &CSS }, &b[j..end], out);
+        out.base = base;
+        j = end;
+    }
+    Some(j)
+}
+
+fn diff(b: &[u8], out: &mut Out) {
+    let mut i = 0;
+    while i < b.len() {
+        let end = (line_end(b, i) + 1).min(b.len());
+        let line = &b[i..end];
+        let token = if line.starts_with(b"+++")
+            || line.starts_with(b"---")
+            || line.starts_with(b"diff ")
+            || line.starts_with(b"index ")
+        {
+            Token::Keyword
+        } else if line.starts_with(b"@@") {
+            Token::Function
+        } else if line.starts_with(b"+") {
+            Token::Added
+        } else if line.starts_with(b"-") {
+            Token::Removed
+        } else if line.starts_with(b"\\") {
+            Token::Comment
+        } else {
+            Token::Plain
+        };
+        out.push(token, end);
+        i = end;
+    }
+}
+
+#[cfg(test)]
+mod tests;
