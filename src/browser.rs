@@ -1,5 +1,5 @@
 //! Everything that touches the browser directly (`window()`, `web_sys`):
-//! the confirm dialog, the address bar, page loads, the clipboard, the tab's
+//! the address bar, page loads, the clipboard, the tab's
 //! `sessionStorage`, and the streamed `fetch` behind the chat.
 //!
 //! The real code is built with the `hydrate` feature. The server build gets
@@ -12,17 +12,6 @@ use std::future::Future;
 
 #[cfg(feature = "hydrate")]
 use leptos::prelude::window;
-
-/// Asks a yes/no question in the browser's own dialog; false when declined.
-pub fn confirm(question: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    return window().confirm_with_message(question).unwrap_or(false);
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = question;
-        false
-    }
-}
 
 /// Shows `url` in the address bar without a navigation or a history entry
 /// (`history.replaceState`).
@@ -127,6 +116,41 @@ pub fn set_cookie(cookie: &str) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = cookie;
+}
+
+/// The page's cookies as scripts see them (`document.cookie`); empty on
+/// the server, which reads the request's instead.
+pub fn cookies() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        window()
+            .document()
+            .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+            .and_then(|d| d.cookie().ok())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
+}
+
+/// The time now, in Unix seconds (the browser's clock in the browser: Rust's
+/// `SystemTime` is not there in WASM).
+pub fn now_unix() -> i64 {
+    #[cfg(feature = "hydrate")]
+    return (js_sys::Date::now() / 1000.0) as i64;
+    #[cfg(not(feature = "hydrate"))]
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// The device's offset to UTC now, in minutes east; `None` on the server.
+pub fn utc_offset() -> Option<i32> {
+    #[cfg(feature = "hydrate")]
+    return Some(-(js_sys::Date::new_0().get_timezone_offset() as i32));
+    #[cfg(not(feature = "hydrate"))]
+    None
 }
 
 /// True when the page came over HTTPS (so its cookies may be `Secure`).

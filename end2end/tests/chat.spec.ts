@@ -190,6 +190,48 @@ test('conversations can be started, switched and deleted', async ({ page }) => {
   await expect(page.getByText('No conversations yet.')).toBeVisible();
 });
 
+test('Clear empties a conversation with an Undo, and leaves no empty entry in the list', async ({ page }) => {
+  await signIn(page);
+  await send(page, 'keep or clear');
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+  // The list says when: under its day's heading.
+  await expect(page.locator('.conv-group-title')).toHaveText(['Today']);
+  await expect(page.locator('.conv-item a')).toHaveText(['keep or clear']);
+
+  // No dialog: the messages go at once, with an Undo that brings them back.
+  page.on('dialog', (d) => {
+    throw new Error(`unexpected dialog: ${d.message()}`);
+  });
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await expect(page.locator('.message')).toHaveCount(0);
+  await expect(page.getByRole('status').filter({ hasText: 'Cleared “keep or clear”.' })).toBeVisible();
+  await expect(page.locator('.conv-item:visible')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.locator('.message.user')).toHaveText(['keep or clear']);
+  await expect(page.locator('.conv-item:visible')).toHaveCount(1);
+
+  // Cleared for good: once the offer ends the conversation is empty and
+  // leaves the list, until its next message.
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await expect(page.getByRole('button', { name: 'Undo' })).toHaveCount(0, { timeout: 10_000 });
+  await expect(page.locator('.conv-item')).toHaveCount(0);
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator('.message')).toHaveCount(0);
+  await expect(page.getByText('No conversations yet.')).toBeVisible();
+
+  // Sending during the offer clears first, then stores the new message.
+  await send(page, 'fresh start');
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await send(page, 'after the clear');
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Undo' })).toHaveCount(0);
+  await page.reload();
+  await expect(page.locator('.message.user')).toHaveText(['after the clear']);
+  await expect(page.locator('.conv-item a')).toHaveCount(1);
+});
+
 test('the focus is in the message box on load, after New chat, switching and Stop', async ({ page }) => {
   await signIn(page);
   const box = page.getByLabel('Message', { exact: true });

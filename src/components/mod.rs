@@ -7,3 +7,23 @@ pub mod markdown;
 pub mod password_field;
 pub mod session;
 pub mod theme;
+
+/// Cookie `name` of the page: on the server, from the request being
+/// rendered; in the browser, from `document.cookie`. Both see the same
+/// cookie, so what is rendered from it hydrates alike.
+pub fn page_cookie(name: &str) -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        use leptos::prelude::use_context;
+        let parts = use_context::<http::request::Parts>()?;
+        let found = parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|header| crate::domain::cookie_value(header, name).map(str::to_owned));
+        found
+    }
+    #[cfg(not(feature = "ssr"))]
+    crate::domain::cookie_value(&crate::browser::cookies(), name).map(str::to_owned)
+}

@@ -44,11 +44,8 @@ impl Theme {
     /// The theme a request's `Cookie` header asks for; System when none
     /// (or an unknown one) is set.
     pub fn from_cookie_header(header: &str) -> Self {
-        header
-            .split(';')
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == Self::COOKIE)
-            .and_then(|(_, value)| Self::parse(value.trim()))
+        crate::domain::cookie_value(header, Self::COOKIE)
+            .and_then(Self::parse)
             .unwrap_or_default()
     }
 

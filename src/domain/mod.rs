@@ -3,6 +3,7 @@
 //! is the authority).
 
 pub mod chat;
+pub mod dates;
 mod password;
 mod user;
 
@@ -10,6 +11,16 @@ pub use password::{strength, Password, PasswordError};
 pub use user::User;
 
 use serde::{Deserialize, Serialize};
+
+/// The value of cookie `name` in a `Cookie` header (or `document.cookie`,
+/// which has the same shape), if it is there.
+pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.trim())
+}
 
 /// Why a string is not an e-mail address. The words for people live with
 /// `AppError`, which every reason maps to.

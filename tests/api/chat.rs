@@ -515,6 +515,22 @@ async fn conversations_can_be_renamed_cleared_and_deleted() {
         200
     );
     assert_eq!(stored(&app, &cookie, id).await, json!([]));
+    // A cleared conversation leaves the list (no empty entry) until its
+    // next message, which it takes with its title.
+    assert_eq!(
+        app.get_json("/api/conversations/list", &cookie).await,
+        json!([])
+    );
+    let (_, lines) = chat(
+        &app,
+        &cookie,
+        json!({"message": "Again", "conversation_id": id}),
+    )
+    .await;
+    assert_eq!(lines[0]["conversation_id"], id);
+    let listed = app.get_json("/api/conversations/list", &cookie).await;
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(listed[0]["title"], "Trip to Huế");
     assert_eq!(
         app.post_json(
             "/api/conversations/delete",

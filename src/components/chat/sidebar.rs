@@ -1,8 +1,15 @@
-//! The conversation list: new, open, rename, delete.
+//! The conversation list, under headings by age (Today, Yesterday…): new,
+//! open, rename, delete.
 
 use leptos::prelude::*;
 
-use crate::{api::chat_types::Conversation, error::AppError};
+use crate::{
+    api::chat_types::Conversation,
+    browser,
+    components::page_cookie,
+    domain::dates::{parse_offset, Age, UTC_OFFSET_COOKIE},
+    error::AppError,
+};
 
 /// The sidebar. Links work without JavaScript (`/app?c=ID`); with it, the
 /// page switches conversations in place.
@@ -20,6 +27,24 @@ pub fn Sidebar(
 ) -> impl IntoView {
     // The conversation whose name is being edited in place, if any.
     let editing = RwSignal::new(None::<i64>);
+    // The headings (Today, Yesterday…) are the reader's days: the server
+    // renders them with the offset the `tz` cookie gave on an earlier visit
+    // (UTC on the first), the page hydrates with the same, then takes the
+    // device's own and keeps it in the cookie for next time.
+    let offset = RwSignal::new(
+        page_cookie(UTC_OFFSET_COOKIE)
+            .and_then(|v| parse_offset(&v))
+            .unwrap_or(0),
+    );
+    Effect::new(move |_| {
+        if let Some(real) = browser::utc_offset().filter(|m| *m != offset.get_untracked()) {
+            let secure = if browser::is_https() { "; Secure" } else { "" };
+            browser::set_cookie(&format!(
+                "{UTC_OFFSET_COOKIE}={real}; Path=/; Max-Age=31536000; SameSite=Lax{secure}"
+            ));
+            offset.set(real);
+        }
+    });
     view! {
         <aside id="conversations" class="sidebar" class:open=move || menu_open.get() aria-label="Conversations">
             <div class="sidebar-header">
@@ -37,52 +62,92 @@ pub fn Sidebar(
             <Transition fallback=|| ()>
                 {move || conversations.get().map(|list| match list {
                     Ok(list) if list.is_empty() => view! { <p class="muted small">"No conversations yet."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="conv-list">
-                            {list.into_iter().map(|c| {
-                                let id = c.id;
-                                let active = move || current.get() == Some(id);
-                                let deleted = move || hidden.get() == Some(id);
-                                let title = c.title.clone();
-                                let renaming = move || editing.get() == Some(id);
-                                view! {
-                                    <li class="conv-item" class:active=active hidden=deleted>
-                                        <Show when=renaming>
-                                            <RenameField title=title.clone() on_done=Callback::new(move |name: Option<String>| {
-                                                editing.set(None);
-                                                if let Some(name) = name {
-                                                    on_rename.run((id, name));
-                                                }
-                                            })/>
-                                        </Show>
-                                        <a
-                                            hidden=renaming
-                                            href=format!("/app?c={id}")
-                                            rel="external"
-                                            aria-current=move || active().then_some("page")
-                                            on:click=move |ev| {
-                                                ev.prevent_default();
-                                                on_select.run(Some(id));
-                                            }
-                                        >{c.title.clone()}</a>
-                                        <button type="button" class="icon-btn needs-js" aria-label=format!("Rename “{}”", c.title)
-                                            hidden=renaming
-                                            on:click=move |_| editing.set(Some(id))>"✎"</button>
-                                        <button type="button" class="icon-btn needs-js" aria-label=format!("Delete “{}”", c.title)
-                                            on:click={
-                                                let title = c.title.clone();
-                                                move |_| on_delete.run((id, title.clone()))
-                                            }>"✕"</button>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
+                    Ok(list) => {
+                        let now = browser::now_unix();
+                        let at = offset.get();
+                        by_age(list, now, at).into_iter().map(|(age, list)| {
+                            // A heading whose one conversation is deleted on screen goes too.
+                            let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
+                            let empty = move || ids.iter().all(|id| hidden.get() == Some(*id));
+                            view! {
+                                <div class="conv-group" hidden=empty>
+                                    <h3 class="conv-group-title">{age.label()}</h3>
+                                    <ul class="conv-list">
+                                        {list.into_iter().map(|c| view! {
+                                            <Entry c current on_select on_rename on_delete hidden editing/>
+                                        }).collect_view()}
+                                    </ul>
+                                </div>
+                            }
+                        }).collect_view().into_any()
+                    }
                     Err(_) => view! { <p class="muted small">"Conversations could not be loaded."</p> }.into_any(),
                 })}
             </Transition>
         </aside>
     }
+}
+
+/// One conversation of the list: its link, and Rename and Delete.
+#[component]
+fn Entry(
+    c: Conversation,
+    current: RwSignal<Option<i64>>,
+    on_select: Callback<Option<i64>>,
+    on_rename: Callback<(i64, String)>,
+    on_delete: Callback<(i64, String)>,
+    hidden: Signal<Option<i64>>,
+    editing: RwSignal<Option<i64>>,
+) -> impl IntoView {
+    let id = c.id;
+    let active = move || current.get() == Some(id);
+    let deleted = move || hidden.get() == Some(id);
+    let title = c.title.clone();
+    let renaming = move || editing.get() == Some(id);
+    view! {
+        <li class="conv-item" class:active=active hidden=deleted>
+            <Show when=renaming>
+                <RenameField title=title.clone() on_done=Callback::new(move |name: Option<String>| {
+                    editing.set(None);
+                    if let Some(name) = name {
+                        on_rename.run((id, name));
+                    }
+                })/>
+            </Show>
+            <a
+                hidden=renaming
+                href=format!("/app?c={id}")
+                rel="external"
+                aria-current=move || active().then_some("page")
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    on_select.run(Some(id));
+                }
+            >{c.title.clone()}</a>
+            <button type="button" class="icon-btn needs-js" aria-label=format!("Rename “{}”", c.title)
+                hidden=renaming
+                on:click=move |_| editing.set(Some(id))>"✎"</button>
+            <button type="button" class="icon-btn needs-js" aria-label=format!("Delete “{}”", c.title)
+                on:click={
+                    let title = c.title.clone();
+                    move |_| on_delete.run((id, title.clone()))
+                }>"✕"</button>
+        </li>
+    }
+}
+
+/// The list cut into runs under one heading each, in its order (newest
+/// first).
+fn by_age(list: Vec<Conversation>, now: i64, offset: i32) -> Vec<(Age, Vec<Conversation>)> {
+    let mut runs: Vec<(Age, Vec<Conversation>)> = Vec::new();
+    for c in list {
+        let age = Age::of(c.updated_at, now, offset);
+        match runs.last_mut() {
+            Some((last, run)) if *last == age => run.push(c),
+            _ => runs.push((age, vec![c])),
+        }
+    }
+    runs
 }
 
 /// The name of a conversation as an editable field, pre-filled and

@@ -1,4 +1,5 @@
-//! Managing a conversation from the page: rename, delete, clear. A refusal
+//! Managing a conversation from the page: rename, delete and clear (each
+//! with Undo). A refusal
 //! (the conversation was deleted elsewhere, the title is too long, the
 //! service is down) is shown in the page's alert, never dropped.
 
@@ -8,8 +9,12 @@ use leptos::{prelude::*, server_fn::ServerFn, task::spawn_local};
 
 use super::state::ChatState;
 use crate::{
-    api::chat::{clear_conversation, delete_conversation, rename_conversation, DeleteConversation},
+    api::chat::{
+        clear_conversation, delete_conversation, rename_conversation, ClearConversation,
+        DeleteConversation,
+    },
     browser,
+    components::chat::message::UiMessage,
     error::AppError,
 };
 
@@ -30,99 +35,175 @@ impl ChatState {
     /// Deletes conversation `id` on screen at once (a new chat replaces it
     /// if it was open) and offers Undo for [`UNDO_FOR`]; then the server
     /// deletes it. Leaving the page ends the offer too (see
-    /// [`Self::delete_now`]).
+    /// [`Self::delete_on_leave`]).
     pub fn delete(self, id: i64, title: String) {
-        self.delete_now();
-        self.alert.set(None);
-        self.deleting.set(Some((id, title)));
         if self.current.get_untracked() == Some(id) {
             self.select(None);
         }
+        self.offer_undo(Pending {
+            id,
+            title,
+            action: Action::Delete,
+            kept: Vec::new(),
+        });
+    }
+
+    /// Clears the open conversation: its messages leave the screen (and it
+    /// leaves the list, which shows only conversations with messages) at
+    /// once, with Undo on offer for [`UNDO_FOR`]; then the server deletes
+    /// them. The conversation stays open, with its title and model, for the
+    /// next message; sending one ends the offer first.
+    pub fn clear(self) {
+        let Some(id) = self.current.get_untracked() else {
+            return;
+        };
+        if self.streaming.get_untracked() {
+            return;
+        }
+        let title = self
+            .title
+            .get_untracked()
+            .unwrap_or_else(|| "this conversation".to_owned());
+        let kept = self.messages.get_untracked();
+        self.messages.set(Vec::new());
+        self.offer_undo(Pending {
+            id,
+            title,
+            action: Action::Clear,
+            kept,
+        });
+    }
+
+    fn offer_undo(self, pending: Pending) {
+        self.end_offer();
+        self.alert.set(None);
+        let (id, action) = (pending.id, pending.action);
+        self.pending.set(Some(pending));
         set_timeout(
             move || {
-                if self.deleting.try_get_untracked().flatten().map(|d| d.0) == Some(id) {
-                    self.delete_now();
+                let same = self
+                    .pending
+                    .try_with_untracked(|p| p.as_ref().map(|p| (p.id, p.action)))
+                    .flatten();
+                if same == Some((id, action)) {
+                    self.end_offer();
                 }
             },
             UNDO_FOR,
         );
     }
 
-    /// Takes back the delete on offer, and opens the conversation again.
-    pub fn undo_delete(self) {
-        if let Some((id, _)) = self.deleting.get_untracked() {
-            self.deleting.set(None);
-            self.select(Some(id));
+    /// Takes back the delete or clear on offer: a deleted conversation
+    /// opens again, a cleared one gets its messages back.
+    pub fn undo(self) {
+        let Some(pending) = self.pending.get_untracked() else {
+            return;
+        };
+        self.pending.set(None);
+        match pending.action {
+            Action::Delete => self.select(Some(pending.id)),
+            Action::Clear if self.current.get_untracked() == Some(pending.id) => {
+                self.messages.set(pending.kept);
+            }
+            Action::Clear => self.select(Some(pending.id)),
         }
     }
 
-    /// Ends the Undo offer: the server deletes the conversation now.
-    pub fn delete_now(self) {
-        let Some((id, _)) = self.deleting.try_get_untracked().flatten() else {
+    /// Ends the Undo offer: the server is told now.
+    pub fn end_offer(self) {
+        let Some(pending) = self.pending.try_get_untracked().flatten() else {
             return;
         };
-        self.deleting.set(None);
-        self.send_delete(id);
+        self.pending.set(None);
+        self.send_pending(pending.id, pending.action);
     }
 
-    /// The page is going away with a delete on offer: the request is
+    /// A clear on offer for conversation `id`, taken off the screen so
+    /// that the caller can send it before what comes next (a message).
+    pub(super) fn take_clear_of(self, id: Option<i64>) -> Option<i64> {
+        let pending = self.pending.get_untracked()?;
+        if pending.action != Action::Clear || Some(pending.id) != id {
+            return None;
+        }
+        self.pending.set(None);
+        Some(pending.id)
+    }
+
+    /// The page is going away with an Undo on offer: the request is
     /// handed to the browser (`sendBeacon`), which sends it after the page.
-    pub fn delete_on_leave(self) {
-        if let Some((id, _)) = self.deleting.try_get_untracked().flatten() {
-            if browser::send_on_leave(&delete_conversation_url(), &[("id", &id.to_string())]) {
-                self.deleting.set(None);
+    pub fn end_offer_on_leave(self) {
+        if let Some(pending) = self.pending.try_get_untracked().flatten() {
+            let url = match pending.action {
+                Action::Delete => DeleteConversation::url(),
+                Action::Clear => ClearConversation::url(),
+            };
+            if browser::send_on_leave(url, &[("id", &pending.id.to_string())]) {
+                self.pending.set(None);
             }
         }
     }
 
-    fn send_delete(self, id: i64) {
+    fn send_pending(self, id: i64, action: Action) {
         spawn_local(async move {
-            let result = delete_conversation(id).await;
+            let result = match action {
+                Action::Delete => delete_conversation(id).await,
+                Action::Clear => clear_conversation(id).await,
+            };
             if let Err(AppError::Unauthorized) = result {
                 return self.signed_out(None);
             }
             // Not found: it is gone all the same, so it leaves the screen too.
             let gone = matches!(result, Ok(_) | Err(AppError::NotFound));
-            if gone && self.current.get_untracked() == Some(id) {
+            if gone && action == Action::Delete && self.current.get_untracked() == Some(id) {
                 self.select(None);
             }
             if let Err(err) = result {
-                self.alert.set(Some(failure("deleted", &err)));
+                let verb = match action {
+                    Action::Delete => "deleted",
+                    Action::Clear => "cleared",
+                };
+                self.alert.set(Some(failure(verb, &err)));
             }
             self.refresh_list();
         });
     }
+}
 
-    /// Clears the open conversation's messages once the person confirms.
-    pub fn clear(self) {
-        let Some(id) = self.current.get_untracked() else {
-            return;
-        };
-        if !browser::confirm("Clear all messages of this conversation?") {
-            return;
+/// What an Undo offer would take back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// The conversation goes.
+    Delete,
+    /// Its messages go; it stays.
+    Clear,
+}
+
+/// A delete or clear shown on screen but not yet sent, while its Undo is
+/// offered.
+#[derive(Clone)]
+pub struct Pending {
+    /// The conversation.
+    pub id: i64,
+    /// Its title, for the notice.
+    pub title: String,
+    /// What happens to it.
+    pub action: Action,
+    /// The messages a clear took off the screen, to put back on Undo.
+    kept: Vec<UiMessage>,
+}
+
+impl Pending {
+    /// The notice's sentence.
+    pub fn notice(&self) -> String {
+        match self.action {
+            Action::Delete => format!("Deleted “{}”.", self.title),
+            Action::Clear => format!("Cleared “{}”.", self.title),
         }
-        self.alert.set(None);
-        spawn_local(async move {
-            match clear_conversation(id).await {
-                // Unless the person has opened another one meanwhile.
-                Ok(_) if self.current.get_untracked() == Some(id) => self.messages.set(Vec::new()),
-                Ok(_) => {}
-                Err(AppError::Unauthorized) => self.signed_out(None),
-                Err(err) => {
-                    self.alert.set(Some(failure("cleared", &err)));
-                    self.refresh_list();
-                }
-            }
-        });
     }
 }
 
-/// How long a deleted conversation can be brought back.
+/// How long a deleted or cleared conversation can be brought back.
 pub const UNDO_FOR: Duration = Duration::from_secs(6);
-
-fn delete_conversation_url() -> String {
-    DeleteConversation::url().to_owned()
-}
 
 /// The alert for an action on a conversation that the server refused.
 fn failure(action: &str, err: &AppError) -> String {

@@ -99,17 +99,13 @@ pub fn ChatPage() -> impl IntoView {
         }
     });
     // An opened conversation goes on with the model it last used, while
-    // that model is still offered: once per opening, so a list refreshed
-    // after an answer does not undo a model picked meanwhile.
-    let model_shown_for = StoredValue::new(None::<i64>);
+    // that model is still offered: once per opening (see
+    // `ChatState::model_shown_for`), so a list refreshed after an answer
+    // does not undo a model picked meanwhile.
     Effect::new(move |_| {
         let id = chat.current.get();
-        if id.is_none() || model_shown_for.get_value() == id {
+        if id.is_none() || chat.model_shown_for.get_value() == id {
             return;
-        }
-        // Started by the answer streaming now: it already has its model.
-        if chat.streaming.get_untracked() {
-            return model_shown_for.set_value(id);
         }
         let used = conversations
             .get()
@@ -117,7 +113,7 @@ pub fn ChatPage() -> impl IntoView {
             .and_then(|list| list.into_iter().find(|c| Some(c.id) == id))
             .map(|c| c.model);
         if let Some(used) = used.filter(|m| models.read().contains(m)) {
-            model_shown_for.set_value(id);
+            chat.model_shown_for.set_value(id);
             chat.model.set(used);
         }
     });
@@ -150,28 +146,28 @@ pub fn ChatPage() -> impl IntoView {
     let on_delete = Callback::new(move |(id, title)| chat.delete(id, title));
     // Leaving the page with a delete on offer: it happens all the same.
     Effect::new(move |_| {
-        let listener = window_event_listener(leptos::ev::pagehide, move |_| chat.delete_on_leave());
+        let listener =
+            window_event_listener(leptos::ev::pagehide, move |_| chat.end_offer_on_leave());
         on_cleanup(move || listener.remove());
     });
 
     // The tab shows the open conversation's title: set by an effect, which
     // may read the list resource (Title's own render may not).
-    let tab_title = RwSignal::new("Chat".to_owned());
     Effect::new(move |_| {
         let id = chat.current.get();
         let title = conversations
             .get()
             .and_then(Result::ok)
             .and_then(|list| list.into_iter().find(|c| Some(c.id) == id))
-            .map_or_else(|| "Chat".to_owned(), |c| c.title);
-        tab_title.set(title);
+            .map(|c| c.title);
+        chat.title.set(title);
     });
 
     view! {
-        <Title text=move || tab_title.get()/>
+        <Title text=move || chat.title.get().unwrap_or_else(|| "Chat".to_owned())/>
         <div class="chat-layout">
             <Sidebar conversations current=chat.current on_select on_rename on_delete menu_open
-                hidden=Signal::derive(move || chat.deleting.get().map(|d| d.0))/>
+                hidden=Signal::derive(move || chat.pending.read().as_ref().map(|p| p.id))/>
             <section class="conversation" aria-label="Messages">
                 // The page's one top heading, for screen readers' outline.
                 <h1 class="visually-hidden">"Chat"</h1>
@@ -198,10 +194,10 @@ pub fn ChatPage() -> impl IntoView {
                         <button type="button" class="btn btn-ghost" on:click=move |_| chat.alert.set(None)>"Dismiss"</button>
                     </div>
                 })}
-                {move || chat.deleting.get().map(|(_, title)| view! {
+                {move || chat.pending.read().as_ref().map(|pending| view! {
                     <div class="notice undo-notice" role="status">
-                        <span>{format!("Deleted “{title}”.")}</span>
-                        <button type="button" class="btn btn-ghost" on:click=move |_| chat.undo_delete()>"Undo"</button>
+                        <span>{pending.notice()}</span>
+                        <button type="button" class="btn btn-ghost" on:click=move |_| chat.undo()>"Undo"</button>
                     </div>
                 })}
                 <Show when=move || chat.current.get().is_some()>

@@ -7,7 +7,7 @@ use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     api::{
-        chat::load_conversation,
+        chat::{clear_conversation, load_conversation},
         chat_types::{ChatEvent, ChatRequest, Message, MessageStatus, Role},
     },
     browser::{self, Abort},
@@ -17,6 +17,7 @@ use crate::{
     },
     domain::urlencoding,
     error::AppError,
+    pages::chat::manage::Pending,
 };
 
 /// Where the page keeps the [`Abort`] of the answer being streamed. In the
@@ -59,13 +60,22 @@ pub struct ChatState {
     pub list_version: RwSignal<u32>,
     /// A failure to show above the messages (rename, delete, clear).
     pub alert: RwSignal<Option<String>>,
-    /// A conversation deleted on screen, with its title, while its Undo is
-    /// offered; the server deletes it when the offer ends.
-    pub deleting: RwSignal<Option<(i64, String)>>,
+    /// A conversation deleted or cleared on screen while its Undo is
+    /// offered; the server is told when the offer ends.
+    pub pending: RwSignal<Option<Pending>>,
+    /// The open conversation's title, once the list has it (the tab's
+    /// title, and the Clear notice's).
+    pub title: RwSignal<Option<String>>,
     /// What screen readers are told once an answer has ended (a live
     /// region of its own: the growing answer itself is not one, so it is
     /// not read out token by token).
     pub announcement: RwSignal<String>,
+    /// The conversation whose own model the picker has already been set
+    /// to (once per opening; a conversation started here by an answer
+    /// already has the picked one). Set at once by the answer's
+    /// conversation event, not by an effect that may run after the answer
+    /// has ended and a new model been picked.
+    pub model_shown_for: StoredValue<Option<i64>>,
     /// The page's reactive owner (see [`ChatState::in_page`]).
     owner: StoredValue<Owner>,
     /// Keys for messages made here; far above any stored message's id.
@@ -89,8 +99,10 @@ impl ChatState {
             pinned: RwSignal::new(true),
             list_version: RwSignal::new(0),
             alert: RwSignal::new(None),
-            deleting: RwSignal::new(None),
+            pending: RwSignal::new(None),
+            title: RwSignal::new(None),
             announcement: RwSignal::new(String::new()),
+            model_shown_for: StoredValue::new(None),
             owner: StoredValue::new(Owner::current().expect("the page has an owner")),
             next_key: StoredValue::new(1_u64 << 40),
             seeded: StoredValue::new(false),
@@ -214,7 +226,14 @@ impl ChatState {
         };
         let abort = Abort::new();
         self.abort.set_value(Some(abort.clone()));
+        // A clear still on offer happens before the new message is stored.
+        let clear_first = self.take_clear_of(request.conversation_id);
         spawn_local(async move {
+            if let Some(id) = clear_first {
+                if let Err(AppError::Unauthorized) = clear_conversation(id).await {
+                    return self.signed_out(Some(request.message));
+                }
+            }
             let ended = stream_chat(&request, &abort, |event| self.on_event(reply, event)).await;
             match ended {
                 Ok(()) => {}
@@ -251,6 +270,7 @@ impl ChatState {
         match event {
             ChatEvent::Conversation { conversation_id } => {
                 if self.current.get_untracked() != Some(conversation_id) {
+                    self.model_shown_for.set_value(Some(conversation_id));
                     self.current.set(Some(conversation_id));
                     show_in_address_bar(Some(conversation_id));
                     self.refresh_list();

@@ -27,7 +27,8 @@ pub trait Chat: Send + Sync {
         user_id: i64,
         id: i64,
     ) -> Result<Option<Conversation>, DbError>;
-    /// The user's conversations, most recent first.
+    /// The user's conversations that have messages (a cleared one is not
+    /// listed until its next message), most recent first.
     async fn conversations_list(&self, user_id: i64) -> Result<Vec<Conversation>, DbError>;
     /// Renames one of the user's conversations; false when it is not theirs.
     async fn conversation_rename(
@@ -142,7 +143,8 @@ impl Chat for SqlRepo {
     async fn conversations_list(&self, user_id: i64) -> Result<Vec<Conversation>, DbError> {
         let rows: Vec<ConversationRow> = on_pool!(&self.pool, |p| {
             sqlx::query_as(
-                "SELECT id, title, model, updated_at FROM conversations WHERE user_id = $1
+                "SELECT id, title, model, updated_at FROM conversations c WHERE user_id = $1
+                 AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id)
                  ORDER BY updated_at DESC, id DESC LIMIT 500",
             )
             .bind(user_id)
