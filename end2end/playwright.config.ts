@@ -40,6 +40,7 @@ function palaver(p: number, db: string) {
       // the integration tests.
       RATE_LIMIT_REGISTER_IP: '10000/3600',
       RATE_LIMIT_LOGIN_IP: '10000/600',
+      RATE_LIMIT_FORGOT_IP: '10000/3600',
       LLM_BASE_URL: `http://127.0.0.1:${llmPort}/v1`,
       LLM_API_KEY: 'e2e-key',
       LLM_MODEL: 'fake-model',

@@ -10,6 +10,9 @@ test('register, land on the app, stay signed in across a reload, sign out', asyn
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Name (optional)').fill('Nguyễn Thị Minh');
   const password = page.getByLabel('Password');
+  // The meter is empty until something is typed.
+  await expect(page.locator('.strength')).not.toHaveAttribute('data-score');
+  await expect(page.locator('.strength-fill')).toHaveCSS('width', '0px');
   await password.fill('abc');
   await expect(page.locator('.strength')).toHaveAttribute('data-score', '0');
   await password.fill('a much longer passphrase 42!');
@@ -89,6 +92,34 @@ test('signing in after the browser saw /app redirect to /login lands on /app (HT
   await expect(page).toHaveURL(/\/app$/);
 });
 
+test('a taken e-mail is flagged at its field, with the ways on; the next error replaces it', async ({ page, request }) => {
+  const email = uniqueEmail('taken');
+  await registerByApi(request, email);
+  await page.goto('/register');
+  await hydrated(page);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  const field = page.getByLabel('E-mail');
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(field).toHaveAccessibleDescription(/already registered/);
+  const error = page.locator('#email-error');
+  await expect(error).toContainText('This e-mail address is already registered');
+  await expect(error.getByRole('link', { name: 'Sign in' })).toHaveAttribute('href', '/login');
+  await expect(error.getByRole('link', { name: 'Reset your password' })).toHaveAttribute('href', '/forgot-password');
+
+  // A new address and a weak password: the e-mail's error goes, the
+  // password's stands at the password, one alert at a time.
+  await field.fill(uniqueEmail('fresh'));
+  await page.getByLabel('Password').fill('onlyletters');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.locator('#password-error')).toContainText('only one kind of character');
+  await expect(error).toBeEmpty();
+  await expect(field).not.toHaveAttribute('aria-invalid');
+  await expect(page.getByLabel('Password')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('alert')).toHaveCount(1);
+});
+
 test.describe('with JavaScript disabled', () => {
   test.use({ javaScriptEnabled: false });
 
@@ -106,13 +137,19 @@ test.describe('with JavaScript disabled', () => {
     await expect(page).toHaveURL(/\/login$/);
   });
 
-  test('a wrong password is explained on the returned page', async ({ page }) => {
+  test('a wrong password is explained on the returned page, which keeps the e-mail', async ({ page }) => {
+    const email = uniqueEmail('nobody');
     await page.goto('/login');
-    await page.getByLabel('E-mail').fill(uniqueEmail('nobody'));
+    await page.getByLabel('E-mail').fill(email);
     await page.getByLabel('Password').fill('whatever-it-is-1');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page).toHaveURL(/\/login\?.*error=invalid_credentials/);
     await expect(page.getByRole('alert')).toHaveText('Invalid credentials');
+    await expect(page.getByLabel('E-mail')).toHaveValue(email);
+    await expect(page.getByLabel('Password')).toHaveValue('');
+    // Kept once: a reload shows an empty form again.
+    await page.reload();
+    await expect(page.getByLabel('E-mail')).toHaveValue('');
   });
 
   test('registration works and weak passwords are explained', async ({ page }) => {
@@ -121,6 +158,7 @@ test.describe('with JavaScript disabled', () => {
     await page.getByLabel('Password').fill('weakpassword');
     await page.getByRole('button', { name: 'Create account' }).click();
     await expect(page.getByRole('alert')).toContainText('mix at least two of letters, digits and symbols');
+    await expect(page.getByLabel('Password')).toHaveAttribute('aria-invalid', 'true');
 
     await page.getByLabel('E-mail').fill(uniqueEmail('nojsreg'));
     await page.getByLabel('Password').fill(PASSWORD);

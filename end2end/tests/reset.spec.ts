@@ -36,13 +36,16 @@ test('forgot password, read the mail, set a new password, sign in with it', asyn
   await expect(page).toHaveURL(/\/app$/);
   await expect(page.locator('.user-name')).toHaveText('Reset Person');
 
-  // The link was single-use.
+  // The link was single-use: opened again, it says so instead of showing
+  // a form that cannot work, and offers a new one.
   await page.goto(url.pathname + url.search);
   await hydrated(page);
-  await page.getByLabel('New password').fill('yet-another-pass-1');
-  await page.getByRole('button', { name: 'Set new password' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('This link no longer works');
+  await expect(page).toHaveTitle('This link no longer works');
   await expect(page.getByRole('alert')).toContainText('invalid, already used, or expired');
-  await expect(page.getByRole('link', { name: 'Ask for a new link' })).toBeVisible();
+  await expect(page.getByLabel('New password')).toHaveCount(0);
+  await page.getByRole('link', { name: 'Ask for a new link' }).click();
+  await expect(page).toHaveURL(/\/forgot-password$/);
 });
 
 test.describe('with JavaScript disabled', () => {

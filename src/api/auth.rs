@@ -55,11 +55,21 @@ pub async fn register(
         Ok(Done::OK)
     }
     .await;
-    edge::finish(
-        result,
-        &crate::domain::safe_next(next.as_deref()),
-        "/register",
-    )
+    // Back to the page as it was asked for: with its `next`, if it had one.
+    let back = next.as_deref().filter(|n| !n.is_empty()).map_or_else(
+        || "/register".to_owned(),
+        |next| {
+            let next = crate::domain::safe_next(Some(next));
+            format!("/register?next={}", crate::domain::urlencoding(&next))
+        },
+    );
+    let next = crate::domain::safe_next(next.as_deref());
+    let kept = [
+        ("email", email.as_str()),
+        ("display_name", display_name.as_deref().unwrap_or_default()),
+        ("phone", phone.as_deref().unwrap_or_default()),
+    ];
+    edge::finish_keeping(result, &next, &back, &kept)
 }
 
 /// Signs in: `200 {"ok":true}` and a fresh session cookie, or the uniform
@@ -81,7 +91,7 @@ pub async fn login(
     }
     .await;
     let back = format!("/login?next={}", crate::domain::urlencoding(&next));
-    edge::finish(result, &next, &back)
+    edge::finish_keeping(result, &next, &back, &[("identifier", &identifier)])
 }
 
 /// Signs out: always `200 {"ok":true}`; the session is deleted on the server

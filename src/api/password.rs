@@ -29,7 +29,12 @@ pub async fn forgot_password(identifier: String) -> Result<Done, AppError> {
         Ok(Done::OK)
     }
     .await;
-    edge::finish(result, "/forgot-password?sent=1", "/forgot-password")
+    edge::finish_keeping(
+        result,
+        "/forgot-password?sent=1",
+        "/forgot-password",
+        &[("identifier", &identifier)],
+    )
 }
 
 /// Sets a new password with the token from the mail; every session of the
@@ -53,4 +58,25 @@ pub async fn reset_password(token: String, password: String) -> Result<ResetResp
     edge::finish(result, "/login?reset=1", &back)
 }
 
-crate::form_or_json!(ForgotPassword, ResetPassword);
+/// `{"ok": true, "valid": bool}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkState {
+    /// Always true.
+    pub ok: bool,
+    /// True while the link can still set a password: known, unused, not
+    /// expired.
+    pub valid: bool,
+}
+
+/// Tells whether a reset link still works, without using it (the reset
+/// page shows "ask for a new link" rather than a form that cannot work).
+/// It reads only the token's hash, like the reset itself.
+#[server(prefix = "/auth/password", endpoint = "check", input = FormOrJson)]
+pub async fn check_reset_link(token: String) -> Result<LinkState, AppError> {
+    use crate::server::{edge, reset};
+    let state = edge::state()?;
+    let valid = reset::link_valid(&state, &token).await?;
+    Ok(LinkState { ok: true, valid })
+}
+
+crate::form_or_json!(ForgotPassword, ResetPassword, CheckResetLink);

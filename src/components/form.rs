@@ -66,14 +66,157 @@ where
     }
 }
 
-/// The alert box; empty when there is nothing to say. It is a live region,
-/// so screen readers announce errors as they appear.
+/// The form field an error is about, where it concerns one: the page
+/// shows it there rather than above the form.
+pub fn field_of(err: &AppError) -> Option<&'static str> {
+    match err {
+        AppError::InvalidEmail | AppError::EmailTaken => Some("email"),
+        AppError::WeakPassword(_) => Some("password"),
+        AppError::InvalidDisplayName => Some("display_name"),
+        AppError::InvalidPhone => Some("phone"),
+        _ => None,
+    }
+}
+
+/// The alert box above a form, for errors that concern none of its
+/// `fields` (those stand next to their field); nothing when there is
+/// nothing to say. Each error comes in as a new `role=alert` element, which
+/// screen readers announce, so a page has one alert at a time.
 #[component]
-pub fn FormAlert(message: impl Fn() -> Option<AppError> + Send + Sync + 'static) -> impl IntoView {
+pub fn FormAlert(
+    message: impl Fn() -> Option<AppError> + Send + Sync + 'static,
+    /// The fields of this form that show their own errors.
+    #[prop(optional)]
+    fields: &'static [&'static str],
+) -> impl IntoView {
+    let general = move || message().filter(|m| field_of(m).is_none_or(|f| !fields.contains(&f)));
     view! {
-        <div role="alert" aria-live="assertive">
-            {move || message().map(|m| view! { <p class="alert alert-error">{m.to_string()}</p> })}
+        <div class="form-alert">
+            {move || general().map(|m| view! { <p class="alert alert-error" role="alert">{m.to_string()}</p> })}
         </div>
+    }
+}
+
+/// The error of one field, when the form's error is about it: shown under
+/// the field (whose `aria-describedby` names it), replacing the one before.
+/// A taken e-mail address offers the two ways on.
+#[component]
+pub fn FieldError(
+    /// The field's `name` (and `id`); the message's id is `<id>-error`.
+    id: &'static str,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    view! {
+        <div id=format!("{id}-error") class="field-error">
+            {move || error.get().map(|err| view! {
+                <p role="alert">{err.to_string()}</p>
+                {matches!(err, AppError::EmailTaken).then(|| view! {
+                    <p class="field-error-links">
+                        <a href="/login">"Sign in"</a>
+                        " · "
+                        <a href="/forgot-password">"Reset your password"</a>
+                    </p>
+                })}
+            })}
+        </div>
+    }
+}
+
+/// The form's error if it is about field `name`.
+pub fn error_of(
+    error: impl Fn() -> Option<AppError> + Send + Sync + 'static,
+    name: &'static str,
+) -> Signal<Option<AppError>> {
+    Signal::derive(move || error().filter(|err| field_of(err) == Some(name)))
+}
+
+/// A labelled text input with its own error under it (`aria-invalid` and
+/// `aria-describedby` while there is one), pre-filled with `value` (what a
+/// failed plain post kept, see [`KeptFields`]).
+#[component]
+pub fn TextField(
+    /// `id` and `name`.
+    id: &'static str,
+    label: &'static str,
+    /// `email`, `text`, `tel`.
+    kind: &'static str,
+    autocomplete: &'static str,
+    #[prop(optional)] optional: bool,
+    #[prop(optional)] maxlength: Option<u32>,
+    #[prop(optional, into)] value: String,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let invalid = move || error.read().is_some();
+    view! {
+        <div class="field">
+            <label for=id>
+                {label}
+                {optional.then(|| view! { " " <span class="muted small">"(optional)"</span> })}
+            </label>
+            <input
+                id=id
+                name=id
+                type=kind
+                autocomplete=autocomplete
+                required=!optional
+                maxlength=maxlength
+                inputmode=(kind == "tel").then_some("tel")
+                value=value
+                aria-invalid=move || invalid().then_some("true")
+                aria-describedby=move || invalid().then(|| format!("{id}-error"))
+            />
+            <FieldError id error/>
+        </div>
+    }
+}
+
+/// What the person typed into a form whose plain post (no JavaScript)
+/// failed, for the page the post went back to: `edge::finish_keeping` puts
+/// the fields (never a password or a token) in a cookie for 60 seconds,
+/// the server reads them here as it renders that page, and forgets them.
+/// The cookie is `HttpOnly`, so the browser's build sees none; it needs
+/// none: hydration leaves the server's `value` attributes as they are.
+#[derive(Clone, Debug, Default)]
+pub struct KeptFields(Vec<(String, String)>);
+
+impl KeptFields {
+    /// The cookie's name.
+    pub const COOKIE: &'static str = "palaver_form";
+
+    /// Reads the cookie of the request being rendered, and has the
+    /// response delete it.
+    pub fn take() -> Self {
+        #[cfg(feature = "ssr")]
+        {
+            let Some(raw) = crate::components::page_cookie(Self::COOKIE) else {
+                return Self::default();
+            };
+            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                let gone = format!(
+                    "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax",
+                    Self::COOKIE
+                );
+                if let Ok(gone) = http::HeaderValue::from_str(&gone) {
+                    res.append_header(http::header::SET_COOKIE, gone);
+                }
+            }
+            Self(
+                url::form_urlencoded::parse(raw.as_bytes())
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect(),
+            )
+        }
+        #[cfg(not(feature = "ssr"))]
+        Self::default()
+    }
+
+    /// What field `name` held; empty when nothing was kept.
+    pub fn get(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
     }
 }
 

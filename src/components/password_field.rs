@@ -3,43 +3,58 @@
 
 use leptos::prelude::*;
 
-use crate::domain::strength;
+use crate::{components::form::FieldError, domain::strength, error::AppError};
 
 const LABELS: [&str; 5] = ["Too weak", "Fair", "Good", "Strong", "Very strong"];
 
-/// `<input type=password>` plus the meter; `name` is the form field name.
+/// `<input type=password>` plus the meter (empty until something is
+/// typed), and the field's own error under it; `id` is also its name.
 #[component]
 pub fn PasswordField(
-    #[prop(into)] id: String,
-    #[prop(into)] name: String,
+    id: &'static str,
     #[prop(into)] label: String,
     #[prop(into)] autocomplete: String,
+    /// The form's error when it is about this field.
+    error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let (value, set_value) = signal(String::new());
-    let score = move || strength(&value.read());
+    let score = move || (!value.read().is_empty()).then(|| strength(&value.read()).to_string());
     let hint_id = format!("{id}-hint");
+    let invalid = move || error.read().is_some();
+    let described = {
+        let hint_id = hint_id.clone();
+        move || {
+            if invalid() {
+                format!("{id}-error {hint_id}")
+            } else {
+                hint_id.clone()
+            }
+        }
+    };
     let text = move || {
         if value.read().is_empty() {
             "8 or more characters, mixing at least two of letters, digits and symbols".to_owned()
         } else {
-            format!("Strength: {}", LABELS[usize::from(score())])
+            format!("Strength: {}", LABELS[usize::from(strength(&value.read()))])
         }
     };
     view! {
         <div class="field">
-            <label for=id.clone()>{label}</label>
+            <label for=id>{label}</label>
             <input
                 id=id
-                name=name
+                name=id
                 type="password"
                 autocomplete=autocomplete
                 required=true
                 minlength="8"
                 maxlength="128"
-                aria-describedby=hint_id.clone()
+                aria-describedby=described
+                aria-invalid=move || invalid().then_some("true")
                 on:input=move |ev| set_value.set(event_target_value(&ev))
             />
-            <div class="strength" data-score=move || score().to_string()>
+            <FieldError id error/>
+            <div class="strength" data-score=score>
                 <div class="strength-bar" aria-hidden="true"><div class="strength-fill"></div></div>
                 <span id=hint_id class="strength-label" aria-live="polite">{text}</span>
             </div>

@@ -7,7 +7,7 @@ use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
     api::password::ForgotPassword,
-    components::form::{form_error, FormAlert, ProgressiveForm, SubmitButton},
+    components::form::{form_error, FormAlert, KeptFields, ProgressiveForm, SubmitButton},
 };
 
 /// The "forgot your password?" page.
@@ -16,6 +16,7 @@ pub fn ForgotPage() -> impl IntoView {
     let query = use_query_map();
     let action = ServerAction::<ForgotPassword>::new();
     let error = form_error(action);
+    let kept = StoredValue::new(KeptFields::take().get("identifier"));
     let sent =
         move || matches!(action.value().get(), Some(Ok(_))) || query.read().get("sent").is_some();
     view! {
@@ -30,7 +31,7 @@ pub fn ForgotPage() -> impl IntoView {
                         <FormAlert message=error/>
                         <div class="field">
                             <label for="identifier">"E-mail"</label>
-                            <input id="identifier" name="identifier" type="email" autocomplete="username" required=true/>
+                            <input id="identifier" name="identifier" type="email" autocomplete="username" required=true value=kept.get_value()/>
                         </div>
                         <SubmitButton pending=action.pending() idle="Send reset link" busy="Sending…"/>
                     </ProgressiveForm>

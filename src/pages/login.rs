@@ -8,7 +8,7 @@ use leptos_router::{components::A, hooks::use_query_map};
 use crate::{
     api::auth::Login,
     browser::open,
-    components::form::{form_error, FormAlert, ProgressiveForm, SubmitButton},
+    components::form::{form_error, FormAlert, KeptFields, ProgressiveForm, SubmitButton},
     domain::safe_next,
 };
 
@@ -19,6 +19,7 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_default();
     let action = ServerAction::<Login>::new();
     let error = form_error(action);
+    let kept = KeptFields::take();
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
             // A full load: the server renders the app with the new session.
@@ -39,7 +40,7 @@ pub fn LoginPage() -> impl IntoView {
                 <input type="hidden" name="next" value=next/>
                 <div class="field">
                     <label for="identifier">"E-mail"</label>
-                    <input id="identifier" name="identifier" type="email" autocomplete="username" required=true/>
+                    <input id="identifier" name="identifier" type="email" autocomplete="username" required=true value=kept.get("identifier")/>
                 </div>
                 <div class="field">
                     <label for="password">"Password"</label>

@@ -8,7 +8,9 @@ use crate::{
     api::auth::Register,
     browser::open,
     components::{
-        form::{form_error, FormAlert, ProgressiveForm, SubmitButton},
+        form::{
+            error_of, form_error, FormAlert, KeptFields, ProgressiveForm, SubmitButton, TextField,
+        },
         password_field::PasswordField,
     },
     domain::safe_next,
@@ -21,6 +23,7 @@ pub fn RegisterPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_default();
     let action = ServerAction::<Register>::new();
     let error = form_error(action);
+    let kept = KeptFields::take();
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
             // A full load: the server renders the app with the new session.
@@ -34,21 +37,15 @@ pub fn RegisterPage() -> impl IntoView {
             <h1>"Create your account"</h1>
             <p class="muted">"One account, all your conversations."</p>
             <ProgressiveForm action=action class="form">
-                <FormAlert message=error/>
+                <FormAlert message=error fields=&["email", "display_name", "phone", "password"]/>
                 <input type="hidden" name="next" value=next/>
-                <div class="field">
-                    <label for="email">"E-mail"</label>
-                    <input id="email" name="email" type="email" autocomplete="email" required=true/>
-                </div>
-                <div class="field">
-                    <label for="display_name">"Name " <span class="muted small">"(optional)"</span></label>
-                    <input id="display_name" name="display_name" type="text" autocomplete="name" maxlength="64"/>
-                </div>
-                <div class="field">
-                    <label for="phone">"Phone " <span class="muted small">"(optional)"</span></label>
-                    <input id="phone" name="phone" type="tel" autocomplete="tel" inputmode="tel"/>
-                </div>
-                <PasswordField id="password" name="password" label="Password" autocomplete="new-password"/>
+                <TextField id="email" label="E-mail" kind="email" autocomplete="email"
+                    value=kept.get("email") error=error_of(error, "email")/>
+                <TextField id="display_name" label="Name" kind="text" autocomplete="name" optional=true maxlength=64
+                    value=kept.get("display_name") error=error_of(error, "display_name")/>
+                <TextField id="phone" label="Phone" kind="tel" autocomplete="tel" optional=true
+                    value=kept.get("phone") error=error_of(error, "phone")/>
+                <PasswordField id="password" label="Password" autocomplete="new-password" error=error_of(error, "password")/>
                 <SubmitButton pending=action.pending() idle="Create account" busy="Creating account…"/>
             </ProgressiveForm>
             <p class="form-footer">"Already have an account? " <A href="/login">"Sign in"</A></p>

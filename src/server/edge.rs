@@ -59,6 +59,32 @@ pub fn set_status(status: StatusCode) {
     }
 }
 
+/// Longest value of a field kept for the page a failed post goes back to.
+const MAX_KEPT_CHARS: usize = 256;
+
+fn keep_fields(kept: &[(&str, &str)]) {
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in kept {
+        form.append_pair(
+            name,
+            &value.chars().take(MAX_KEPT_CHARS).collect::<String>(),
+        );
+    }
+    let secure = state().is_ok_and(|s| s.settings.is_production());
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=60; HttpOnly; SameSite=Lax{}",
+        crate::components::form::KeptFields::COOKIE,
+        form.finish(),
+        if secure { "; Secure" } else { "" }
+    );
+    if let (Some(res), Ok(cookie)) = (
+        use_context::<ResponseOptions>(),
+        http::HeaderValue::from_str(&cookie),
+    ) {
+        res.append_header(header::SET_COOKIE, cookie);
+    }
+}
+
 /// True for a browser form post without JavaScript: it asks for HTML, not JSON.
 fn is_plain_form_post() -> bool {
     use_context::<Parts>().is_some_and(|parts| {
@@ -74,7 +100,24 @@ fn is_plain_form_post() -> bool {
 /// form post is redirected: on success to `ok_to`, on failure back to `back`
 /// with `error=<code>` in the query, which the page turns into a message.
 pub fn finish<T>(result: Result<T, AppError>, ok_to: &str, back: &str) -> Result<T, AppError> {
+    finish_keeping(result, ok_to, back, &[])
+}
+
+/// [`finish`], and when a plain form post fails, `kept` (what was typed in
+/// its fields, never a password or token) goes back too, in a cookie of 60
+/// seconds that the page reads once as it renders (see
+/// `components::form::KeptFields`): not in the address, where it would be
+/// logged.
+pub fn finish_keeping<T>(
+    result: Result<T, AppError>,
+    ok_to: &str,
+    back: &str,
+    kept: &[(&str, &str)],
+) -> Result<T, AppError> {
     if is_plain_form_post() {
+        if result.is_err() && !kept.is_empty() {
+            keep_fields(kept);
+        }
         let target = match &result {
             Ok(_) => ok_to.to_owned(),
             Err(err) => {

@@ -91,19 +91,27 @@ pub async fn forgot(state: &AppState, ip: IpAddr, identifier: &str) -> Result<()
     Ok(())
 }
 
+/// True when `token` is a reset link that can still be used.
+pub async fn link_valid(state: &AppState, token: &str) -> Result<bool, AppError> {
+    let token = token.trim();
+    if token.is_empty() || token.len() > 128 {
+        return Ok(false);
+    }
+    Ok(state
+        .db
+        .reset_token_valid(&token_hash(token), state.clock.now())
+        .await?)
+}
+
 /// Sets a new password with a reset token: consumes the token, ends every
 /// session of the user and queues a confirmation, all in one transaction.
 pub async fn reset(state: &AppState, token: &str, password: &str) -> Result<ResetDone, AppError> {
     let invalid = || AppError::InvalidToken;
-    let token = token.trim();
-    if token.is_empty() || token.len() > 128 {
-        return Err(invalid());
-    }
-    let hash = token_hash(token);
     // Cheap check first, so garbage tokens cost no argon2 time.
-    if !state.db.reset_token_valid(&hash, state.clock.now()).await? {
+    if !link_valid(state, token).await? {
         return Err(invalid());
     }
+    let hash = token_hash(token.trim());
     let password = Password::parse(password)?;
     let password_hash = state.passwords.hash(password.expose()).await?;
     let confirmation = |user_id| MailJob::PasswordChanged { user_id }.to_json();

@@ -151,16 +151,98 @@ async fn a_dead_reset_link_by_form_offers_a_new_one() {
     assert!(html.contains("already used, or expired"), "{html}");
     // The page knows the link is dead by its code, and offers a new one.
     assert!(html.contains("Ask for a new link"), "{html}");
+}
 
-    // Any other refusal leaves the link alone: it may still work.
+#[tokio::test]
+async fn a_failed_form_keeps_what_was_typed_but_never_the_password() {
+    let app = spawn_app().await;
+    app.register("taken@example.com", PASSWORD).await;
+    let res = form_post(
+        &app,
+        "/auth/register",
+        "email=Taken%40example.com&password=correct-horse-9&display_name=Nguy%E1%BB%85n+%22Mai%22&phone=%2B84+90+123+4567&next=%2Fapp%3Fc%3D3",
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 303);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, "/register?next=/app%3Fc%3D3&error=email_taken");
+    assert!(
+        !location.contains("Taken"),
+        "nothing typed goes in the address"
+    );
+    let kept = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("palaver_form="))
+        .expect("the fields are kept in a cookie");
+    assert!(
+        kept.contains("Max-Age=60") && kept.contains("HttpOnly"),
+        "{kept}"
+    );
+    assert!(
+        !kept.contains("correct-horse"),
+        "never the password: {kept}"
+    );
+    let cookie = kept.split(';').next().unwrap().to_owned();
+
+    let res = app.get_as(&location, &cookie).await;
+    let forget = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("palaver_form="))
+        .expect("the page forgets the fields once shown");
+    assert!(forget.contains("Max-Age=0"), "{forget}");
+    let html = res.text().await.unwrap();
+    assert!(html.contains(r#"value="Taken@example.com""#), "{html}");
+    assert!(html.contains(r#"value="Nguyễn &quot;Mai&quot;""#), "{html}");
+    assert!(html.contains(r#"value="+84 90 123 4567""#), "{html}");
+    // The error stands at the e-mail field, with the two ways on.
+    assert!(html.contains(r#"aria-invalid="true""#), "{html}");
+    assert!(html.contains(r#"aria-describedby="email-error""#), "{html}");
+    let at_field = &html[html.find(r#"id="email-error""#).unwrap()..];
+    assert!(at_field.contains("already registered"), "{html}");
+    assert!(at_field.contains(r#"href="/forgot-password""#), "{html}");
+    assert!(at_field.contains(r#"href="/login""#), "{html}");
+    assert!(html.contains(r#"value="/app?c=3""#), "next is kept: {html}");
+
+    // Sign-in keeps the address it was given, not the password.
+    let res = form_post(
+        &app,
+        "/auth/login",
+        "identifier=someone%40example.com&password=wrong-pass-1",
+    )
+    .send()
+    .await
+    .unwrap();
+    let kept = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("palaver_form="))
+        .unwrap();
+    assert!(!kept.contains("wrong-pass"), "{kept}");
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
     let html = app
-        .get("/reset-password?token=t&error=weak_password")
+        .get_as(&location, kept.split(';').next().unwrap())
         .await
         .text()
         .await
         .unwrap();
-    assert!(html.contains("not be a common password"), "{html}");
-    assert!(!html.contains("Ask for a new link"), "{html}");
+    assert!(html.contains(r#"value="someone@example.com""#), "{html}");
+    // JSON callers get no cookie: their fields are theirs.
+    let res = app.login("someone@example.com", "wrong-pass-1").await;
+    assert!(res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .all(|v| !v.to_str().unwrap().starts_with("palaver_form=")));
 }
 
 #[tokio::test]

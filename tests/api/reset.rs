@@ -35,6 +35,24 @@ async fn reset(app: &TestApp, token: &str, password: &str) -> reqwest::Response 
     .await
 }
 
+/// What `POST /auth/password/check` says of a link.
+async fn link_works(app: &TestApp, token: &str) -> bool {
+    let res = app
+        .post_json("/auth/password/check", &json!({"token": token}), None)
+        .await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["ok"], true, "{body}");
+    body["valid"].as_bool().unwrap()
+}
+
+/// The reset page the mail's link opens, as the server renders it.
+async fn reset_page(app: &TestApp, token: &str) -> String {
+    let res = app.get(&format!("/reset-password?token={token}")).await;
+    assert_eq!(res.status(), 200);
+    res.text().await.unwrap()
+}
+
 async fn outbox_statuses(app: &TestApp) -> Vec<(String, i64)> {
     crate::helpers::query_text_int(
         &app.db_url,
@@ -106,6 +124,13 @@ async fn the_reset_link_works_once_and_ends_every_session() {
     );
     let token = mail.reset_token().unwrap();
     assert!(token.len() >= 43, "32 random bytes, base64url: {token}");
+    // Looking at the link neither uses it nor changes anything.
+    for _ in 0..2 {
+        assert!(link_works(&app, &token).await);
+        let page = reset_page(&app, &token).await;
+        assert!(page.contains("Set new password"), "{page}");
+        assert!(!page.contains("This link no longer works"), "{page}");
+    }
 
     let res = reset(&app, &token, "brand-new-pass-7").await;
     assert_eq!(res.status(), 200);
@@ -118,6 +143,12 @@ async fn the_reset_link_works_once_and_ends_every_session() {
     let again = reset(&app, &token, "another-pass-8").await;
     let again = failure(again, 400, "invalid_token").await;
     assert!(again["error"].as_str().unwrap().contains("invalid"));
+    // A used link opens a page that says so, and offers a new one, not a form.
+    assert!(!link_works(&app, &token).await);
+    let page = reset_page(&app, &token).await;
+    assert!(page.contains("This link no longer works"), "{page}");
+    assert!(page.contains("Ask for a new link"), "{page}");
+    assert!(!page.contains("Set new password"), "{page}");
 
     assert_eq!(app.get_as("/auth/me", &victim).await.status(), 401);
     assert_eq!(app.get_as("/auth/me", &second_device).await.status(), 401);
@@ -186,6 +217,12 @@ async fn expired_garbage_and_superseded_tokens_are_refused() {
     assert_eq!(weak["reason"], "too_short");
 
     app.state.clock.advance(901);
+    assert!(!link_works(&app, &second).await, "expired");
+    assert!(reset_page(&app, &second)
+        .await
+        .contains("This link no longer works"));
+    assert!(!link_works(&app, "").await);
+    assert!(!link_works(&app, &"x".repeat(500)).await);
     assert_eq!(
         reset(&app, &second, "brand-new-pass-7").await.status(),
         400,
