@@ -27,7 +27,7 @@ if ! podman image exists "$BASE"; then
 fi
 
 step "release build"
-cargo leptos build --release
+cargo leptos build --release --precompress
 
 ctx=$(mktemp -d)
 cleanup() {
@@ -63,6 +63,9 @@ check "healthz answers 200 with the database up" \
   '[ "$(curl -s "$base/auth/healthz")" = "{\"ok\":true,\"db\":true}" ]'
 check "the login page is served with its hydration script" \
   'curl -s "$base/login" | grep -q "/pkg/palaver"'
+check "the WASM goes out as its build-time brotli copy" \
+  'wasm=$(curl -s "$base/login" | grep -oE "/pkg/palaver[^\"]*\.wasm" | head -1) &&
+   curl -s -o /dev/null -D - -H "Accept-Encoding: br, gzip" "$base$wasm" | grep -qi "^content-encoding: br"'
 check "an account can register and log in" \
   'curl -s -o /dev/null -w "%{http_code}" -H "content-type: application/json" \
      -d "{\"email\":\"ct@example.com\",\"password\":\"correct-horse-9\"}" "$base/auth/register" | grep -q 201 &&

@@ -38,7 +38,7 @@ chat_bin=$(bench_bin chat_load)
 # Last: building a bench also builds the palaver binary, without the
 # settings cargo-leptos gives it; this build puts cargo-leptos's back (and
 # leaves nothing for sizes.sh to rebuild).
-cargo leptos build --release >&2
+cargo leptos build --release --precompress >&2
 
 work=$(mktemp -d)
 pids=()
@@ -187,5 +187,6 @@ awk -F'|' '$1 == "row" && ($2 ~ /TTFT/) { printf "%-40s %14s %14s %10s\n", $2, $
 [ "$chat_status" -eq 0 ] \
   || echo "chat streams FAILED (chat_load exit $chat_status): streams lost or reordered, or answers not stored; its output is above"
 
+SKIP_BUILD=1 bash "$ROOT/benches/assets.sh"
 bash "$ROOT/benches/sizes.sh"
 exit "$chat_status"

@@ -1,5 +1,14 @@
 //! Where the browser finds the bundle (the JS glue, the WASM and the
-//! stylesheet), worked out once at start-up.
+//! stylesheet), worked out once at start-up; and how static files are sent.
+//!
+//! Release builds are made with `cargo leptos build --release --precompress`,
+//! which writes a brotli (quality 11) and a gzip (level 9) copy beside every
+//! file of the site. Leptos' file handler (`ServeDir` with
+//! `precompressed_br` and `precompressed_gzip`) sends the copy the browser
+//! accepts, and the compression layer leaves static files alone
+//! ([`NotStaticFile`]): no static file is ever compressed per request, which
+//! cost 66 to 144 ms of CPU per download of the WASM. A site built without
+//! the copies is sent uncompressed (start-up warns in a release build).
 //!
 //! `cargo leptos build` with `hash-files` writes each file's content hash to
 //! `hash.txt` beside the server binary. Leptos' `<HydrationScripts/>` and
@@ -8,6 +17,43 @@
 //! `/login`; the shell renders the same tags from these names instead.
 
 use std::path::Path;
+
+use axum::{
+    body::{Body, HttpBody},
+    http::{header, Response, StatusCode},
+};
+
+/// Marks a response that is a file of the site (see [`mark_static`]).
+#[derive(Clone, Copy, Debug)]
+pub struct StaticFile;
+
+/// Marks `res` as a static file when it is one: a successful answer of the
+/// file handler that is not the rendered 404 page.
+pub fn mark_static(mut res: Response<Body>) -> Response<Body> {
+    let is_page = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
+    if res.status() == StatusCode::OK && !is_page {
+        res.extensions_mut().insert(StaticFile);
+    }
+    res
+}
+
+/// The compression layer's rule: never a static file (sent precompressed,
+/// or as it is).
+#[derive(Clone, Copy, Debug)]
+pub struct NotStaticFile;
+
+impl tower_http::compression::Predicate for NotStaticFile {
+    fn should_compress<B>(&self, response: &Response<B>) -> bool
+    where
+        B: HttpBody,
+    {
+        response.extensions().get::<StaticFile>().is_none()
+    }
+}
 
 /// Site-absolute URLs of the bundle's files.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,6 +102,14 @@ impl Assets {
             ),
             css: format!("/pkg/palaver{}.css", hash("css").unwrap_or_default()),
         }
+    }
+
+    /// True when the WASM has its brotli copy beside it under `site_root`
+    /// (the site was built with `--precompress`).
+    pub fn precompressed(&self, site_root: &Path) -> bool {
+        site_root
+            .join(format!("{}.br", self.wasm.trim_start_matches('/')))
+            .is_file()
     }
 
     /// The module script that loads the bundle and hydrates the page.

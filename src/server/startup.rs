@@ -28,7 +28,7 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 
 use super::{
-    assets::Assets,
+    assets::{self, Assets},
     chat,
     clock::Clock,
     config::Settings,
@@ -96,6 +96,13 @@ impl Application {
         let llm =
             LlmClient::new(settings.llm.clone()).map_err(|e| StartupError::Llm(e.to_string()))?;
         let clock = Clock::default();
+        let assets = Assets::locate();
+        if !cfg!(debug_assertions) && !assets.precompressed(&settings.site_root) {
+            tracing::warn!(
+                "the site's files have no precompressed copies, so they are sent uncompressed; \
+                 build with `cargo leptos build --release --precompress`"
+            );
+        }
         let state = AppState::new(Shared {
             llm,
             mailer,
@@ -103,7 +110,7 @@ impl Application {
             limiter: RateLimiter::new(db.clone(), clock.clone()),
             db,
             leptos_options: leptos_options(&settings, addr),
-            assets: Assets::locate(),
+            assets,
             settings: Arc::new(settings),
             clock,
             passwords,
@@ -255,6 +262,8 @@ fn router(state: AppState) -> Router {
         move || provide_context(state.clone())
     };
     let options = state.leptos_options.clone();
+    let files =
+        leptos_axum::file_and_error_handler_with_context::<AppState, _>(context.clone(), shell);
     let settings = &state.settings;
     let store = DbSessionStore::new(state.db.clone(), state.clock.clone());
     let sessions = SessionManagerLayer::new(store)
@@ -275,10 +284,10 @@ fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, shell))
+        .fallback(move |uri, state, req| {
+            let files = files.clone();
+            async move { assets::mark_static(files(uri, state, req).await) }
+        })
         // Outermost first: ids and tracing see everything; the session is
         // loaded only for requests that get past the cheap refusals.
         .layer(
@@ -294,12 +303,14 @@ fn router(state: AppState) -> Router {
                     state.clone(),
                     http::https_redirect,
                 ))
-                // Compression would buffer the chat stream; every other
-                // response (pages, assets, JSON) is compressed.
+                // Compression would buffer the chat stream, and static
+                // files were compressed at build time (`assets`); every
+                // other response (pages, JSON) is compressed.
                 .layer(
                     CompressionLayer::new().compress_when(
                         DefaultPredicate::new()
-                            .and(NotForContentType::const_new("application/x-ndjson")),
+                            .and(NotForContentType::const_new("application/x-ndjson"))
+                            .and(assets::NotStaticFile),
                     ),
                 )
                 .layer(middleware::from_fn_with_state(state.clone(), guard::csrf))

@@ -79,19 +79,47 @@ async fn static_assets_are_served_with_cache_lifetimes() {
 }
 
 #[tokio::test]
-async fn pages_and_assets_are_compressed() {
+async fn pages_are_compressed_and_static_files_are_sent_as_built() {
     let app = spawn_app().await;
-    for path in ["/login", "/pkg/palaver.css"] {
-        let res = app
-            .client
+    let get = |path: &'static str, accept: &'static str| {
+        app.client
             .get(app.url(path))
-            .header("accept-encoding", "gzip")
+            .header("accept-encoding", accept)
             .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200, "{path}");
-        assert_eq!(res.headers()["content-encoding"], "gzip", "{path}");
+    };
+    let res = get("/login", "gzip").await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "gzip", "pages are");
+
+    // A release build writes compressed copies beside each file
+    // (`--precompress`); they are sent as they are, never made per request.
+    let pkg = app.dir.path().join("site/pkg");
+    std::fs::write(pkg.join("palaver.css.br"), b"brotli copy").unwrap();
+    std::fs::write(pkg.join("palaver.css.gz"), b"gzip copy").unwrap();
+    for (accept, encoding, body) in [
+        ("br, gzip", "br", "brotli copy"),
+        ("gzip", "gzip", "gzip copy"),
+    ] {
+        let res = get("/pkg/palaver.css", accept).await.unwrap();
+        assert_eq!(res.status(), 200, "{accept}");
+        assert_eq!(res.headers()["content-encoding"], encoding, "{accept}");
+        assert_eq!(res.text().await.unwrap(), body, "{accept}");
     }
+    let res = get("/pkg/palaver.css", "identity").await.unwrap();
+    assert!(res.headers().get("content-encoding").is_none());
+    assert_eq!(res.text().await.unwrap(), "body{color:black}".repeat(100));
+    // A file without copies goes out uncompressed, whatever is accepted.
+    let res = get("/favicon.svg", "br, gzip").await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers().get("content-encoding").is_none(),
+        "{:?}",
+        res.headers()
+    );
+    // The 404 page is a page: compressed.
+    let res = get("/no/such/file.js", "gzip").await.unwrap();
+    assert_eq!(res.status(), 404);
+    assert_eq!(res.headers()["content-encoding"], "gzip");
 }
 
 #[tokio::test]
