@@ -202,7 +202,7 @@ test('Clear empties a conversation with an Undo, and leaves no empty entry in th
   page.on('dialog', (d) => {
     throw new Error(`unexpected dialog: ${d.message()}`);
   });
-  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.getByRole('button', { name: 'Clear', exact: true }).click();
   await expect(page.locator('.message')).toHaveCount(0);
   await expect(page.getByRole('status').filter({ hasText: 'Cleared “keep or clear”.' })).toBeVisible();
   await expect(page.locator('.conv-item:visible')).toHaveCount(0);
@@ -212,7 +212,7 @@ test('Clear empties a conversation with an Undo, and leaves no empty entry in th
 
   // Cleared for good: once the offer ends the conversation is empty and
   // leaves the list, until its next message.
-  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.getByRole('button', { name: 'Clear', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Undo' })).toHaveCount(0, { timeout: 10_000 });
   await expect(page.locator('.conv-item')).toHaveCount(0);
   await page.reload();
@@ -223,7 +223,7 @@ test('Clear empties a conversation with an Undo, and leaves no empty entry in th
   // Sending during the offer clears first, then stores the new message.
   await send(page, 'fresh start');
   await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
-  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.getByRole('button', { name: 'Clear', exact: true }).click();
   await send(page, 'after the clear');
   await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Undo' })).toHaveCount(0);

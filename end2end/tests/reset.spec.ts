@@ -41,7 +41,7 @@ test('forgot password, read the mail, set a new password, sign in with it', asyn
   await page.goto(url.pathname + url.search);
   await hydrated(page);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('This link no longer works');
-  await expect(page).toHaveTitle('This link no longer works');
+  await expect(page).toHaveTitle('This link no longer works · Palaver');
   await expect(page.getByRole('alert')).toContainText('invalid, already used, or expired');
   await expect(page.getByLabel('New password')).toHaveCount(0);
   await page.getByRole('link', { name: 'Ask for a new link' }).click();

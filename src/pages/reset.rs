@@ -78,7 +78,7 @@ fn DeadLink() -> impl IntoView {
     view! {
         <Title text="This link no longer works"/>
         <h1>"This link no longer works"</h1>
-        <p class="alert alert-error">{AppError::InvalidToken.to_string()}</p>
+        <p class="alert alert-error" role="alert">{AppError::InvalidToken.to_string()}</p>
         <p class="muted">"A reset link works once, for a limited time; a newer mail's link replaces it."</p>
         <A href="/forgot-password" attr:class="btn btn-primary btn-block">"Ask for a new link"</A>
     }
