@@ -15,8 +15,8 @@ COPY .ci/lib.sh .ci/lib.sh
 COPY end2end/package.json end2end/package-lock.json end2end/
 RUN bash -c 'source .ci/lib.sh && ensure_rust && ensure_node_modules'
 COPY . .
-# --precompress: brotli and gzip copies of every static file, made once here.
-RUN bash -c 'source .ci/lib.sh && cargo leptos build --release --precompress'
+# build_release_site: brotli and gzip copies of every static file, made once here.
+RUN bash -c 'source .ci/lib.sh && build_release_site'
 
 FROM debian:bookworm-slim AS runtime
 # hadolint ignore=DL3008

@@ -27,7 +27,7 @@ if ! podman image exists "$BASE"; then
 fi
 
 step "release build"
-cargo leptos build --release --precompress
+build_release_site
 
 ctx=$(mktemp -d)
 cleanup() {

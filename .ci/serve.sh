@@ -6,7 +6,7 @@ cd "$ROOT"
 ensure_rust
 ensure_node_modules
 step "building the release site"
-cargo leptos build --release --precompress
+build_release_site
 step "serving on http://${LEPTOS_SITE_ADDR:-127.0.0.1:3000} (Ctrl-C stops)"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$ROOT/target/site}"
 exec "$CARGO_TARGET_DIR/release/palaver"

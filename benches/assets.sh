@@ -20,7 +20,7 @@ REF_PORT=3611
 if [ -z "${SKIP_BUILD:-}" ]; then
   step "release builds"
   cargo build --release --features ssr --bench ref_server >&2
-  cargo leptos build --release --precompress >&2
+  build_release_site >&2
 fi
 ref_bin=$(find "$CARGO_TARGET_DIR/release/deps" -maxdepth 1 -type f -executable -name 'ref_server-*' -printf '%T@ %p\n' \
   | sort -n | tail -1 | cut -d' ' -f2)

@@ -38,7 +38,7 @@ chat_bin=$(bench_bin chat_load)
 # Last: building a bench also builds the palaver binary, without the
 # settings cargo-leptos gives it; this build puts cargo-leptos's back (and
 # leaves nothing for sizes.sh to rebuild).
-cargo leptos build --release --precompress >&2
+build_release_site >&2
 
 work=$(mktemp -d)
 pids=()

@@ -7,8 +7,8 @@ cd "$ROOT"
 ensure_rust
 ensure_node_modules
 command -v brotli >/dev/null 2>&1 || ensure_apt brotli
-step "cargo leptos build --release --precompress"
-cargo leptos build --release --precompress >&2
+step "release site (build_release_site)"
+build_release_site >&2
 
 pkg="$ROOT/target/site/pkg"
 size() { wc -c < "$1" | tr -d ' '; }

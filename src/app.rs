@@ -21,7 +21,18 @@ use crate::{
 pub fn shell(_options: LeptosOptions) -> impl IntoView {
     use leptos_meta::MetaTags;
 
-    leptos::nonce::provide_nonce();
+    // A page rendered to be kept (server::page_cache) carries a placeholder
+    // that each response replaces with a nonce of its own.
+    let kept = use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<crate::server::page_cache::RenderNonce>()
+            .cloned()
+    });
+    match kept {
+        Some(placeholder) => provide_context(leptos::nonce::Nonce::from_value(placeholder.0)),
+        None => leptos::nonce::provide_nonce(),
+    }
     let nonce = leptos::nonce::use_nonce();
     if let (Some(nonce), Some(res)) = (&nonce, use_context::<leptos_axum::ResponseOptions>()) {
         let policy = crate::csp::content_security_policy(Some(nonce));

@@ -25,9 +25,12 @@ export function watchErrors(page: Page): string[] {
   return errors;
 }
 
-/** Waits until the WASM bundle has taken over the page. */
+/** Waits until the WASM bundle has taken over the page. The suite runs a
+ *  debug build (a WASM of several MB, compiled by each new page), two
+ *  browsers and two servers on two cores: on a loaded CI machine that can
+ *  take longer than the usual 10 s of an expectation. */
 export async function hydrated(page: Page) {
-  await expect(page.locator('.shell')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.locator('.shell')).toHaveAttribute('data-hydrated', 'true', { timeout: 20_000 });
 }
 
 /** Waits for the newest mail to `to` in the file outbox and returns its text

@@ -19,6 +19,7 @@ pub mod health;
 pub mod http;
 pub mod llm;
 pub mod mail;
+pub mod page_cache;
 pub mod password;
 pub mod proxy;
 pub mod rate_limit;

@@ -115,6 +115,7 @@ impl Application {
             clock,
             passwords,
             sign_outs: SignOuts::default(),
+            page_cache: super::page_cache::PageCache::default(),
         });
         let router = router(state.clone());
         Ok(Self {
@@ -317,7 +318,11 @@ fn router(state: AppState) -> Router {
                 .layer(middleware::from_fn(guard::body_limit))
                 .layer(middleware::from_fn(guard::json_errors))
                 .layer(sessions)
-                .layer(middleware::from_fn(guard::pages)),
+                .layer(middleware::from_fn(guard::pages))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    super::page_cache::serve,
+                )),
         )
         .with_state(state)
 }

@@ -62,6 +62,8 @@ pub struct Shared {
     pub llm: LlmClient,
     /// Tells open answers that sessions ended.
     pub sign_outs: SignOuts,
+    /// The account pages rendered once (see `page_cache`).
+    pub page_cache: super::page_cache::PageCache,
 }
 
 impl FromRef<AppState> for LeptosOptions {

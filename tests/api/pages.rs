@@ -31,12 +31,68 @@ async fn login_is_server_rendered_and_loads_the_hydration_script() {
     assert!(csp.contains(&format!("'nonce-{nonce}'")), "{csp}");
 }
 
+/// The page's body and its script nonce, checked against its CSP header.
+async fn page_and_nonce(res: reqwest::Response) -> (String, String) {
+    assert_eq!(res.status(), 200);
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let html = res.text().await.unwrap();
+    let nonce = html
+        .split("<script type=\"module\" nonce=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("module script with a nonce")
+        .to_owned();
+    assert_eq!(nonce.len(), 22, "128 random bits, base64url");
+    assert!(csp.contains(&format!("'nonce-{nonce}'")), "{csp}");
+    (html, nonce)
+}
+
 #[tokio::test]
-async fn each_page_gets_a_fresh_nonce() {
+async fn each_page_gets_a_fresh_nonce_even_when_it_is_served_from_memory() {
     let app = spawn_app().await;
-    let a = app.get("/login").await.headers()["content-security-policy"].clone();
-    let b = app.get("/login").await.headers()["content-security-policy"].clone();
-    assert_ne!(a, b);
+    for path in ["/login", "/register", "/forgot-password"] {
+        let (first, a) = page_and_nonce(app.get(path).await).await;
+        let (second, b) = page_and_nonce(app.get(path).await).await;
+        assert_ne!(a, b, "{path}");
+        assert!(!second.contains(&a), "{path}: no trace of another page's nonce");
+        assert_eq!(first.replace(&a, "N"), second.replace(&b, "N"), "{path}");
+    }
+    assert_eq!(app.state.page_cache.len(), 3, "rendered once each");
+    // Kept per theme: the dark page is not the light one.
+    let dark = app.get_as("/login", "theme=dark").await.text().await.unwrap();
+    assert!(dark.contains(r#"data-theme="dark""#), "{dark}");
+    let plain = app.get("/login").await.text().await.unwrap();
+    assert!(plain.contains(r#"data-theme="system""#), "{plain}");
+    assert_eq!(app.state.page_cache.len(), 4);
+
+    // What depends on the request is rendered for it: an error in the
+    // query, and a signed-in visitor (the header names them).
+    let html = app
+        .get("/login?error=invalid_credentials")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Invalid credentials"), "{html}");
+    let cookie = app.signed_in("cached@example.com").await;
+    let html = app
+        .get_as("/forgot-password", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Sign out"), "{html}");
+    assert!(!app
+        .get("/forgot-password")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("Sign out"));
+    assert_eq!(app.state.page_cache.len(), 4, "nothing else was kept");
 }
 
 #[tokio::test]
