@@ -57,12 +57,20 @@ async fn each_page_gets_a_fresh_nonce_even_when_it_is_served_from_memory() {
         let (first, a) = page_and_nonce(app.get(path).await).await;
         let (second, b) = page_and_nonce(app.get(path).await).await;
         assert_ne!(a, b, "{path}");
-        assert!(!second.contains(&a), "{path}: no trace of another page's nonce");
+        assert!(
+            !second.contains(&a),
+            "{path}: no trace of another page's nonce"
+        );
         assert_eq!(first.replace(&a, "N"), second.replace(&b, "N"), "{path}");
     }
     assert_eq!(app.state.page_cache.len(), 3, "rendered once each");
     // Kept per theme: the dark page is not the light one.
-    let dark = app.get_as("/login", "theme=dark").await.text().await.unwrap();
+    let dark = app
+        .get_as("/login", "theme=dark")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(dark.contains(r#"data-theme="dark""#), "{dark}");
     let plain = app.get("/login").await.text().await.unwrap();
     assert!(plain.contains(r#"data-theme="system""#), "{plain}");
