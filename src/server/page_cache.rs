@@ -55,7 +55,9 @@ pub struct PageCache {
 struct Kept {
     status: StatusCode,
     headers: HeaderMap,
-    body: Bytes,
+    /// The body cut where the placeholder was (once, when it is kept), so
+    /// a response only joins the pieces around its nonce.
+    pieces: Vec<Bytes>,
 }
 
 impl Default for PageCache {
@@ -97,7 +99,7 @@ pub async fn serve(State(state): State<AppState>, mut req: Request, next: Next) 
             req.extensions_mut()
                 .insert(RenderNonce(cache.placeholder.clone()));
             let res = next.run(req).await;
-            match read_page(res).await {
+            match read_page(res, &cache.placeholder).await {
                 Ok((kept, true)) => {
                     if let Ok(mut pages) = cache.pages.write() {
                         pages.insert(key, kept.clone());
@@ -139,7 +141,7 @@ fn cacheable(req: &Request, session_cookie: &str) -> Option<(&'static str, Theme
 
 /// An HTML response read whole, and whether it may be kept (a `200` that
 /// sets no cookie); anything else comes back as it was.
-async fn read_page(res: Response) -> Result<(Kept, bool), Response> {
+async fn read_page(res: Response, placeholder: &str) -> Result<(Kept, bool), Response> {
     let is_html = res
         .headers()
         .get(header::CONTENT_TYPE)
@@ -158,7 +160,7 @@ async fn read_page(res: Response) -> Result<(Kept, bool), Response> {
                 Kept {
                     status: parts.status,
                     headers,
-                    body,
+                    pieces: split(&body, placeholder.as_bytes()),
                 },
                 keep,
             ))
@@ -175,7 +177,15 @@ async fn read_page(res: Response) -> Result<(Kept, bool), Response> {
 /// A kept page with `nonce` where `placeholder` was, in the body and in
 /// every header (the CSP).
 fn with_nonce(kept: &Kept, placeholder: &str, nonce: &str) -> Response {
-    let body = replace(&kept.body, placeholder.as_bytes(), nonce.as_bytes());
+    let len = kept.pieces.iter().map(Bytes::len).sum::<usize>()
+        + nonce.len() * kept.pieces.len().saturating_sub(1);
+    let mut body = Vec::with_capacity(len);
+    for (i, piece) in kept.pieces.iter().enumerate() {
+        if i > 0 {
+            body.extend_from_slice(nonce.as_bytes());
+        }
+        body.extend_from_slice(piece);
+    }
     let mut res = Response::new(Body::from(body));
     *res.status_mut() = kept.status;
     for (name, value) in &kept.headers {
@@ -190,16 +200,22 @@ fn with_nonce(kept: &Kept, placeholder: &str, nonce: &str) -> Response {
     res
 }
 
-fn replace(text: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len() + 64);
-    let mut rest = text;
-    while let Some(at) = rest.windows(from.len()).position(|w| w == from) {
-        out.extend_from_slice(&rest[..at]);
-        out.extend_from_slice(to);
-        rest = &rest[at + from.len()..];
+/// `text` cut at each `mark` (which is dropped).
+fn split(text: &Bytes, mark: &[u8]) -> Vec<Bytes> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i + mark.len() <= text.len() {
+        if &text[i..i + mark.len()] == mark {
+            pieces.push(text.slice(start..i));
+            i += mark.len();
+            start = i;
+        } else {
+            i += 1;
+        }
     }
-    out.extend_from_slice(rest);
-    out
+    pieces.push(text.slice(start..));
+    pieces
 }
 
 #[cfg(test)]
@@ -207,10 +223,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_placeholder_is_replaced() {
-        assert_eq!(replace(b"a XY b XY", b"XY", b"123"), b"a 123 b 123");
-        assert_eq!(replace(b"none here", b"XY", b"123"), b"none here");
-        assert_eq!(replace(b"XY", b"XY", b""), b"");
+    fn every_placeholder_gets_the_nonce() {
+        let page = |body: &'static str| Kept {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            pieces: split(&Bytes::from_static(body.as_bytes()), b"XY"),
+        };
+        let body = |kept: &Kept| {
+            let res = with_nonce(kept, "XY", "n0nce");
+            futures_util::FutureExt::now_or_never(to_bytes(res.into_body(), 1024))
+                .unwrap()
+                .unwrap()
+        };
+        assert_eq!(body(&page("a XY b XY")), "a n0nce b n0nce");
+        assert_eq!(body(&page("XYXY")), "n0ncen0nce");
+        assert_eq!(body(&page("none here")), "none here");
+        assert_eq!(body(&page("X")), "X");
     }
 
     #[test]
