@@ -188,5 +188,6 @@ awk -F'|' '$1 == "row" && ($2 ~ /TTFT/) { printf "%-40s %14s %14s %10s\n", $2, $
   || echo "chat streams FAILED (chat_load exit $chat_status): streams lost or reordered, or answers not stored; its output is above"
 
 SKIP_BUILD=1 bash "$ROOT/benches/assets.sh"
+SKIP_BUILD=1 bash "$ROOT/benches/app_page.sh"
 bash "$ROOT/benches/sizes.sh"
 exit "$chat_status"
