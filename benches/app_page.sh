@@ -4,7 +4,9 @@
 # (answers in markdown with a code block), beside /login as it is served
 # (kept in memory) and as it is rendered (with a query). p50 and p99 from
 # wrk, 1 thread and 8 connections, $DURATION each. Load goes to 127.0.0.1.
-# Usage: bash benches/app_page.sh   (SKIP_BUILD=1 when run.sh has built)
+# Usage: bash benches/app_page.sh   (SKIP_BUILD=1 when run.sh has built;
+# HOLD=SECONDS keeps the server and its data up that long afterwards, and
+# prints its port and session cookie, e.g. for perf record)
 source "$(dirname "${BASH_SOURCE[0]}")/../.ci/lib.sh"
 cd "$ROOT"
 ensure_rust
@@ -21,6 +23,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+[ -z "${HOLD:-}" ] || trap 'echo "port $PORT cookie $cookie c=$open_id"; sleep "$HOLD"; cleanup' EXIT
 db="$work/bench.db"
 LEPTOS_SITE_ADDR=127.0.0.1:$PORT LEPTOS_SITE_ROOT="$ROOT/target/site" DATABASE_URL="sqlite://$db" \
   MAIL_OUTBOX_DIR="$work/outbox" RUST_LOG=warn "$CARGO_TARGET_DIR/release/palaver" &
