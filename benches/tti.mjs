@@ -1,0 +1,70 @@
+// Time to interactive in Chromium with a slow phone's CPU and link: 4× CPU
+// throttling, 1.6 Mbps down, 750 kbps up, 150 ms round trip (CDP), cache
+// empty. For each page: when its HTML was first painted (FCP), when the
+// WASM had hydrated it (the shell's data-hydrated, seen by a
+// MutationObserver installed before any page script), and the script bytes
+// transferred. Median of RUNS (default 3). Run by benches/tti.sh.
+// Usage: node benches/tti.mjs BASE_URL COOKIE PATH...
+import { createRequire } from 'node:module';
+
+const require = createRequire(new URL('../end2end/package.json', import.meta.url));
+const { chromium } = require('@playwright/test');
+
+const [base, cookie, ...paths] = process.argv.slice(2);
+const runs = Number(process.env.RUNS ?? 3);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
+});
+const [name, value] = cookie.split('=');
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+for (const path of paths) {
+  const fcp = [], tti = [], bytes = [];
+  for (let i = 0; i < runs; i++) {
+    const context = await browser.newContext();
+    await context.addCookies([{ name, value, url: base }]);
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        const shell = document.querySelector('.shell[data-hydrated="true"]');
+        if (shell) {
+          window.__hydratedAt = performance.now();
+          observer.disconnect();
+        }
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-hydrated'] });
+    });
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 150,
+      downloadThroughput: 1.6e6 / 8,
+      uploadThroughput: 750e3 / 8,
+    });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    const types = new Map();
+    cdp.on('Network.responseReceived', (e) => types.set(e.requestId, e.response.url));
+    const sizes = new Map();
+    cdp.on('Network.loadingFinished', (e) => sizes.set(e.requestId, e.encodedDataLength));
+    await page.goto(base + path);
+    await page.waitForFunction(() => window.__hydratedAt !== undefined, null, { timeout: 60_000 });
+    const [paint, hydrated] = await page.evaluate(() => [
+      performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
+      window.__hydratedAt,
+    ]);
+    let script = 0;
+    for (const [id, url] of types) {
+      if (/\.(wasm|js)(\?|$)/.test(url)) script += sizes.get(id) ?? 0;
+    }
+    fcp.push(paint);
+    tti.push(hydrated);
+    bytes.push(script);
+    await context.close();
+  }
+  console.log(
+    `row|${path}|${median(fcp).toFixed(0)}|${median(tti).toFixed(0)}|${(median(bytes) / 1024).toFixed(1)}`,
+  );
+}
+await browser.close();
