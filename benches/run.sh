@@ -190,5 +190,6 @@ awk -F'|' '$1 == "row" && ($2 ~ /TTFT/) { printf "%-40s %14s %14s %10s\n", $2, $
 SKIP_BUILD=1 bash "$ROOT/benches/assets.sh"
 SKIP_BUILD=1 bash "$ROOT/benches/app_page.sh"
 SKIP_BUILD=1 bash "$ROOT/benches/tti.sh"
+SKIP_BUILD=1 bash "$ROOT/benches/held.sh"
 bash "$ROOT/benches/sizes.sh"
 exit "$chat_status"
