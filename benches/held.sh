@@ -23,28 +23,15 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   cargo build --release --features ssr --bench ref_server >&2
   build_release_site >&2
 fi
-ref_bin=$(find "$CARGO_TARGET_DIR/release/deps" -maxdepth 1 -type f -executable -name 'ref_server-*' -printf '%T@ %p\n' \
-  | sort -n | tail -1 | cut -d' ' -f2)
-[ -x "$ref_bin" ] || { echo "no ref_server build found" >&2; exit 1; }
+source "$ROOT/benches/lib.sh"
+ref_bin=$(ref_server_bin)
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-LEPTOS_SITE_ADDR=127.0.0.1:$APP_PORT LEPTOS_SITE_ROOT="$ROOT/target/site" DATABASE_URL="sqlite://$work/bench.db" \
-  MAIL_OUTBOX_DIR="$work/outbox" RUST_LOG=warn "$CARGO_TARGET_DIR/release/palaver" &
-pids+=("$!")
-until curl -fs -o /dev/null "http://127.0.0.1:$APP_PORT/auth/healthz"; do sleep 0.01; done
+start_palaver "$APP_PORT" "$work/bench.db"
 curl -s "http://127.0.0.1:$APP_PORT/login" > "$work/login.html"
 "$ref_bin" "$work/login.html" "127.0.0.1:$REF_PORT" &
 pids+=("$!")
 until curl -fs -o /dev/null "http://127.0.0.1:$REF_PORT/login"; do sleep 0.01; done
-curl -s -o /dev/null -c "$work/cookies" -H 'content-type: application/json' \
-  -d '{"email":"held@example.com","password":"correct-horse-9"}' "http://127.0.0.1:$APP_PORT/auth/register"
-cookie=$(awk '$6 == "palaver_session" { print $6 "=" $7 }' "$work/cookies")
+cookie=$(session_cookie "$APP_PORT" held@example.com)
 wasm=$(grep -oE '/pkg/palaver[^"]*\.wasm' "$work/login.html" | head -1)
 
 # p99 in ms of URL held at RATE/s: p99 RATE URL [oha arguments]; "fail" when

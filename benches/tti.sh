@@ -11,21 +11,10 @@ ensure_apt chromium
 PORT=3640
 [ -n "${SKIP_BUILD:-}" ] || { step "release build"; build_release_site >&2; }
 
-work=$(mktemp -d)
-pid=
-cleanup() {
-  [ -z "$pid" ] || kill "$pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$ROOT/benches/lib.sh"
 db="$work/bench.db"
-LEPTOS_SITE_ADDR=127.0.0.1:$PORT LEPTOS_SITE_ROOT="$ROOT/target/site" DATABASE_URL="sqlite://$db" \
-  MAIL_OUTBOX_DIR="$work/outbox" RUST_LOG=warn "$CARGO_TARGET_DIR/release/palaver" &
-pid=$!
-until curl -fs -o /dev/null "http://127.0.0.1:$PORT/auth/healthz"; do sleep 0.01; done
-curl -s -o /dev/null -c "$work/cookies" -H 'content-type: application/json' \
-  -d '{"email":"tti@example.com","password":"correct-horse-9"}' "http://127.0.0.1:$PORT/auth/register"
-cookie=$(awk '$6 == "palaver_session" { print $6 "=" $7 }' "$work/cookies")
+start_palaver "$PORT" "$db"
+cookie=$(session_cookie "$PORT" tti@example.com)
 id=$(python3 - "$db" <<'PY'
 import sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1])
