@@ -144,6 +144,9 @@ pub fn TextField(
     #[prop(optional)] optional: bool,
     #[prop(optional)] maxlength: Option<u32>,
     #[prop(optional, into)] value: String,
+    /// The form's error when it is about this field; none for a field that
+    /// never has one of its own.
+    #[prop(optional)]
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let invalid = move || error.read().is_some();

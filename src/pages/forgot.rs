@@ -7,7 +7,9 @@ use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
     api::password::ForgotPassword,
-    components::form::{form_error, FormAlert, KeptFields, ProgressiveForm, SubmitButton},
+    components::form::{
+        form_error, FormAlert, KeptFields, ProgressiveForm, SubmitButton, TextField,
+    },
 };
 
 /// The "forgot your password?" page.
@@ -29,10 +31,7 @@ pub fn ForgotPage() -> impl IntoView {
                     <p class="muted">"Enter the e-mail address of your account and we will send you a link to choose a new password."</p>
                     <ProgressiveForm action=action class="form">
                         <FormAlert message=error/>
-                        <div class="field">
-                            <label for="identifier">"E-mail"</label>
-                            <input id="identifier" name="identifier" type="email" autocomplete="username" required=true value=kept.get_value()/>
-                        </div>
+                        <TextField id="identifier" label="E-mail" kind="email" autocomplete="username" value=kept.get_value()/>
                         <SubmitButton pending=action.pending() idle="Send reset link" busy="Sending…"/>
                     </ProgressiveForm>
                 }

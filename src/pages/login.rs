@@ -8,7 +8,9 @@ use leptos_router::{components::A, hooks::use_query_map};
 use crate::{
     api::auth::Login,
     browser::open,
-    components::form::{form_error, FormAlert, KeptFields, ProgressiveForm, SubmitButton},
+    components::form::{
+        form_error, FormAlert, KeptFields, ProgressiveForm, SubmitButton, TextField,
+    },
     domain::safe_next,
 };
 
@@ -38,10 +40,7 @@ pub fn LoginPage() -> impl IntoView {
                     <p class="alert alert-success" role="status">"Your password was changed. Sign in with the new one."</p>
                 </Show>
                 <input type="hidden" name="next" value=next/>
-                <div class="field">
-                    <label for="identifier">"E-mail"</label>
-                    <input id="identifier" name="identifier" type="email" autocomplete="username" required=true value=kept.get("identifier")/>
-                </div>
+                <TextField id="identifier" label="E-mail" kind="email" autocomplete="username" value=kept.get("identifier")/>
                 <div class="field">
                     <label for="password">"Password"</label>
                     <input id="password" name="password" type="password" autocomplete="current-password" required=true/>
