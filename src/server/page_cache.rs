@@ -48,10 +48,10 @@ pub struct PageCache {
     /// A nonce made at start-up: as long as a real one, and random, so no
     /// page text can be mistaken for it.
     placeholder: Arc<str>,
-    pages: RwLock<HashMap<(&'static str, Theme), Kept>>,
+    pages: RwLock<HashMap<(&'static str, Theme), Arc<Kept>>>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 struct Kept {
     status: StatusCode,
     headers: HeaderMap,
@@ -101,13 +101,14 @@ pub async fn serve(State(state): State<AppState>, mut req: Request, next: Next) 
             let res = next.run(req).await;
             match read_page(res, &cache.placeholder).await {
                 Ok((kept, true)) => {
+                    let kept = Arc::new(kept);
                     if let Ok(mut pages) = cache.pages.write() {
                         pages.insert(key, kept.clone());
                     }
                     kept
                 }
                 // A page not to keep still goes out with a nonce of its own.
-                Ok((page, false)) => page,
+                Ok((page, false)) => Arc::new(page),
                 Err(res) => return res,
             }
         }
