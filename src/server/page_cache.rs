@@ -38,7 +38,7 @@ const PAGES: [&str; 3] = ["/login", "/register", "/forgot-password"];
 const MAX_PAGE_BYTES: usize = 256 * 1024;
 
 /// Tells the shell to render with this nonce instead of a random one (a
-/// request extension, set only here).
+/// request extension, set here and for the 404 page).
 #[derive(Clone, Debug)]
 pub struct RenderNonce(pub Arc<str>);
 
@@ -81,7 +81,8 @@ impl PageCache {
     }
 }
 
-fn new_nonce() -> Arc<str> {
+/// A fresh script nonce (as Leptos makes them: 128 random bits, base64url).
+pub fn new_nonce() -> Arc<str> {
     leptos::nonce::Nonce::new().as_inner().clone()
 }
 
