@@ -19,11 +19,20 @@ use crate::{
 /// the per-response script nonce and the CSP header that allows it.
 #[cfg(feature = "ssr")]
 pub fn shell(_options: LeptosOptions) -> impl IntoView {
+    use leptos_i18n::Locale as _; // as_str
     use leptos_meta::MetaTags;
 
+    let parts = use_context::<http::request::Parts>();
+    // The request's language (server::lang), for every `tr!` of the page.
+    if let Some(locale) = parts
+        .as_ref()
+        .and_then(|parts| parts.extensions.get::<crate::lang::Locale>().copied())
+    {
+        provide_context(locale);
+    }
     // A page rendered to be kept (server::page_cache) carries a placeholder
     // that each response replaces with a nonce of its own.
-    let kept = use_context::<http::request::Parts>().and_then(|parts| {
+    let kept = parts.and_then(|parts| {
         parts
             .extensions
             .get::<crate::server::page_cache::RenderNonce>()
@@ -45,14 +54,15 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
     let state = expect_context::<crate::server::state::AppState>();
     let assets = &state.assets;
     let theme = crate::components::theme::initial_theme().as_str();
+    let lang = crate::lang::current().as_str();
     view! {
         <!DOCTYPE html>
-        <html lang="en" data-theme=theme>
+        <html lang=lang data-theme=theme>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
-                <meta name="description" content="Palaver: chat with a language model, behind your own accounts."/>
+                <meta name="description" content=crate::tr!(meta.description)/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link id="palaver" rel="stylesheet" href=assets.css.clone()/>
                 // Without JavaScript, the controls that need it are hidden.

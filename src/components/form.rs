@@ -4,7 +4,7 @@ use leptos::{form::FromFormData, prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::use_query_map;
 use serde::de::DeserializeOwned;
 
-use crate::error::AppError;
+use crate::{error::AppError, tr};
 
 /// A form that posts to a server function: a plain `<form method=post>` that
 /// works without JavaScript, and with it, a dispatch of `action` without a
@@ -112,9 +112,9 @@ pub fn FieldError(
                 <p role="alert">{err.to_string()}</p>
                 {matches!(err, AppError::EmailTaken).then(|| view! {
                     <p class="field-error-links">
-                        <a href="/login">"Sign in"</a>
+                        <a href="/login">{tr!(common.sign_in)}</a>
                         " · "
-                        <a href="/forgot-password">"Reset your password"</a>
+                        <a href="/forgot-password">{tr!(forgot.title)}</a>
                     </p>
                 })}
             })}
@@ -154,7 +154,7 @@ pub fn TextField(
         <div class="field">
             <label for=id>
                 {label}
-                {optional.then(|| view! { " " <span class="muted small">"(optional)"</span> })}
+                {optional.then(|| view! { " " <span class="muted small">{tr!(common.optional)}</span> })}
             </label>
             <input
                 id=id

@@ -8,9 +8,11 @@ use crate::{
     browser::open,
     components::{
         form::ProgressiveForm,
+        lang_switch::LangSwitch,
         session::use_auth,
         theme::{Theme, ThemeSwitch},
     },
+    tr,
 };
 
 /// The site header. The theme switch is a form, so it works before the
@@ -18,15 +20,16 @@ use crate::{
 #[component]
 pub fn Header(theme: RwSignal<Theme>) -> impl IntoView {
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main">{tr!(header.skip)}</a>
         <header class="topbar">
             // External: `/` is a server-side redirect, not a client route.
             // Named even on phones, where only the mark shows.
-            <a href="/" rel="external" class="brand" aria-label="Palaver, home">
+            <a href="/" rel="external" class="brand" aria-label=tr!(header.home)>
                 <span class="brand-mark" aria-hidden="true">"P"</span>
                 <span class="brand-name">"Palaver"</span>
             </a>
-            <nav class="topnav" aria-label="Main">
+            <nav class="topnav" aria-label=tr!(header.main_nav)>
+                <LangSwitch/>
                 <ThemeSwitch theme/>
                 <UserMenu/>
             </nav>
@@ -52,14 +55,14 @@ fn UserMenu() -> impl IntoView {
                         <span class="user-name" title=me.user.email.clone()>{me.user.display_name}</span>
                         <ProgressiveForm action=logout class="logout-form">
                             <button type="submit" class="btn btn-ghost" disabled=move || logout.pending().get()>
-                                "Sign out"
+                                {tr!(header.sign_out)}
                             </button>
                         </ProgressiveForm>
                     }
                     .into_any(),
                     Err(_) => view! {
-                        <A href="/login" attr:class="btn btn-ghost">"Sign in"</A>
-                        <A href="/register" attr:class="btn btn-primary">"Create account"</A>
+                        <A href="/login" attr:class="btn btn-ghost">{tr!(common.sign_in)}</A>
+                        <A href="/register" attr:class="btn btn-primary">{tr!(header.create_account)}</A>
                     }
                     .into_any(),
                 })

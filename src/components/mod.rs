@@ -3,6 +3,7 @@
 pub mod chat;
 pub mod form;
 pub mod header;
+pub mod lang_switch;
 pub mod markdown;
 pub mod password_field;
 pub mod session;

@@ -5,8 +5,6 @@ use leptos::prelude::*;
 
 use crate::{components::form::FieldError, domain::strength, error::AppError};
 
-const LABELS: [&str; 5] = ["Too weak", "Fair", "Good", "Strong", "Very strong"];
-
 /// `<input type=password>` plus the meter (empty until something is
 /// typed), and the field's own error under it; `id` is also its name.
 #[component]
@@ -33,9 +31,16 @@ pub fn PasswordField(
     };
     let text = move || {
         if value.read().is_empty() {
-            "8 or more characters, mixing at least two of letters, digits and symbols".to_owned()
+            crate::tr!(password.hint).to_owned()
         } else {
-            format!("Strength: {}", LABELS[usize::from(strength(&value.read()))])
+            let label = match strength(&value.read()) {
+                0 => crate::tr!(password.too_weak),
+                1 => crate::tr!(password.fair),
+                2 => crate::tr!(password.good),
+                3 => crate::tr!(password.strong),
+                _ => crate::tr!(password.very_strong),
+            };
+            crate::tr!(password.strength, label = label)
         }
     };
     view! {

@@ -63,9 +63,9 @@ impl Theme {
     /// The button's name, for screen readers and the tooltip.
     fn label(self) -> &'static str {
         match self {
-            Self::System => "System theme",
-            Self::Light => "Light theme",
-            Self::Dark => "Dark theme",
+            Self::System => crate::tr!(theme.system),
+            Self::Light => crate::tr!(theme.light),
+            Self::Dark => crate::tr!(theme.dark),
         }
     }
 
@@ -121,7 +121,7 @@ pub fn ThemeSwitch(theme: RwSignal<Theme>) -> impl IntoView {
     view! {
         <form method="post" action="/theme" class="theme-switch">
             <input type="hidden" name="next" value=here/>
-            <div class="theme-choices" role="group" aria-label="Theme">
+            <div class="theme-choices" role="group" aria-label=crate::tr!(theme.group)>
             {Theme::ALL.into_iter().map(|choice| view! {
                 <button
                     type="submit"

@@ -58,29 +58,30 @@ impl Age {
         }
     }
 
-    /// The heading's words.
+    /// The heading's words, in the current language.
     pub fn label(self) -> String {
+        use crate::tr;
         match self {
-            Self::Today => "Today".to_owned(),
-            Self::Yesterday => "Yesterday".to_owned(),
-            Self::PreviousWeek => "Previous 7 days".to_owned(),
-            Self::PreviousMonth => "Previous 30 days".to_owned(),
+            Self::Today => tr!(dates.today).to_owned(),
+            Self::Yesterday => tr!(dates.yesterday).to_owned(),
+            Self::PreviousWeek => tr!(dates.previous_week).to_owned(),
+            Self::PreviousMonth => tr!(dates.previous_month).to_owned(),
             Self::Month { year, month } => {
-                const MONTHS: [&str; 12] = [
-                    "January",
-                    "February",
-                    "March",
-                    "April",
-                    "May",
-                    "June",
-                    "July",
-                    "August",
-                    "September",
-                    "October",
-                    "November",
-                    "December",
-                ];
-                format!("{} {year}", MONTHS[usize::from(month - 1)])
+                let name = match month {
+                    1 => tr!(dates.months.m01),
+                    2 => tr!(dates.months.m02),
+                    3 => tr!(dates.months.m03),
+                    4 => tr!(dates.months.m04),
+                    5 => tr!(dates.months.m05),
+                    6 => tr!(dates.months.m06),
+                    7 => tr!(dates.months.m07),
+                    8 => tr!(dates.months.m08),
+                    9 => tr!(dates.months.m09),
+                    10 => tr!(dates.months.m10),
+                    11 => tr!(dates.months.m11),
+                    _ => tr!(dates.months.m12),
+                };
+                tr!(dates.month_year, month = name, year = year)
             }
         }
     }

@@ -51,23 +51,12 @@ impl PasswordError {
 /// One sentence per rule, so that a refusal says which rule it was.
 impl fmt::Display for PasswordError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::tr;
         match self {
-            Self::TooShort => write!(
-                f,
-                "This password is too short: use at least {MIN_LEN} characters"
-            ),
-            Self::TooLong => write!(
-                f,
-                "This password is too long: use at most {MAX_LEN} characters"
-            ),
-            Self::OneKindOfCharacter => f.write_str(
-                "This password uses only one kind of character: mix at least two of \
-                 letters, digits and symbols",
-            ),
-            Self::Common => f.write_str(
-                "This is a common password, one of the first that attackers try: \
-                 please choose another",
-            ),
+            Self::TooShort => f.write_str(&tr!(errors.password_too_short, min = MIN_LEN)),
+            Self::TooLong => f.write_str(&tr!(errors.password_too_long, max = MAX_LEN)),
+            Self::OneKindOfCharacter => f.write_str(tr!(errors.password_one_kind)),
+            Self::Common => f.write_str(tr!(errors.password_common)),
         }
     }
 }

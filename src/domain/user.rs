@@ -17,4 +17,7 @@ pub struct User {
     pub display_name: String,
     /// False for a disabled account.
     pub is_active: bool,
+    /// The language of its mails (`en`, `zh-CN`, `vi`).
+    #[serde(default)]
+    pub lang: String,
 }

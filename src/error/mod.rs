@@ -135,37 +135,35 @@ impl AppError {
     }
 }
 
+/// The message in the current language (`crate::lang::current`): the
+/// request's on the server, the page's in the browser.
 impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::tr;
         match self {
+            // Details for API clients (serde's words, setting names): as
+            // the server wrote them. Pages show a fixed text instead.
             Self::BadRequest(msg) | Self::NotConfigured(msg) => f.write_str(msg),
-            Self::InvalidEmail => f.write_str("Please enter a valid e-mail address"),
+            Self::InvalidEmail => f.write_str(tr!(errors.invalid_email)),
             Self::WeakPassword(Some(reason)) => reason.fmt(f),
             // The reason did not reach the page: state the whole policy.
-            Self::WeakPassword(None) => f.write_str(
-                "Password must be 8 to 128 characters, mix at least two of letters, \
-                 digits and symbols, and not be a common password",
-            ),
-            Self::InvalidDisplayName => f.write_str("The display name must be 1 to 64 characters"),
-            Self::InvalidPhone => f.write_str("Please enter a valid phone number"),
-            Self::InvalidToken => f.write_str(
-                "This reset link is invalid, already used, or expired. Please ask for a new one.",
-            ),
-            Self::EmptyMessage => f.write_str("The message is empty"),
-            Self::MessageTooLong { max } => {
-                write!(f, "The message is too long (at most {max} characters)")
-            }
-            Self::UnknownModel => f.write_str("This model is not on offer here"),
-            Self::InvalidTitle { max } => write!(f, "A title must be 1 to {max} characters"),
-            Self::InvalidCredentials => f.write_str("Invalid credentials"),
-            Self::Unauthorized => f.write_str("Unauthorized"),
-            Self::Forbidden => f.write_str("Cross-site request refused"),
-            Self::NotFound => f.write_str("Not found"),
-            Self::EmailTaken => f.write_str("This e-mail address is already registered"),
-            Self::PayloadTooLarge => f.write_str("Request body too large"),
-            Self::RateLimited => f.write_str("Too many requests; please wait and try again"),
-            Self::Unavailable => f.write_str("The service is temporarily unavailable"),
-            Self::Internal => f.write_str("Something went wrong on our side"),
+            Self::WeakPassword(None) => f.write_str(tr!(errors.weak_password)),
+            Self::InvalidDisplayName => f.write_str(tr!(errors.invalid_display_name)),
+            Self::InvalidPhone => f.write_str(tr!(errors.invalid_phone)),
+            Self::InvalidToken => f.write_str(tr!(errors.invalid_token)),
+            Self::EmptyMessage => f.write_str(tr!(errors.empty_message)),
+            Self::MessageTooLong { max } => f.write_str(&tr!(errors.message_too_long, max = *max)),
+            Self::UnknownModel => f.write_str(tr!(errors.unknown_model)),
+            Self::InvalidTitle { max } => f.write_str(&tr!(errors.invalid_title, max = *max)),
+            Self::InvalidCredentials => f.write_str(tr!(errors.invalid_credentials)),
+            Self::Unauthorized => f.write_str(tr!(errors.unauthorized)),
+            Self::Forbidden => f.write_str(tr!(errors.forbidden)),
+            Self::NotFound => f.write_str(tr!(errors.not_found)),
+            Self::EmailTaken => f.write_str(tr!(errors.email_taken)),
+            Self::PayloadTooLarge => f.write_str(tr!(errors.payload_too_large)),
+            Self::RateLimited => f.write_str(tr!(errors.rate_limited)),
+            Self::Unavailable => f.write_str(tr!(errors.unavailable)),
+            Self::Internal => f.write_str(tr!(errors.internal)),
         }
     }
 }

@@ -8,14 +8,6 @@ use serde::{Deserialize, Serialize};
 use super::AppError;
 use crate::domain::PasswordError;
 
-/// What a page shows for a failure that carries no words it may trust: an
-/// unknown code, a garbled body, or a 400 whose reason stayed on the server.
-const CHECK_THE_FORM: &str = "Please check the form and try again";
-
-/// What a page shows for `not_configured`: the server's own message names
-/// settings, which are for the operator, and cannot be taken from the wire.
-const NOT_CONFIGURED: &str = "This feature is not configured on the server yet";
-
 /// What the server writes: the contract's `{"ok": false, "error": "...",
 /// "code": "..."}`, plus the typed parameter of the few errors that have one.
 #[derive(Serialize)]
@@ -125,7 +117,12 @@ impl AppError {
             "payload_too_large" => Self::PayloadTooLarge,
             "rate_limited" => Self::RateLimited,
             "unavailable" => Self::Unavailable,
-            "not_configured" => Self::NotConfigured(NOT_CONFIGURED.to_owned()),
+            "not_configured" =>
+            // The server's own message names settings, which are for the
+            // operator, and cannot be taken from the wire.
+            {
+                Self::NotConfigured(crate::tr!(errors.not_configured).to_owned())
+            }
             "internal" => Self::Internal,
             // "bad_request" included: its reason stayed with the server.
             _ => Self::generic(),
@@ -134,6 +131,8 @@ impl AppError {
 
     /// The error a page shows when it may not trust what it was given.
     pub(super) fn generic() -> Self {
-        Self::BadRequest(CHECK_THE_FORM.to_owned())
+        // No words it may trust: an unknown code, a garbled body, or a 400
+        // whose reason stayed on the server.
+        Self::BadRequest(crate::tr!(errors.check_the_form).to_owned())
     }
 }

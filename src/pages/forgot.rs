@@ -2,6 +2,8 @@
 //! or not the address has an account.
 
 use leptos::prelude::*;
+
+use crate::tr;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
@@ -22,25 +24,25 @@ pub fn ForgotPage() -> impl IntoView {
     let sent =
         move || matches!(action.value().get(), Some(Ok(_))) || query.read().get("sent").is_some();
     view! {
-        <Title text="Reset your password"/>
+        <Title text=tr!(forgot.title)/>
         <section class="card narrow auth-card">
-            <h1>"Reset your password"</h1>
+            <h1>{tr!(forgot.title)}</h1>
             <Show
                 when=sent
                 fallback=move || view! {
-                    <p class="muted">"Enter the e-mail address of your account and we will send you a link to choose a new password."</p>
+                    <p class="muted">{tr!(forgot.lead)}</p>
                     <ProgressiveForm action=action class="form">
                         <FormAlert message=error/>
-                        <TextField id="identifier" label="E-mail" kind="email" autocomplete="username" value=kept.get_value()/>
-                        <SubmitButton pending=action.pending() idle="Send reset link" busy="Sending…"/>
+                        <TextField id="identifier" label=tr!(common.email) kind="email" autocomplete="username" value=kept.get_value()/>
+                        <SubmitButton pending=action.pending() idle=tr!(forgot.submit) busy=tr!(forgot.submitting)/>
                     </ProgressiveForm>
                 }
             >
                 <div role="status" class="alert alert-success">
-                    "If an account exists for that address, a reset link is on its way. It works once, for a limited time. Check your spam folder too."
+                    {tr!(forgot.sent)}
                 </div>
             </Show>
-            <p class="form-footer"><A href="/login">"Back to sign in"</A></p>
+            <p class="form-footer"><A href="/login">{tr!(forgot.back)}</A></p>
         </section>
     }
 }

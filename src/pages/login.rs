@@ -2,6 +2,8 @@
 //! errors show inline and the app opens without a reload.
 
 use leptos::prelude::*;
+
+use crate::tr;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
@@ -30,27 +32,27 @@ pub fn LoginPage() -> impl IntoView {
     });
 
     view! {
-        <Title text="Sign in"/>
+        <Title text=tr!(login.title)/>
         <section class="card narrow auth-card">
-            <h1>"Sign in to Palaver"</h1>
-            <p class="muted">"Chat with a language model, on your own server."</p>
+            <h1>{tr!(login.heading)}</h1>
+            <p class="muted">{tr!(login.lead)}</p>
             <ProgressiveForm action=action class="form">
                 <FormAlert message=error/>
                 <Show when=move || query.read().get("reset").is_some()>
-                    <p class="alert alert-success" role="status">"Your password was changed. Sign in with the new one."</p>
+                    <p class="alert alert-success" role="status">{tr!(login.password_changed)}</p>
                 </Show>
                 <input type="hidden" name="next" value=next/>
-                <TextField id="identifier" label="E-mail" kind="email" autocomplete="username" value=kept.get("identifier")/>
+                <TextField id="identifier" label=tr!(common.email) kind="email" autocomplete="username" value=kept.get("identifier")/>
                 <div class="field">
-                    <label for="password">"Password"</label>
+                    <label for="password">{tr!(common.password)}</label>
                     <input id="password" name="password" type="password" autocomplete="current-password" required=true/>
                 </div>
-                <SubmitButton pending=action.pending() idle="Sign in" busy="Signing in…"/>
+                <SubmitButton pending=action.pending() idle=tr!(login.submit) busy=tr!(login.submitting)/>
             </ProgressiveForm>
             <p class="form-footer">
-                <A href="/register">"Create an account"</A>
+                <A href="/register">{tr!(login.create_account)}</A>
                 " · "
-                <A href="/forgot-password">"Forgot your password?"</A>
+                <A href="/forgot-password">{tr!(login.forgot)}</A>
             </p>
         </section>
     }

@@ -1,6 +1,8 @@
 //! The page for every unknown path, answered with status 404.
 
 use leptos::prelude::*;
+
+use crate::tr;
 use leptos_meta::Title;
 
 /// "Page not found", with a way back.
@@ -11,11 +13,11 @@ pub fn NotFound() -> impl IntoView {
         res.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text="Page not found"/>
+        <Title text=tr!(not_found.title)/>
         <section class="card narrow center">
-            <h1>"Page not found"</h1>
-            <p class="muted">"There is nothing at this address. It may have moved, or the link may be mistyped."</p>
-            <a href="/" rel="external" class="btn btn-primary">"Go to Palaver"</a>
+            <h1>{tr!(not_found.title)}</h1>
+            <p class="muted">{tr!(not_found.lead)}</p>
+            <a href="/" rel="external" class="btn btn-primary">{tr!(not_found.home)}</a>
         </section>
     }
 }

@@ -1,6 +1,8 @@
 //! `/register`: create an account (and be signed in at once).
 
 use leptos::prelude::*;
+
+use crate::tr;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
@@ -32,23 +34,23 @@ pub fn RegisterPage() -> impl IntoView {
     });
 
     view! {
-        <Title text="Create an account"/>
+        <Title text=tr!(register.title)/>
         <section class="card narrow auth-card">
-            <h1>"Create your account"</h1>
-            <p class="muted">"One account, all your conversations."</p>
+            <h1>{tr!(register.heading)}</h1>
+            <p class="muted">{tr!(register.lead)}</p>
             <ProgressiveForm action=action class="form">
                 <FormAlert message=error fields=&["email", "display_name", "phone", "password"]/>
                 <input type="hidden" name="next" value=next/>
-                <TextField id="email" label="E-mail" kind="email" autocomplete="email"
+                <TextField id="email" label=tr!(common.email) kind="email" autocomplete="email"
                     value=kept.get("email") error=error_of(error, "email")/>
-                <TextField id="display_name" label="Name" kind="text" autocomplete="name" optional=true maxlength=64
+                <TextField id="display_name" label=tr!(register.name) kind="text" autocomplete="name" optional=true maxlength=64
                     value=kept.get("display_name") error=error_of(error, "display_name")/>
-                <TextField id="phone" label="Phone" kind="tel" autocomplete="tel" optional=true
+                <TextField id="phone" label=tr!(register.phone) kind="tel" autocomplete="tel" optional=true
                     value=kept.get("phone") error=error_of(error, "phone")/>
-                <PasswordField id="password" label="Password" autocomplete="new-password" error=error_of(error, "password")/>
-                <SubmitButton pending=action.pending() idle="Create account" busy="Creating account…"/>
+                <PasswordField id="password" label=tr!(common.password) autocomplete="new-password" error=error_of(error, "password")/>
+                <SubmitButton pending=action.pending() idle=tr!(register.submit) busy=tr!(register.submitting)/>
             </ProgressiveForm>
-            <p class="form-footer">"Already have an account? " <A href="/login">"Sign in"</A></p>
+            <p class="form-footer">{tr!(register.have_account)}" " <A href="/login">{tr!(common.sign_in)}</A></p>
         </section>
     }
 }

@@ -4,6 +4,8 @@
 //! a page that says so.
 
 use leptos::prelude::*;
+
+use crate::tr;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
@@ -52,19 +54,19 @@ pub fn ResetPage() -> impl IntoView {
 
     view! {
         <section class="card narrow auth-card">
-            <Suspense fallback=|| view! { <p class="muted">"Checking your link…"</p> }>
+            <Suspense fallback=|| view! { <p class="muted">{tr!(reset.checking)}</p> }>
                 {move || link.get().map(|_| view! {
                     <Show when=move || !link_dead() fallback=|| view! { <DeadLink/> }>
-                        <Title text="Choose a new password"/>
-                        <h1>"Choose a new password"</h1>
+                        <Title text=tr!(reset.title)/>
+                        <h1>{tr!(reset.title)}</h1>
                         <ProgressiveForm action=action class="form">
                             <FormAlert message=error fields=&["password"]/>
                             <input type="hidden" name="token" value=move || token.get_value()/>
-                            <PasswordField id="password" label="New password" autocomplete="new-password"
+                            <PasswordField id="password" label=tr!(reset.new_password) autocomplete="new-password"
                                 error=error_of(error, "password")/>
-                            <SubmitButton pending=action.pending() idle="Set new password" busy="Saving…"/>
+                            <SubmitButton pending=action.pending() idle=tr!(reset.submit) busy=tr!(reset.submitting)/>
                         </ProgressiveForm>
-                        <p class="muted small">"Every device signed in to your account will be signed out."</p>
+                        <p class="muted small">{tr!(reset.signs_out)}</p>
                     </Show>
                 })}
             </Suspense>
@@ -76,10 +78,10 @@ pub fn ResetPage() -> impl IntoView {
 #[component]
 fn DeadLink() -> impl IntoView {
     view! {
-        <Title text="This link no longer works"/>
-        <h1>"This link no longer works"</h1>
+        <Title text=tr!(reset.dead_title)/>
+        <h1>{tr!(reset.dead_title)}</h1>
         <p class="alert alert-error" role="alert">{AppError::InvalidToken.to_string()}</p>
-        <p class="muted">"A reset link works once, for a limited time; a newer mail's link replaces it."</p>
-        <A href="/forgot-password" attr:class="btn btn-primary btn-block">"Ask for a new link"</A>
+        <p class="muted">{tr!(reset.dead_lead)}</p>
+        <A href="/forgot-password" attr:class="btn btn-primary btn-block">{tr!(reset.ask_again)}</A>
     }
 }

@@ -2,6 +2,7 @@
 //! testable without HTTP. Server functions parse, call one of these, and map
 //! the error.
 
+use leptos_i18n::Locale as _; // as_str
 use std::net::IpAddr;
 
 use tower_sessions::Session;
@@ -79,6 +80,8 @@ pub async fn register(
         phone: phone.as_ref().map(Phone::as_str),
         display_name: display_name.as_str(),
         password_hash: &password_hash,
+        // The language the page was in: mails go in it.
+        lang: crate::lang::current().as_str(),
     };
     let user = state
         .outbox

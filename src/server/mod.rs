@@ -17,6 +17,7 @@ pub mod edge;
 pub mod guard;
 pub mod health;
 pub mod http;
+pub mod lang;
 pub mod llm;
 pub mod mail;
 pub mod page_cache;

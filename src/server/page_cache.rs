@@ -1,7 +1,7 @@
 //! The account pages that a signed-out visitor opens without a query
 //! (`/login`, `/register`, `/forgot-password`) are the same bytes every
 //! time but for the CSP nonce of their one inline script. They are
-//! rendered once per theme and kept in memory, with a placeholder where
+//! rendered once per theme and language and kept in memory, with a placeholder where
 //! the nonce goes; each response gets a fresh nonce put in, in the page and
 //! in its `Content-Security-Policy` header, so the policy stays as strict
 //! as a rendered page's.
@@ -29,6 +29,7 @@ use super::state::AppState;
 use crate::{
     components::{form::KeptFields, theme::Theme},
     domain::cookie_value,
+    lang::Locale,
 };
 
 /// The pages kept.
@@ -42,13 +43,16 @@ const MAX_PAGE_BYTES: usize = 256 * 1024;
 #[derive(Clone, Debug)]
 pub struct RenderNonce(pub Arc<str>);
 
-/// The kept pages, by path and theme, and the placeholder they carry.
+/// What a kept page varies by: its path, theme and language.
+type Key = (&'static str, Theme, Locale);
+
+/// The kept pages, by [`Key`], and the placeholder they carry.
 #[derive(Debug)]
 pub struct PageCache {
     /// A nonce made at start-up: as long as a real one, and random, so no
     /// page text can be mistaken for it.
     placeholder: Arc<str>,
-    pages: RwLock<HashMap<(&'static str, Theme), Arc<Kept>>>,
+    pages: RwLock<HashMap<Key, Arc<Kept>>>,
 }
 
 #[derive(Debug)]
@@ -118,7 +122,7 @@ pub async fn serve(State(state): State<AppState>, mut req: Request, next: Next) 
 }
 
 /// The key of a request whose page can come from the cache.
-fn cacheable(req: &Request, session_cookie: &str) -> Option<(&'static str, Theme)> {
+fn cacheable(req: &Request, session_cookie: &str) -> Option<Key> {
     if req.method() != Method::GET || req.uri().query().is_some() {
         return None;
     }
@@ -138,7 +142,13 @@ fn cacheable(req: &Request, session_cookie: &str) -> Option<(&'static str, Theme
         .map(|c| Theme::from_cookie_header(c))
         .find(|t| *t != Theme::System)
         .unwrap_or_default();
-    Some((path, theme))
+    // Decided by server::lang, which runs first.
+    let locale = req
+        .extensions()
+        .get::<Locale>()
+        .copied()
+        .unwrap_or_default();
+    Some((path, theme, locale))
 }
 
 /// An HTML response read whole, and whether it may be kept (a `200` that
@@ -253,10 +263,20 @@ mod tests {
             r.body(Body::empty()).unwrap()
         };
         let key = |uri, cookie| cacheable(&req(uri, cookie), "palaver_session");
-        assert_eq!(key("/login", None), Some(("/login", Theme::System)));
+        assert_eq!(
+            key("/login", None),
+            Some(("/login", Theme::System, Locale::en))
+        );
         assert_eq!(
             key("/register", Some("theme=dark; tz=60")),
-            Some(("/register", Theme::Dark))
+            Some(("/register", Theme::Dark, Locale::en))
+        );
+        // The language comes from server::lang's extension.
+        let mut zh = req("/login", None);
+        zh.extensions_mut().insert(Locale::zh_CN);
+        assert_eq!(
+            cacheable(&zh, "palaver_session"),
+            Some(("/login", Theme::System, Locale::zh_CN))
         );
         assert_eq!(key("/login?next=/app", None), None);
         assert_eq!(key("/app", None), None);

@@ -282,6 +282,7 @@ fn router(state: AppState) -> Router {
         .route("/auth/healthz", get(health::healthz))
         .route("/api/chat", axum::routing::post(chat::chat))
         .route("/theme", axum::routing::post(super::theme::set_theme))
+        .route("/lang", axum::routing::post(super::lang::set_lang))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
@@ -319,6 +320,7 @@ fn router(state: AppState) -> Router {
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(middleware::from_fn(super::lang::middleware))
                 .layer(middleware::from_fn_with_state(
                     state.clone(),
                     http::security_headers,

@@ -139,7 +139,10 @@ async fn the_upstream_request_carries_key_model_system_prompt_and_history() {
     assert_eq!(
         second["messages"],
         json!([
-            {"role": "system", "content": "Be brief."},
+            // The operator's prompt, and the reader's language (English:
+            // the request sent no Accept-Language).
+            {"role": "system", "content": "Be brief.\n\nThe person reads Palaver in English. \
+                Answer in the language of their message; when that is unclear, answer in English."},
             {"role": "user", "content": "First question"},
             {"role": "assistant", "content": "First answer."},
             {"role": "user", "content": "Second question"},

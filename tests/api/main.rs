@@ -13,6 +13,7 @@ mod chat_sign_out;
 mod chat_turn;
 mod fuzz;
 mod health;
+mod languages;
 mod pages;
 mod pg_restart;
 mod reset;

@@ -22,12 +22,21 @@ impl Mail {
         self.data.replace("=\r\n", "").replace("=3D", "=")
     }
 
+    /// The `Subject` header as sent, its folded lines joined.
     pub fn subject(&self) -> String {
-        self.data
+        let mut lines = self
+            .data
             .lines()
-            .find_map(|l| l.strip_prefix("Subject: "))
-            .unwrap_or_default()
-            .to_owned()
+            .skip_while(|l| !l.starts_with("Subject: "));
+        let Some(first) = lines.next() else {
+            return String::new();
+        };
+        let mut subject = first["Subject: ".len()..].to_owned();
+        for more in lines.take_while(|l| l.starts_with([' ', '\t'])) {
+            subject.push(' ');
+            subject.push_str(more.trim());
+        }
+        subject
     }
 
     /// The token in the reset link.

@@ -33,13 +33,13 @@ pub fn Composer(
     });
     view! {
         <form class="composer needs-js" on:submit=move |ev| { ev.prevent_default(); submit(); }>
-            <label for="composer-input" class="visually-hidden">"Message"</label>
+            <label for="composer-input" class="visually-hidden">{crate::tr!(chat.message)}</label>
             <textarea
                 id="composer-input"
                 node_ref=field
                 name="message"
                 rows="1"
-                placeholder="Send a message (Enter sends, Shift+Enter for a new line)"
+                placeholder=crate::tr!(chat.placeholder)
                 aria-describedby="composer-hint"
                 prop:value=move || draft.get()
                 on:input=move |ev| draft.set(event_target_value(&ev))
@@ -50,11 +50,11 @@ pub fn Composer(
                     }
                 }
             ></textarea>
-            <span id="composer-hint" class="visually-hidden">"Enter sends; Shift+Enter starts a new line."</span>
+            <span id="composer-hint" class="visually-hidden">{crate::tr!(chat.composer_hint)}</span>
             <Show when=move || { models.read().len() > 1 }>
                 <select
                     class="model-picker"
-                    aria-label="Model"
+                    aria-label=crate::tr!(chat.model)
                     prop:value=move || model.get()
                     on:change=move |ev| model.set(event_target_value(&ev))
                 >
@@ -64,14 +64,14 @@ pub fn Composer(
             <Show
                 when=move || streaming.get()
                 fallback=move || view! {
-                    <button type="submit" class="btn btn-primary" disabled=move || !can_send()>"Send"</button>
+                    <button type="submit" class="btn btn-primary" disabled=move || !can_send()>{crate::tr!(chat.send)}</button>
                 }
             >
-                <button type="button" class="btn btn-danger" on:click=move |_| on_stop.run(())>"Stop"</button>
+                <button type="button" class="btn btn-danger" on:click=move |_| on_stop.run(())>{crate::tr!(chat.stop)}</button>
             </Show>
         </form>
         <Show when=too_long>
-            <p class="field-error" role="alert">{move || format!("Messages are limited to {} characters.", max_chars.get())}</p>
+            <p class="field-error" role="alert">{move || crate::tr!(chat.too_long, max = max_chars.get())}</p>
         </Show>
     }
 }

@@ -50,7 +50,7 @@ impl UiMessage {
         let ui = Self::new(m.id as u64, m.role, m.content, status);
         ui.model.set(m.model);
         if status == MessageStatus::Error {
-            ui.error.set(Some("This answer failed.".into()));
+            ui.error.set(Some(crate::tr!(chat.answer_failed).into()));
         }
         ui
     }
@@ -72,8 +72,8 @@ pub fn MessageView(message: UiMessage, on_retry: Callback<()>) -> impl IntoView 
         }
     };
     let label = match message.role {
-        Role::User => "You",
-        Role::Assistant => "Assistant",
+        Role::User => crate::tr!(chat.you),
+        Role::Assistant => crate::tr!(chat.assistant),
     };
     view! {
         <article class=class aria-label=label aria-busy=move || message.streaming.get().to_string()>
@@ -81,7 +81,7 @@ pub fn MessageView(message: UiMessage, on_retry: Callback<()>) -> impl IntoView 
                 Role::User => view! { <div class="message-body">{move || message.text.get()}</div> }.into_any(),
                 Role::Assistant => view! {
                     <Show when=move || !(message.streaming.get() && message.text.read().is_empty()) fallback=|| view! {
-                        <div class="typing" role="status" aria-label="The assistant is writing"></div>
+                        <div class="typing" role="status" aria-label=crate::tr!(chat.writing)></div>
                     }>
                         <Markdown text=text/>
                     </Show>
@@ -91,7 +91,7 @@ pub fn MessageView(message: UiMessage, on_retry: Callback<()>) -> impl IntoView 
             {move || message.error.get().map(|error| view! {
                 <div class="error-inline" role="alert">
                     <span>{error}</span>
-                    <button type="button" class="btn btn-ghost" on:click=move |_| on_retry.run(())>"Retry"</button>
+                    <button type="button" class="btn btn-ghost" on:click=move |_| on_retry.run(())>{crate::tr!(chat.retry)}</button>
                 </div>
             })}
             {move || message.model.get().map(|model| view! {
@@ -100,8 +100,8 @@ pub fn MessageView(message: UiMessage, on_retry: Callback<()>) -> impl IntoView 
             {(message.role == Role::Assistant).then(|| view! { <CopyAnswer message/> })}
             {move || message.stopped.get().then(|| view! {
                 <div class="note-inline">
-                    <span>"Stopped"</span>
-                    <button type="button" class="btn btn-ghost" on:click=move |_| on_retry.run(())>"Retry"</button>
+                    <span>{crate::tr!(chat.stopped)}</span>
+                    <button type="button" class="btn btn-ghost" on:click=move |_| on_retry.run(())>{crate::tr!(chat.retry)}</button>
                 </div>
             })}
         </article>
@@ -132,8 +132,8 @@ fn CopyAnswer(message: UiMessage) -> impl IntoView {
         <Show when=ready>
             <div class="message-actions">
                 <button type="button" class="btn btn-ghost" on:click=copy
-                    aria-label=move || if copied.get() { "Copied" } else { "Copy answer" }>
-                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                    aria-label=move || if copied.get() { crate::tr!(chat.copied) } else { crate::tr!(chat.copy_answer) }>
+                    {move || if copied.get() { crate::tr!(chat.copied) } else { crate::tr!(chat.copy) }}
                 </button>
             </div>
         </Show>

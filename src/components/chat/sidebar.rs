@@ -9,6 +9,7 @@ use crate::{
     components::page_cookie,
     domain::dates::{parse_offset, Age, UTC_OFFSET_COOKIE},
     error::AppError,
+    tr,
 };
 
 /// The sidebar. Links work without JavaScript (`/app?c=ID`); with it, the
@@ -46,22 +47,22 @@ pub fn Sidebar(
         }
     });
     view! {
-        <aside id="conversations" class="sidebar" class:open=move || menu_open.get() aria-label="Conversations">
+        <aside id="conversations" class="sidebar" class:open=move || menu_open.get() aria-label=tr!(chat.conversations)>
             <div class="sidebar-header">
-                <h2 class="sidebar-title">"Conversations"</h2>
+                <h2 class="sidebar-title">{tr!(chat.conversations)}</h2>
                 // Phones only; without JavaScript the menu is the link's #target.
                 <a href="#main" class="btn btn-ghost menu-close" role="button" on:click=move |ev| {
                     ev.prevent_default();
                     menu_open.set(false);
-                }>"Close"</a>
+                }>{tr!(chat.close)}</a>
                 <a href="/app" rel="external" class="btn btn-ghost" on:click=move |ev| {
                     ev.prevent_default();
                     on_select.run(None);
-                }>"New chat"</a>
+                }>{tr!(chat.new_chat)}</a>
             </div>
             <Transition fallback=|| ()>
                 {move || conversations.get().map(|list| match list {
-                    Ok(list) if list.is_empty() => view! { <p class="muted small">"No conversations yet."</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="muted small">{tr!(chat.no_conversations)}</p> }.into_any(),
                     Ok(list) => {
                         let now = browser::now_unix();
                         let at = offset.get();
@@ -81,7 +82,7 @@ pub fn Sidebar(
                             }
                         }).collect_view().into_any()
                     }
-                    Err(_) => view! { <p class="muted small">"Conversations could not be loaded."</p> }.into_any(),
+                    Err(_) => view! { <p class="muted small">{tr!(chat.list_failed)}</p> }.into_any(),
                 })}
             </Transition>
         </aside>
@@ -124,10 +125,10 @@ fn Entry(
                     on_select.run(Some(id));
                 }
             >{c.title.clone()}</a>
-            <button type="button" class="icon-btn needs-js" aria-label=format!("Rename “{}”", c.title)
+            <button type="button" class="icon-btn needs-js" aria-label=tr!(chat.rename, title = c.title.clone())
                 hidden=renaming
                 on:click=move |_| editing.set(Some(id))>"✎"</button>
-            <button type="button" class="icon-btn needs-js" aria-label=format!("Delete “{}”", c.title)
+            <button type="button" class="icon-btn needs-js" aria-label=tr!(chat.delete, title = c.title.clone())
                 on:click={
                     let title = c.title.clone();
                     move |_| on_delete.run((id, title.clone()))
@@ -180,7 +181,7 @@ fn RenameField(title: String, on_done: Callback<Option<String>>) -> impl IntoVie
             class="rename-input"
             type="text"
             maxlength="120"
-            aria-label="New name"
+            aria-label=tr!(chat.new_name)
             value=title
             node_ref=field
             on:keydown=move |ev| match ev.key().as_str() {

@@ -60,16 +60,14 @@ pub async fn stream_chat(
 /// body's own text).
 fn failure_message(err: &FetchError) -> String {
     match err {
-        FetchError::Aborted | FetchError::Lost => {
-            "The connection to Palaver was lost. Please try again.".into()
-        }
+        FetchError::Aborted | FetchError::Lost => crate::tr!(chat.connection_lost).into(),
         FetchError::Refused { status, body } => {
             serde_json::from_str::<crate::error::AppError>(body)
                 .map(|err| err.to_string())
-                .unwrap_or_else(|_| format!("The request failed (status {status})."))
+                .unwrap_or_else(|_| crate::tr!(chat.request_failed, status = status))
         }
-        FetchError::Empty => "The answer was empty.".into(),
-        FetchError::Unsupported => "This browser cannot stream answers.".into(),
+        FetchError::Empty => crate::tr!(chat.empty_answer).into(),
+        FetchError::Unsupported => crate::tr!(chat.cannot_stream).into(),
     }
 }
 

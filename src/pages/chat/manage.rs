@@ -25,7 +25,7 @@ impl ChatState {
         spawn_local(async move {
             match rename_conversation(id, title).await {
                 Err(AppError::Unauthorized) => return self.signed_out(None),
-                Err(err) => self.alert.set(Some(failure("renamed", &err))),
+                Err(err) => self.alert.set(Some(failure(Done::Renamed, &err))),
                 Ok(_) => {}
             }
             self.refresh_list();
@@ -63,7 +63,7 @@ impl ChatState {
         let title = self
             .title
             .get_untracked()
-            .unwrap_or_else(|| "this conversation".to_owned());
+            .unwrap_or_else(|| crate::tr!(chat.this_conversation).to_owned());
         let kept = self.messages.get_untracked();
         self.messages.set(Vec::new());
         self.offer_undo(Pending {
@@ -158,11 +158,11 @@ impl ChatState {
                 self.select(None);
             }
             if let Err(err) = result {
-                let verb = match action {
-                    Action::Delete => "deleted",
-                    Action::Clear => "cleared",
+                let done = match action {
+                    Action::Delete => Done::Deleted,
+                    Action::Clear => Done::Cleared,
                 };
-                self.alert.set(Some(failure(verb, &err)));
+                self.alert.set(Some(failure(done, &err)));
             }
             self.refresh_list();
         });
@@ -196,8 +196,8 @@ impl Pending {
     /// The notice's sentence.
     pub fn notice(&self) -> String {
         match self.action {
-            Action::Delete => format!("Deleted “{}”.", self.title),
-            Action::Clear => format!("Cleared “{}”.", self.title),
+            Action::Delete => crate::tr!(chat.deleted_notice, title = &self.title),
+            Action::Clear => crate::tr!(chat.cleared_notice, title = &self.title),
         }
     }
 }
@@ -205,22 +205,34 @@ impl Pending {
 /// How long a deleted or cleared conversation can be brought back.
 pub const UNDO_FOR: Duration = Duration::from_secs(6);
 
+/// What was asked of a conversation, for the alert when it failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Done {
+    Renamed,
+    Deleted,
+    Cleared,
+}
+
 /// The alert for an action on a conversation that the server refused.
-fn failure(action: &str, err: &AppError) -> String {
-    match err {
-        AppError::NotFound => {
-            format!("This conversation could not be {action}: it no longer exists.")
+fn failure(done: Done, err: &AppError) -> String {
+    use crate::tr;
+    if *err == AppError::NotFound {
+        return match done {
+            Done::Renamed => tr!(chat.failed.renamed_gone),
+            Done::Deleted => tr!(chat.failed.deleted_gone),
+            Done::Cleared => tr!(chat.failed.cleared_gone),
         }
-        // The server's own sentence, e.g. "A title must be 1 to 120 characters".
-        other => {
-            let why = other.to_string();
-            let stop = if why.ends_with(['.', '!', '?']) {
-                ""
-            } else {
-                "."
-            };
-            format!("This conversation could not be {action}. {why}{stop}")
-        }
+        .to_owned();
+    }
+    // The server's own sentence, e.g. "A title must be 1 to 120 characters".
+    let mut why = err.to_string();
+    if !why.ends_with(['.', '!', '?', '。', '！', '？']) {
+        why.push_str(tr!(common.full_stop));
+    }
+    match done {
+        Done::Renamed => tr!(chat.failed.renamed, why = why),
+        Done::Deleted => tr!(chat.failed.deleted, why = why),
+        Done::Cleared => tr!(chat.failed.cleared, why = why),
     }
 }
 
@@ -231,18 +243,18 @@ mod tests {
     #[test]
     fn failures_say_what_failed_and_why() {
         assert_eq!(
-            failure("renamed", &AppError::NotFound),
+            failure(Done::Renamed, &AppError::NotFound),
             "This conversation could not be renamed: it no longer exists."
         );
         assert_eq!(
             failure(
-                "renamed",
+                Done::Renamed,
                 &AppError::BadRequest("A title must be 1 to 120 characters".into())
             ),
             "This conversation could not be renamed. A title must be 1 to 120 characters."
         );
         assert_eq!(
-            failure("cleared", &AppError::Unavailable),
+            failure(Done::Cleared, &AppError::Unavailable),
             "This conversation could not be cleared. The service is temporarily unavailable."
         );
     }

@@ -23,6 +23,7 @@ use crate::{
         session::use_auth,
     },
     error::AppError,
+    tr,
 };
 
 /// The chat page: conversations on the left, messages on the right.
@@ -164,13 +165,13 @@ pub fn ChatPage() -> impl IntoView {
     });
 
     view! {
-        <Title text=move || chat.title.get().unwrap_or_else(|| "Chat".to_owned())/>
+        <Title text=move || chat.title.get().unwrap_or_else(|| tr!(chat.title).to_owned())/>
         <div class="chat-layout">
             <Sidebar conversations current=chat.current on_select on_rename on_delete menu_open
                 hidden=Signal::derive(move || chat.pending.read().as_ref().map(|p| p.id))/>
-            <section class="conversation" aria-label="Messages">
+            <section class="conversation" aria-label=tr!(chat.messages)>
                 // The page's one top heading, for screen readers' outline.
-                <h1 class="visually-hidden">"Chat"</h1>
+                <h1 class="visually-hidden">{tr!(chat.title)}</h1>
                 <div class="chat-bar">
                     <a href="#conversations" class="btn btn-ghost menu-btn" role="button"
                         aria-controls="conversations"
@@ -180,7 +181,7 @@ pub fn ChatPage() -> impl IntoView {
                             menu_open.update(|open| *open = !*open);
                         }
                     >
-                        <span aria-hidden="true">"☰ "</span>"Conversations"
+                        <span aria-hidden="true">"☰ "</span>{tr!(chat.conversations)}
                     </a>
                 </div>
                 <Transition fallback=|| ()>
@@ -191,30 +192,30 @@ pub fn ChatPage() -> impl IntoView {
                 {move || chat.alert.get().map(|message| view! {
                     <div class="alert alert-error chat-alert" role="alert">
                         <span>{message}</span>
-                        <button type="button" class="btn btn-ghost" on:click=move |_| chat.alert.set(None)>"Dismiss"</button>
+                        <button type="button" class="btn btn-ghost" on:click=move |_| chat.alert.set(None)>{tr!(chat.dismiss)}</button>
                     </div>
                 })}
                 {move || chat.pending.read().as_ref().map(|pending| view! {
                     <div class="notice undo-notice" role="status">
                         <span>{pending.notice()}</span>
-                        <button type="button" class="btn btn-ghost" on:click=move |_| chat.undo()>"Undo"</button>
+                        <button type="button" class="btn btn-ghost" on:click=move |_| chat.undo()>{tr!(chat.undo)}</button>
                     </div>
                 })}
                 <Show when=move || chat.current.get().is_some()>
                     <div class="conversation-tools needs-js">
-                        <button type="button" class="btn btn-ghost" on:click=move |_| chat.clear() disabled=move || chat.streaming.get()>"Clear"</button>
+                        <button type="button" class="btn btn-ghost" on:click=move |_| chat.clear() disabled=move || chat.streaming.get()>{tr!(chat.clear)}</button>
                     </div>
                 </Show>
                 <div class="visually-hidden" role="status" aria-live="polite">{move || chat.announcement.get()}</div>
                 <div class="messages" node_ref=scroller on:scroll=on_scroll>
-                    <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                    <Transition fallback=|| view! { <p class="muted">{tr!(chat.loading)}</p> }>
                         {move || initial.get().map(|loaded| {
                             chat.seed(loaded);
                             view! {
                                 <Show when=move || !chat.messages.read().is_empty() fallback=|| view! {
                                     <div class="empty-state">
-                                        <h2>"What shall we talk about?"</h2>
-                                        <p class="muted">"Ask anything; the answer streams in as it is written."</p>
+                                        <h2>{tr!(chat.empty_title)}</h2>
+                                        <p class="muted">{tr!(chat.empty_lead)}</p>
                                     </div>
                                 }>
                                     <For each=move || chat.messages.get() key=|m| m.key let:message>
@@ -225,7 +226,7 @@ pub fn ChatPage() -> impl IntoView {
                         })}
                     </Transition>
                 </div>
-                <noscript><p class="notice">"Chat needs JavaScript to stream answers; your conversations above can be read without it."</p></noscript>
+                <noscript><p class="notice">{tr!(chat.noscript)}</p></noscript>
                 // Inside a Transition: the model list comes from the config
                 // resource, so server and browser render the composer alike.
                 <Transition fallback=|| ()>

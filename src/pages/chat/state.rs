@@ -252,14 +252,14 @@ impl ChatState {
             reply.streaming.set(false);
             self.streaming.set(false);
             self.announcement.set(if reply.stopped.get_untracked() {
-                "The answer was stopped.".to_owned()
+                crate::tr!(chat.announce_stopped).to_owned()
             } else if let Some(error) = reply.error.get_untracked() {
-                format!("The answer failed: {error}")
+                crate::tr!(chat.announce_failed, error = error)
             } else {
                 let text = reply.text.get_untracked();
                 let start: String = text.chars().take(240).collect();
                 let more = if start.len() < text.len() { "…" } else { "" };
-                format!("Answer: {start}{more}")
+                crate::tr!(chat.announce_answer, text = format!("{start}{more}"))
             });
             self.refresh_list();
         });

@@ -18,6 +18,26 @@ pub fn title_for(message: &str) -> String {
     }
 }
 
+/// The operator's system prompt, and with `reader` the language the
+/// person's pages are in: the model answers in the language of the
+/// message, and in that one when it cannot tell. The sentence is English
+/// whatever the language: models follow English instructions best.
+pub fn system_prompt(operator: &str, reader: Option<crate::lang::Locale>) -> String {
+    use crate::lang::Locale;
+    let Some(reader) = reader else {
+        return operator.to_owned();
+    };
+    let language = match reader {
+        Locale::en => "English",
+        Locale::zh_CN => "Simplified Chinese",
+        Locale::vi => "Vietnamese",
+    };
+    format!(
+        "{operator}\n\nThe person reads Palaver in {language}. Answer in the language of \
+         their message; when that is unclear, answer in {language}."
+    )
+}
+
 /// System prompt, then the most recent earlier turns that fit in
 /// `max_chars`, then the new message.
 pub fn build_prompt(
@@ -89,6 +109,16 @@ mod tests {
                 ("user", "now")
             ]
         );
+    }
+
+    #[test]
+    fn the_system_prompt_can_name_the_readers_language() {
+        use crate::lang::Locale;
+        assert_eq!(system_prompt("Be kind.", None), "Be kind.");
+        let zh = system_prompt("Be kind.", Some(Locale::zh_CN));
+        assert!(zh.starts_with("Be kind.\n\n"), "{zh}");
+        assert!(zh.contains("in Simplified Chinese"), "{zh}");
+        assert!(system_prompt("x", Some(Locale::vi)).contains("Vietnamese"));
     }
 
     #[test]

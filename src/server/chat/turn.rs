@@ -8,7 +8,7 @@
 use super::{
     super::state::AppState,
     conversations,
-    prompt::{build_prompt, title_for},
+    prompt::{build_prompt, system_prompt, title_for},
     upstream::Upstream,
 };
 use crate::{
@@ -65,7 +65,11 @@ pub async fn start(state: &AppState, user: &User, request: &ChatRequest) -> Resu
         None => (None, Vec::new()),
     };
     let model = pick_model(request.model.as_deref(), conversation.as_ref(), &llm.models);
-    let prompt = build_prompt(&llm.system_prompt, &history, message, llm.max_history_chars);
+    let system = system_prompt(
+        &llm.system_prompt,
+        llm.answer_in_user_language.then(crate::lang::current),
+    );
+    let prompt = build_prompt(&system, &history, message, llm.max_history_chars);
     // The model is asked now, so that its round trip overlaps the write
     // below; if that fails, dropping `upstream` cancels the request.
     let upstream = Upstream::ask(state, model.clone(), prompt);

@@ -38,6 +38,9 @@ pub struct LlmSettings {
     pub models: Vec<String>,
     /// `LLM_SYSTEM_PROMPT`.
     pub system_prompt: String,
+    /// `LLM_ANSWER_IN_USER_LANGUAGE` (on unless `0`): the system prompt
+    /// also names the language the person's pages are in.
+    pub answer_in_user_language: bool,
     /// `LLM_TIMEOUT_SECONDS`: until the first token.
     pub first_token_timeout: Duration,
     /// `LLM_IDLE_TIMEOUT_SECONDS`: between two tokens.
@@ -108,6 +111,8 @@ impl LlmSettings {
             api_key,
             models,
             system_prompt: get("LLM_SYSTEM_PROMPT").unwrap_or_else(|| DEFAULT_PROMPT.into()),
+            answer_in_user_language: get("LLM_ANSWER_IN_USER_LANGUAGE")
+                .is_none_or(|v| !matches!(v.trim(), "0" | "false" | "off" | "no")),
             first_token_timeout: secs("LLM_TIMEOUT_SECONDS", 20)?,
             idle_timeout: secs("LLM_IDLE_TIMEOUT_SECONDS", 30)?,
             total_timeout: secs("LLM_TOTAL_TIMEOUT_SECONDS", 300)?,
@@ -144,6 +149,19 @@ mod tests {
         assert_eq!(s.first_token_timeout, Duration::from_secs(20));
         assert_eq!(s.max_history, 6);
         assert!(s.missing_configuration().is_none());
+        assert!(s.answer_in_user_language);
+        for off in ["0", "false", "off"] {
+            assert!(
+                !load(&[("LLM_ANSWER_IN_USER_LANGUAGE", off)])
+                    .unwrap()
+                    .answer_in_user_language
+            );
+        }
+        assert!(
+            load(&[("LLM_ANSWER_IN_USER_LANGUAGE", "1")])
+                .unwrap()
+                .answer_in_user_language
+        );
     }
 
     #[test]

@@ -62,8 +62,8 @@ impl Accounts for SqlRepo {
             // Only the e-mail is unique (a phone number is not an identifier,
             // and may be shared); its unique index guards the race.
             let user: UserRow = sqlx::query_as(concat!(
-                "INSERT INTO users (uid, email, phone, display_name, is_active, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, TRUE, $5, $5) RETURNING ",
+                "INSERT INTO users (uid, email, phone, display_name, is_active, created_at, updated_at, lang)
+                 VALUES ($1, $2, $3, $4, TRUE, $5, $5, $6) RETURNING ",
                 user_columns!()
             ))
             .bind(new.uid)
@@ -71,6 +71,7 @@ impl Accounts for SqlRepo {
             .bind(new.phone)
             .bind(new.display_name)
             .bind(now)
+            .bind(new.lang)
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| DbError::from_insert(e, "email"))?;

@@ -7,7 +7,7 @@ use super::{Conversation, Message, MessageStatus, Role, User};
 /// them is one `concat!`ed literal instead of a string built per call.
 macro_rules! user_columns {
     () => {
-        "users.id, users.uid, users.email, users.phone, users.display_name, users.is_active"
+        "users.id, users.uid, users.email, users.phone, users.display_name, users.is_active, users.lang"
     };
 }
 pub(super) use user_columns;
@@ -21,6 +21,7 @@ pub(super) struct UserRow {
     phone: Option<String>,
     display_name: String,
     is_active: bool,
+    lang: String,
 }
 
 impl From<UserRow> for User {
@@ -32,6 +33,7 @@ impl From<UserRow> for User {
             phone: r.phone,
             display_name: r.display_name,
             is_active: r.is_active,
+            lang: r.lang,
         }
     }
 }

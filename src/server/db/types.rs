@@ -37,6 +37,8 @@ pub struct NewUser<'a> {
     pub display_name: &'a str,
     /// The password's hash.
     pub password_hash: &'a PasswordHash,
+    /// The language of its mails.
+    pub lang: &'a str,
 }
 
 impl fmt::Debug for NewUser<'_> {

@@ -1,9 +1,11 @@
 //! What the outbox holds (jobs, never secrets) and how each becomes a mail.
 
+use leptos_i18n::Locale as _; // as_str
 use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::Rendered;
+use crate::{lang::Locale, tr_in};
 
 /// One queued mail, as stored in `mail_outbox.job`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,10 +44,11 @@ fn escape(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-fn html_page(body: &str) -> String {
+fn html_page(lang: Locale, body: &str) -> String {
     format!(
-        "<!DOCTYPE html><html><body style=\"font-family:system-ui,sans-serif;line-height:1.5;color:#111;max-width:560px;margin:auto;padding:24px\">\
-         {body}<p style=\"color:#666;font-size:13px\">Palaver</p></body></html>"
+        "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:system-ui,sans-serif;line-height:1.5;color:#111;max-width:560px;margin:auto;padding:24px\">\
+         {body}<p style=\"color:#666;font-size:13px\">Palaver</p></body></html>",
+        lang.as_str()
     )
 }
 
@@ -54,56 +57,76 @@ fn html_page(body: &str) -> String {
 // registered someone else's address would write into that person's inbox
 // ("Hello <your bank: call 555...>"). Mails greet plainly instead.
 
-/// The welcome mail.
-pub fn welcome(base: &Url) -> Rendered {
+/// The welcome mail, in the account's language.
+pub fn welcome(base: &Url, lang: Locale) -> Rendered {
     let app = base
         .join("app")
         .map(String::from)
         .unwrap_or_else(|_| base.to_string());
+    let (hello, ready, start, ignore) = (
+        tr_in!(lang, mail.hello),
+        tr_in!(lang, mail.welcome.ready),
+        tr_in!(lang, mail.welcome.start),
+        tr_in!(lang, mail.welcome.ignore),
+    );
     Rendered {
-        subject: "Welcome to Palaver".into(),
-        text: format!("Hello,\n\nyour Palaver account is ready. Start a conversation at {app}\n\nIf you did not sign up, you can ignore this mail.\n"),
-        html: html_page(&format!(
-            "<p>Hello,</p><p>your Palaver account is ready.</p><p><a href=\"{app}\">Start a conversation</a></p>\
-             <p style=\"color:#666\">If you did not sign up, you can ignore this mail.</p>"
-        )),
+        subject: tr_in!(lang, mail.welcome.subject).into(),
+        text: format!("{hello}\n\n{ready}\n\n{start}\n{app}\n\n{ignore}\n"),
+        html: html_page(
+            lang,
+            &format!(
+                "<p>{hello}</p><p>{ready}</p><p><a href=\"{}\">{start}</a></p>\
+             <p style=\"color:#666\">{ignore}</p>",
+                escape(&app)
+            ),
+        ),
     }
 }
 
 /// The reset link mail; `link` carries the token.
-pub fn password_reset(link: &str, ttl_secs: i64) -> Rendered {
+pub fn password_reset(link: &str, ttl_secs: i64, lang: Locale) -> Rendered {
     let minutes = (ttl_secs + 59) / 60;
+    let (hello, asked, choose, once) = (
+        tr_in!(lang, mail.hello),
+        tr_in!(lang, mail.reset.asked),
+        tr_in!(lang, mail.reset.choose),
+        tr_in!(lang, mail.reset.once, minutes = minutes),
+    );
     Rendered {
-        subject: "Reset your Palaver password".into(),
-        text: format!(
-            "Hello,\n\nsomeone (hopefully you) asked to reset your Palaver password. Open this link to choose a new one:\n\n{link}\n\n\
-             The link works once, for {minutes} minutes. If you did not ask, ignore this mail: your password stays as it is.\n"
-        ),
-        html: html_page(&format!(
-            "<p>Hello,</p><p>someone (hopefully you) asked to reset your Palaver password.</p>\
-             <p><a href=\"{}\" style=\"display:inline-block;background:#4f46e5;color:#fff;padding:10px 16px;border-radius:8px;text-decoration:none\">Choose a new password</a></p>\
-             <p style=\"color:#666\">The link works once, for {minutes} minutes. If you did not ask, ignore this mail: your password stays as it is.</p>",
+        subject: tr_in!(lang, mail.reset.subject).into(),
+        text: format!("{hello}\n\n{asked}\n\n{choose}\n{link}\n\n{once}\n"),
+        html: html_page(lang, &format!(
+            "<p>{hello}</p><p>{asked}</p>\
+             <p><a href=\"{}\" style=\"display:inline-block;background:#4f46e5;color:#fff;padding:10px 16px;border-radius:8px;text-decoration:none\">{choose}</a></p>\
+             <p style=\"color:#666\">{once}</p>",
             escape(link)
         )),
     }
 }
 
 /// The confirmation after a reset.
-pub fn password_changed(base: &Url) -> Rendered {
+pub fn password_changed(base: &Url, lang: Locale) -> Rendered {
     let forgot = base
         .join("forgot-password")
         .map(String::from)
         .unwrap_or_else(|_| base.to_string());
+    let (hello, changed, not_you, reset_now) = (
+        tr_in!(lang, mail.hello),
+        tr_in!(lang, mail.changed.done),
+        tr_in!(lang, mail.changed.not_you),
+        tr_in!(lang, mail.changed.reset_now),
+    );
     Rendered {
-        subject: "Your Palaver password was changed".into(),
-        text: format!(
-            "Hello,\n\nyour Palaver password was just changed, and every device was signed out.\n\n\
-             If this was not you, reset it now: {forgot}\n"
+        subject: tr_in!(lang, mail.changed.subject).into(),
+        text: format!("{hello}\n\n{changed}\n\n{not_you} {reset_now}\n{forgot}\n"),
+        html: html_page(
+            lang,
+            &format!(
+                "<p>{hello}</p><p>{changed}</p>\
+             <p>{not_you} <a href=\"{}\">{reset_now}</a></p>",
+                escape(&forgot)
+            ),
         ),
-        html: html_page(&format!(
-            "<p>Hello,</p><p>your Palaver password was just changed, and every device was signed out.</p>\
-             <p>If this was not you, <a href=\"{forgot}\">reset it now</a>.</p>"
-        )),
     }
 }
 
@@ -129,9 +152,28 @@ mod tests {
     #[test]
     fn links_are_escaped_in_html() {
         let base = Url::parse("https://chat.example.com/").unwrap();
-        assert!(welcome(&base).text.contains("https://chat.example.com/app"));
-        let mail = password_reset("https://chat.example.com/reset-password?token=a&b=\"", 900);
+        assert!(welcome(&base, Locale::en)
+            .text
+            .contains("https://chat.example.com/app"));
+        let mail = password_reset(
+            "https://chat.example.com/reset-password?token=a&b=\"",
+            900,
+            Locale::en,
+        );
         assert!(mail.html.contains("token=a&amp;b=&quot;"), "{}", mail.html);
         assert!(mail.text.contains("15 minutes"));
+    }
+
+    #[test]
+    fn each_language_has_its_own_mail() {
+        let base = Url::parse("https://chat.example.com/").unwrap();
+        let zh = password_reset("https://chat.example.com/r?token=t", 900, Locale::zh_CN);
+        assert!(zh.subject.contains("密码"), "{}", zh.subject);
+        assert!(zh.text.contains("15 分钟"), "{}", zh.text);
+        let vi = password_changed(&base, Locale::vi);
+        assert!(vi.subject.contains("mật khẩu"), "{}", vi.subject);
+        assert!(vi.html.contains("https://chat.example.com/forgot-password"));
+        let en = welcome(&base, Locale::en);
+        assert_ne!(en.subject, welcome(&base, Locale::vi).subject);
     }
 }

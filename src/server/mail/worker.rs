@@ -123,6 +123,11 @@ impl From<MailError> for Failure {
     }
 }
 
+/// The language stored with an account (English for one it does not know).
+fn lang_of(stored: &str) -> crate::lang::Locale {
+    crate::lang::parse_tag(stored).unwrap_or_default()
+}
+
 /// Renders and sends one job; `Ok(false)` when there is nobody to send to.
 async fn send(state: &AppState, job: MailJob) -> Result<bool, Failure> {
     let settings = &state.settings;
@@ -130,12 +135,18 @@ async fn send(state: &AppState, job: MailJob) -> Result<bool, Failure> {
     let db_err = |e: DbError| Failure::Transient(e.to_string());
     let (to, rendered) = match job {
         MailJob::Welcome { user_id } => match state.db.user_by_id(user_id).await.map_err(db_err)? {
-            Some(user) => (user.email, jobs::welcome(base)),
+            Some(user) => {
+                let lang = lang_of(&user.lang);
+                (user.email, jobs::welcome(base, lang))
+            }
             None => return Ok(false),
         },
         MailJob::PasswordChanged { user_id } => {
             match state.db.user_by_id(user_id).await.map_err(db_err)? {
-                Some(user) => (user.email, jobs::password_changed(base)),
+                Some(user) => {
+                    let lang = lang_of(&user.lang);
+                    (user.email, jobs::password_changed(base, lang))
+                }
                 None => return Ok(false),
             }
         }
@@ -145,9 +156,10 @@ async fn send(state: &AppState, job: MailJob) -> Result<bool, Failure> {
                     // The token is made now, so only its hash is ever stored; a
                     // retry makes a new one, which retires the old.
                     let link = reset::issue_link(state, user.id).await.map_err(db_err)?;
+                    let lang = lang_of(&user.lang);
                     (
                         user.email,
-                        jobs::password_reset(&link, settings.reset_token_ttl_secs),
+                        jobs::password_reset(&link, settings.reset_token_ttl_secs, lang),
                     )
                 }
                 _ => return Ok(false),

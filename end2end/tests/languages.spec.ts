@@ -1,0 +1,101 @@
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hydrated, registerByApi, uniqueEmail, watchErrors, PASSWORD } from './helpers';
+
+// Sign-in and chat once in each language, as the browser's own language
+// setting chooses it (Accept-Language), with axe on each page; and the
+// header's switch, which keeps the page. The words come from the files
+// translators edit, so the test follows them.
+
+type Words = Record<string, unknown>;
+const words = (locale: string): ((key: string) => string) => {
+  const file: Words = JSON.parse(readFileSync(join(__dirname, '..', '..', 'locales', `${locale}.json`), 'utf8'));
+  return (key) => {
+    const value = key.split('.').reduce<unknown>((v, k) => (v as Words)[k], file);
+    if (typeof value !== 'string') throw new Error(`no ${key} in ${locale}`);
+    return value;
+  };
+};
+
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+
+async function expectNoViolations(page: Page, where: string) {
+  await hydrated(page);
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
+    const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+    const lines = violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+    expect(lines, `axe on ${where} (${colorScheme})`).toEqual([]);
+  }
+}
+
+for (const [locale, browserLocale] of [['en', 'en-US'], ['zh-CN', 'zh-CN'], ['vi', 'vi-VN']] as const) {
+  test.describe(`in ${locale}`, () => {
+    test.use({ locale: browserLocale });
+
+    test('sign in, chat, and every page in that language', async ({ page, request }) => {
+      const t = words(locale);
+      const errors = watchErrors(page);
+      const email = uniqueEmail(`lang-${locale}`);
+      await registerByApi(request, email, 'Lang');
+
+      await page.goto('/login');
+      await expect(page.locator('html')).toHaveAttribute('lang', locale);
+      await expect(page).toHaveTitle(`${t('login.title')} · Palaver`);
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(t('login.heading'));
+      await expectNoViolations(page, `/login in ${locale}`);
+
+      // A wrong password first: the error is in the language too.
+      await page.getByLabel(t('common.email')).fill(email);
+      await page.getByLabel(t('common.password'), { exact: true }).fill('not-the-password-1');
+      await page.getByRole('button', { name: t('login.submit'), exact: true }).click();
+      await expect(page.getByRole('alert')).toHaveText(t('errors.invalid_credentials'));
+      await page.getByLabel(t('common.password'), { exact: true }).fill(PASSWORD);
+      await page.getByRole('button', { name: t('login.submit'), exact: true }).click();
+
+      await expect(page).toHaveURL(/\/app$/);
+      await hydrated(page);
+      await expect(page.getByRole('heading', { name: t('chat.empty_title') })).toBeVisible();
+      const input = page.getByLabel(t('chat.message'), { exact: true });
+      await input.fill('echo: 你好，Xin chào, hello');
+      await input.press('Enter');
+      const answer = page.locator('.message.assistant').last();
+      await expect(answer).toContainText('你好，Xin chào, hello');
+      await expect(page.getByRole('button', { name: t('chat.send'), exact: true })).toBeVisible();
+      await expect(answer.getByRole('button', { name: t('chat.copy_answer') })).toBeVisible();
+      // The list's heading is the reader's "Today".
+      await expect(page.locator('.conv-group-title').first()).toHaveText(t('dates.today'));
+      await expectNoViolations(page, `/app in ${locale}`);
+
+      await page.goto('/register');
+      await expect(page).toHaveURL(/\/app$/); // signed in: the app instead
+      await page.context().clearCookies();
+      for (const [path, key] of [['/register', 'register.heading'], ['/forgot-password', 'forgot.title'], ['/no-such-page', 'not_found.title']]) {
+        await page.goto(path);
+        await expect(page.getByRole('heading', { level: 1 })).toHaveText(t(key));
+        await expectNoViolations(page, `${path} in ${locale}`);
+      }
+      expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
+    });
+  });
+}
+
+test('the header switch changes the language and keeps the page, without JavaScript too', async ({ browser }) => {
+  for (const javaScriptEnabled of [true, false]) {
+    const context = await browser.newContext({ locale: 'en-US', javaScriptEnabled });
+    const page = await context.newPage();
+    await page.goto('/register?next=%2Fapp');
+    if (javaScriptEnabled) await hydrated(page);
+    await page.getByRole('button', { name: '简体中文' }).click();
+    await expect(page).toHaveURL(/\/register\?next=%2Fapp$/);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(words('zh-CN')('register.heading'));
+    await expect(page.getByRole('button', { name: '简体中文' })).toHaveAttribute('aria-pressed', 'true');
+    await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'vi');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(words('vi')('register.heading'));
+    await context.close();
+  }
+});
