@@ -5,15 +5,13 @@
 
 use leptos::prelude::*;
 use leptos_i18n::Locale as _; // as_str
-use leptos_router::hooks::use_location;
 
 use crate::lang::{self, Locale};
 
 /// The switch: the language in force is pressed.
 #[component]
 pub fn LangSwitch() -> impl IntoView {
-    let location = use_location();
-    let here = move || location.pathname.get() + &location.search.get();
+    let here = crate::components::here();
     let now: Locale = lang::current();
     view! {
         <form method="post" action="/lang" class="lang-switch">

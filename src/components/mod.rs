@@ -28,3 +28,18 @@ pub fn page_cookie(name: &str) -> Option<String> {
     #[cfg(not(feature = "ssr"))]
     crate::domain::cookie_value(&crate::browser::cookies(), name).map(str::to_owned)
 }
+
+/// The page's path and query (`/register?next=%2Fapp`), for forms that
+/// come back to it (the theme and language switches).
+pub fn here() -> impl Fn() -> String + Clone + Send + Sync + 'static {
+    let location = leptos_router::hooks::use_location();
+    move || {
+        use leptos::prelude::Get;
+        let search = location.search.get();
+        if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{search}", location.pathname.get())
+        }
+    }
+}

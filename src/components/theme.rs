@@ -7,7 +7,6 @@
 //! choice applies at once and the cookie is written in the browser.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 /// One of the three themes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -108,8 +107,7 @@ pub fn initial_theme() -> Theme {
 /// bundle, the click applies the theme in place instead.
 #[component]
 pub fn ThemeSwitch(theme: RwSignal<Theme>) -> impl IntoView {
-    let location = use_location();
-    let here = move || location.pathname.get() + &location.search.get();
+    let here = crate::components::here();
     Effect::new(move |first: Option<()>| {
         let chosen = theme.get();
         // The server already rendered the opening theme.

@@ -91,6 +91,13 @@ async fn the_switch_sets_the_cookie_and_goes_back_to_the_same_page() {
 
     let (_, html) = page(&app, "/register?next=%2Fapp", &[("cookie", "lang=zh-CN")]).await;
     assert!(html.contains(r#"<html lang="zh-CN""#));
+    // Both switches come back to this very page, query included.
+    assert_eq!(
+        html.matches(r#"name="next" value="/register?next=%2Fapp""#)
+            .count(),
+        2,
+        "{html}"
+    );
     // The switch names each language in itself and marks the one in force.
     assert!(
         html.contains(r#"lang="zh-CN" title="简体中文" aria-label="简体中文" aria-pressed="true""#),
