@@ -5,7 +5,7 @@
 
 use axum::{
     extract::{rejection::FormRejection, Request, State},
-    http::{header, HeaderValue, StatusCode},
+    http::{header, HeaderValue},
     middleware::Next,
     response::{IntoResponse, Response},
     Form,
@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::state::AppState;
 use crate::{
-    domain::{cookie_value, safe_next},
+    domain::cookie_value,
     error::AppError,
     lang::{self, Locale},
 };
@@ -26,11 +26,11 @@ pub fn of_request(headers: &http::HeaderMap) -> Locale {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(|h| cookie_value(h, lang::COOKIE).and_then(lang::parse_tag));
+        .find_map(|h| cookie_value(h, lang::COOKIE));
     let accept = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());
-    cookie.unwrap_or_else(|| lang::negotiate(None, accept))
+    lang::negotiate(cookie, accept)
 }
 
 /// Decides the language, puts it in the request's extensions (for the page
@@ -71,16 +71,8 @@ pub async fn set_lang(
     let Some((locale, next)) = chosen else {
         return AppError::BadRequest("The language must be en, zh-CN or vi".into()).into_response();
     };
-    let back = safe_next(next.as_deref());
-    (
-        StatusCode::SEE_OTHER,
-        [
-            (header::LOCATION, back),
-            (
-                header::SET_COOKIE,
-                lang::cookie(locale, state.settings.is_production()),
-            ),
-        ],
+    super::theme::remember_and_go_back(
+        lang::cookie(locale, state.settings.is_production()),
+        next.as_deref(),
     )
-        .into_response()
 }

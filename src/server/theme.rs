@@ -34,15 +34,20 @@ pub async fn set_theme(
         return AppError::BadRequest("The theme must be system, light or dark".into())
             .into_response();
     };
-    let back = safe_next(next.as_deref());
+    remember_and_go_back(
+        theme.cookie(state.settings.is_production()),
+        next.as_deref(),
+    )
+}
+
+/// The answer of a switch's form (theme, language): sets `cookie` and goes
+/// `303` back to `next`, a path of this site only.
+pub fn remember_and_go_back(cookie: String, next: Option<&str>) -> Response {
     (
         StatusCode::SEE_OTHER,
         [
-            (header::LOCATION, back),
-            (
-                header::SET_COOKIE,
-                theme.cookie(state.settings.is_production()),
-            ),
+            (header::LOCATION, safe_next(next)),
+            (header::SET_COOKIE, cookie),
         ],
     )
         .into_response()
