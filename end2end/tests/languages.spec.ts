@@ -105,3 +105,55 @@ test('the header switch changes the language and keeps the page, without JavaScr
     await context.close();
   }
 });
+
+// The header holds the language and theme switches beside the site's name
+// (and, signed in, the account's menu): at a phone's width every one of its
+// controls must stay on the screen and apart, in the language with the
+// longest words too.
+test('the header fits a phone in each language, signed out and in', async ({ browser }) => {
+  test.setTimeout(90_000);
+  for (const locale of ['en', 'zh-CN', 'vi']) {
+    const context = await browser.newContext({ locale, viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    for (const [path, signedIn] of [['/login', false], ['/app', true]] as const) {
+      // Registering signs the context in (the session cookie is shared).
+      if (signedIn) await registerByApi(page.request, uniqueEmail(`fit-${locale}`), 'Fit');
+      await page.goto(path);
+      await hydrated(page);
+      await expect(page.locator('html')).toHaveAttribute('lang', locale);
+      const where = `${path} in ${locale}`;
+      await page.screenshot({ path: test.info().outputPath(`header-${locale}-${signedIn ? 'in' : 'out'}.png`) });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${where}: page wider than the screen`).toBeLessThanOrEqual(0);
+      const boxes = [];
+      for (const control of await page.locator('header').getByRole('button').or(page.locator('header').getByRole('link')).all()) {
+        if (!(await control.isVisible())) continue;
+        const box = (await control.boundingBox())!;
+        const name = (await control.textContent())?.trim() ?? '';
+        expect(box.x, `${where}: "${name}" starts off the screen`).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width, `${where}: "${name}" ends off the screen`).toBeLessThanOrEqual(390);
+        boxes.push({ name, ...box });
+      }
+      for (const [i, a] of boxes.entries()) {
+        for (const b of boxes.slice(i + 1)) {
+          const apart = a.x + a.width <= b.x + 0.5 || b.x + b.width <= a.x + 0.5 || a.y + a.height <= b.y + 0.5 || b.y + b.height <= a.y + 0.5;
+          expect(apart, `${where}: "${a.name}" overlaps "${b.name}"`).toBe(true);
+        }
+      }
+      // The switches are behind one button; opened, they are on the
+      // screen, and the language switch works from there.
+      await page.getByRole('button', { name: words(locale)('header.display') }).click();
+      for (const name of ['English', '简体中文', 'Tiếng Việt']) {
+        const box = (await page.getByRole('button', { name, exact: true }).boundingBox())!;
+        expect(box.x >= 0 && box.x + box.width <= 390, `${where}: "${name}" in the opened menu is on the screen`).toBe(true);
+      }
+      await expect(page.getByRole('button', { name: words(locale)('theme.dark') })).toBeInViewport();
+      if (signedIn) await expectNoViolations(page, `${where} with the menu open`);
+      await page.screenshot({ path: test.info().outputPath(`menu-${locale}-${signedIn ? 'in' : 'out'}.png`) });
+    }
+    await page.getByRole('button', { name: 'English', exact: true }).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await expect(page).toHaveURL(/\/app$/);
+    await context.close();
+  }
+});

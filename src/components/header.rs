@@ -1,6 +1,7 @@
 //! The top bar: brand, theme switch, and who is signed in.
 
 use leptos::prelude::*;
+use leptos_i18n::Locale as _; // as_str
 use leptos_router::components::A;
 
 use crate::{
@@ -12,11 +13,16 @@ use crate::{
         session::use_auth,
         theme::{Theme, ThemeSwitch},
     },
-    tr,
+    lang, tr,
 };
 
-/// The site header. The theme switch is a form, so it works before the
-/// page has hydrated and without JavaScript.
+/// The site header. The language and theme switches are forms, so they
+/// work before the page has hydrated and without JavaScript. On a wide
+/// screen they stand in the bar; on a phone, where they and the account's
+/// links do not fit beside each other, they sit behind one button that
+/// opens them as a popover (`popovertarget`: the browser opens, closes and
+/// announces it, with no script of ours). A browser without popovers shows
+/// them in the bar as on a wide screen.
 #[component]
 pub fn Header(theme: RwSignal<Theme>) -> impl IntoView {
     view! {
@@ -29,8 +35,20 @@ pub fn Header(theme: RwSignal<Theme>) -> impl IntoView {
                 <span class="brand-name">"Palaver"</span>
             </a>
             <nav class="topnav" aria-label=tr!(header.main_nav)>
-                <LangSwitch/>
-                <ThemeSwitch theme/>
+                <button
+                    type="button"
+                    class="prefs-toggle btn btn-ghost"
+                    popovertarget="prefs"
+                    aria-label=tr!(header.display)
+                    title=tr!(header.display)
+                >
+                    <span lang=lang::current().as_str()>{lang::short(lang::current())}</span>
+                    <span aria-hidden="true">"◐"</span>
+                </button>
+                <div id="prefs" class="prefs" popover="auto">
+                    <LangSwitch/>
+                    <ThemeSwitch theme/>
+                </div>
                 <UserMenu/>
             </nav>
         </header>
