@@ -21,3 +21,4 @@ mod scale;
 mod security;
 mod startup;
 mod upgrade;
+mod webhook;

@@ -6,7 +6,7 @@
 //! still be an HTTP status; after this, failures are lines of the stream.
 
 use super::{
-    super::state::AppState,
+    super::{llm::Asker, state::AppState},
     conversations,
     prompt::{build_prompt, system_prompt, title_for},
     upstream::Upstream,
@@ -70,9 +70,21 @@ pub async fn start(state: &AppState, user: &User, request: &ChatRequest) -> Resu
         llm.answer_in_user_language.then(crate::lang::current),
     );
     let prompt = build_prompt(&system, &history, message, llm.max_history_chars);
+    let asker = |conversation_id| Asker {
+        uid: user.uid.clone(),
+        display_name: user.display_name.clone(),
+        conversation_id,
+    };
     // The model is asked now, so that its round trip overlaps the write
-    // below; if that fails, dropping `upstream` cancels the request.
-    let upstream = Upstream::ask(state, model.clone(), prompt);
+    // below; if that fails, dropping the request cancels it. A webhook is
+    // told the conversation's id, so a new conversation is stored before it
+    // is asked (`Err` holds that prompt until then).
+    let asked = if conversation.is_none() && llm.webhook().is_some() {
+        Err(prompt)
+    } else {
+        let id = conversation.as_ref().map(|c| c.id);
+        Ok(Upstream::ask(state, model.clone(), prompt, asker(id)))
+    };
     let conversation = match conversation {
         Some(conversation) => {
             state
@@ -95,6 +107,9 @@ pub async fn start(state: &AppState, user: &User, request: &ChatRequest) -> Resu
                 .await?
         }
     };
+    let upstream = asked.unwrap_or_else(|prompt| {
+        Upstream::ask(state, model.clone(), prompt, asker(Some(conversation.id)))
+    });
     Ok(Turn {
         conversation,
         model,

@@ -1,7 +1,7 @@
 //! The request to the model, started before the user's message is stored.
 
 use super::super::{
-    llm::{LlmError, PromptMessage, TokenStream},
+    llm::{Asker, LlmError, PromptMessage, TokenStream},
     state::AppState,
 };
 
@@ -11,11 +11,16 @@ use super::super::{
 pub(super) struct Upstream(tokio::task::JoinHandle<Result<TokenStream, LlmError>>);
 
 impl Upstream {
-    /// Sends `prompt` to `model` at once, in the background.
-    pub(super) fn ask(state: &AppState, model: String, prompt: Vec<PromptMessage>) -> Self {
+    /// Sends `prompt` to `model` for `asker` at once, in the background.
+    pub(super) fn ask(
+        state: &AppState,
+        model: String,
+        prompt: Vec<PromptMessage>,
+        asker: Asker,
+    ) -> Self {
         let state = state.clone();
         Self(tokio::spawn(async move {
-            state.llm.stream(&model, &prompt).await
+            state.llm.stream(&model, &prompt, &asker).await
         }))
     }
 

@@ -7,7 +7,7 @@ use url::Url;
 
 use super::{
     parse::{number, Lookup, TIMEOUT_SECS},
-    ConfigError,
+    AppEnv, ConfigError,
 };
 
 /// A bearer key that never reaches a log.
@@ -27,9 +27,34 @@ impl fmt::Debug for ApiKey {
     }
 }
 
+/// `LLM_PROVIDER`: who writes the answers.
+#[derive(Clone, Debug)]
+pub enum Provider {
+    /// `openai` (the default): an OpenAI-compatible Chat Completions API at
+    /// `LLM_BASE_URL`.
+    OpenAi,
+    /// `webhook`: an n8n-style workflow behind `WEBHOOK_URL`.
+    Webhook(WebhookSettings),
+}
+
+/// `WEBHOOK_URL` and `WEBHOOK_JWT_SECRET`.
+#[derive(Clone, Debug)]
+pub struct WebhookSettings {
+    /// Where each message is POSTed.
+    pub url: Url,
+    /// The HS256 key of the bearer token sent with it.
+    pub jwt_secret: ApiKey,
+}
+
+/// The shortest `WEBHOOK_JWT_SECRET` production accepts: HS256's own key
+/// size, so the token cannot be forged by guessing a short secret.
+pub const MIN_WEBHOOK_SECRET_BYTES: usize = 32;
+
 /// How Palaver talks to the model.
 #[derive(Clone, Debug)]
 pub struct LlmSettings {
+    /// `LLM_PROVIDER` (with `WEBHOOK_*`).
+    pub provider: Provider,
     /// `LLM_BASE_URL`; `/chat/completions` is appended.
     pub base_url: Url,
     /// `LLM_API_KEY`, else `OPENAI_API_KEY`.
@@ -58,9 +83,18 @@ pub struct LlmSettings {
 const DEFAULT_PROMPT: &str = "You are a helpful assistant. Answer clearly and concisely; use Markdown for structure and code.";
 
 impl LlmSettings {
-    /// True when the base URL is OpenAI's own, which needs a key.
+    /// True when the answers come from OpenAI's own API, which needs a key.
     pub fn is_openai(&self) -> bool {
-        self.base_url.host_str() == Some("api.openai.com")
+        matches!(self.provider, Provider::OpenAi)
+            && self.base_url.host_str() == Some("api.openai.com")
+    }
+
+    /// The webhook's settings, when `LLM_PROVIDER=webhook`.
+    pub fn webhook(&self) -> Option<&WebhookSettings> {
+        match &self.provider {
+            Provider::Webhook(webhook) => Some(webhook),
+            Provider::OpenAi => None,
+        }
     }
 
     /// What an operator must set before chat can work, if anything.
@@ -73,8 +107,20 @@ impl LlmSettings {
     }
 
     /// Reads the variables through `get` (which trims and drops empty values).
-    pub fn from_lookup(get: &impl Lookup) -> Result<Self, ConfigError> {
+    /// Production refuses a webhook secret shorter than
+    /// [`MIN_WEBHOOK_SECRET_BYTES`]; development takes any, for local tries.
+    pub fn from_lookup(get: &impl Lookup, app_env: AppEnv) -> Result<Self, ConfigError> {
         let bad = |var: &'static str, reason: String| ConfigError { var, reason };
+        let provider = match get("LLM_PROVIDER").as_deref().unwrap_or("openai") {
+            "openai" => Provider::OpenAi,
+            "webhook" => Provider::Webhook(webhook_settings(get, app_env)?),
+            other => {
+                return Err(bad(
+                    "LLM_PROVIDER",
+                    format!("`{other}` (expected openai or webhook)"),
+                ))
+            }
+        };
         let mut base_url =
             Url::parse(&get("LLM_BASE_URL").unwrap_or_else(|| "https://api.openai.com/v1".into()))
                 .map_err(|e| bad("LLM_BASE_URL", e.to_string()))?;
@@ -91,7 +137,13 @@ impl LlmSettings {
         let api_key = get("LLM_API_KEY")
             .or_else(|| get("OPENAI_API_KEY"))
             .map(|key| ApiKey(key.into()));
-        let model = get("LLM_MODEL").unwrap_or_else(|| "gpt-4o-mini".into());
+        // A webhook's workflow picks its own model; the name is what the
+        // conversation list and the stored answers show.
+        let default_model = match provider {
+            Provider::OpenAi => "gpt-4o-mini",
+            Provider::Webhook(_) => "webhook",
+        };
+        let model = get("LLM_MODEL").unwrap_or_else(|| default_model.into());
         let mut models = vec![model];
         for m in get("LLM_MODELS")
             .unwrap_or_default()
@@ -107,6 +159,7 @@ impl LlmSettings {
             number(get, var, default, TIMEOUT_SECS).map(Duration::from_secs)
         };
         Ok(Self {
+            provider,
             base_url,
             api_key,
             models,
@@ -123,6 +176,46 @@ impl LlmSettings {
     }
 }
 
+/// `WEBHOOK_URL` (http or https) and `WEBHOOK_JWT_SECRET`, both required.
+fn webhook_settings(get: &impl Lookup, app_env: AppEnv) -> Result<WebhookSettings, ConfigError> {
+    let bad = |var: &'static str, reason: &str| ConfigError {
+        var,
+        reason: reason.to_owned(),
+    };
+    let raw = get("WEBHOOK_URL").ok_or_else(|| {
+        bad(
+            "WEBHOOK_URL",
+            "LLM_PROVIDER=webhook needs the workflow's address, e.g. https://n8n.example.com/webhook/palaver",
+        )
+    })?;
+    let url = Url::parse(&raw).map_err(|e| ConfigError {
+        var: "WEBHOOK_URL",
+        reason: e.to_string(),
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(bad("WEBHOOK_URL", "expected an http:// or https:// URL"));
+    }
+    let secret = get("WEBHOOK_JWT_SECRET").ok_or_else(|| {
+        bad(
+            "WEBHOOK_JWT_SECRET",
+            "LLM_PROVIDER=webhook needs the secret the workflow checks the token with",
+        )
+    })?;
+    if app_env == AppEnv::Production && secret.len() < MIN_WEBHOOK_SECRET_BYTES {
+        return Err(ConfigError {
+            var: "WEBHOOK_JWT_SECRET",
+            reason: format!(
+                "{} bytes; production needs at least {MIN_WEBHOOK_SECRET_BYTES} (e.g. `openssl rand -hex 32`)",
+                secret.len()
+            ),
+        });
+    }
+    Ok(WebhookSettings {
+        url,
+        jwt_secret: ApiKey(secret.into()),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,7 +226,52 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).into(), (*v).into()))
             .collect();
-        LlmSettings::from_lookup(&|k: &str| map.get(k).cloned())
+        LlmSettings::from_lookup(&|k: &str| map.get(k).cloned(), AppEnv::Development)
+    }
+
+    fn load_in(env: AppEnv, pairs: &[(&str, &str)]) -> Result<LlmSettings, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
+        LlmSettings::from_lookup(&|k: &str| map.get(k).cloned(), env)
+    }
+
+    #[test]
+    fn the_webhook_needs_its_url_and_secret_and_production_a_long_secret() {
+        let url = ("WEBHOOK_URL", "http://127.0.0.1:5678/webhook/palaver");
+        let short = ("WEBHOOK_JWT_SECRET", "short");
+        let long = ("WEBHOOK_JWT_SECRET", "0123456789abcdef0123456789abcdef");
+        let webhook = ("LLM_PROVIDER", "webhook");
+        assert_eq!(load(&[webhook]).unwrap_err().var, "WEBHOOK_URL");
+        assert_eq!(load(&[webhook, url]).unwrap_err().var, "WEBHOOK_JWT_SECRET");
+        assert_eq!(
+            load(&[webhook, ("WEBHOOK_URL", "ftp://x"), long])
+                .unwrap_err()
+                .var,
+            "WEBHOOK_URL"
+        );
+        let dev = load(&[webhook, url, short]).unwrap();
+        assert_eq!(dev.webhook().unwrap().jwt_secret.expose(), "short");
+        assert_eq!(dev.models, ["webhook"]);
+        assert!(
+            dev.missing_configuration().is_none(),
+            "no OpenAI key needed"
+        );
+        assert!(
+            !format!("{dev:?}").contains("short"),
+            "the secret is redacted"
+        );
+        let err = load_in(AppEnv::Production, &[webhook, url, short]).unwrap_err();
+        assert_eq!(err.var, "WEBHOOK_JWT_SECRET");
+        assert!(err.reason.contains("32"), "{}", err.reason);
+        assert!(!err.reason.contains("short"), "the secret is not echoed");
+        assert!(load_in(AppEnv::Production, &[webhook, url, long]).is_ok());
+        assert_eq!(
+            load(&[("LLM_PROVIDER", "n8n")]).unwrap_err().var,
+            "LLM_PROVIDER"
+        );
+        assert!(load(&[]).unwrap().webhook().is_none());
     }
 
     #[test]

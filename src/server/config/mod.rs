@@ -20,7 +20,7 @@ use url::Url;
 pub use self::{
     db::{DatabaseUrl, DbSettings},
     limits::{Limit, RateLimits},
-    llm::LlmSettings,
+    llm::{LlmSettings, Provider, WebhookSettings},
     mail::{MailSettings, SmtpUrl},
 };
 use parse::{number, LIFETIME_SECS};
@@ -235,7 +235,7 @@ impl Settings {
         }
         let reset_token_ttl_secs = number(&get, "PWRESET_TOKEN_TTL", 900, 60..=604_800)?;
 
-        let llm = LlmSettings::from_lookup(&get)?;
+        let llm = LlmSettings::from_lookup(&get, app_env)?;
         Ok(Self {
             llm,
             mail,

@@ -1,10 +1,13 @@
 //! A streaming client for any OpenAI-compatible Chat Completions API
-//! (OpenAI, DeepSeek, Qwen, Ollama, vLLM, llama.cpp...).
+//! (OpenAI, DeepSeek, Qwen, Ollama, vLLM, llama.cpp...), or for an n8n-style
+//! webhook (`LLM_PROVIDER=webhook`, [`webhook`]).
 //!
 //! SSE is parsed by `eventsource-stream`, which splits events on line breaks
 //! in the byte stream before decoding, so events and multi-byte characters
 //! split across reads arrive whole. Dropping a [`TokenStream`] drops the
 //! HTTP response, which closes the upstream connection at once.
+
+mod webhook;
 
 use std::{pin::Pin, time::Duration};
 
@@ -14,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use tokio::time::{timeout_at, Instant};
 
 pub use crate::server::config::LlmSettings;
+use crate::server::config::Provider;
 
 /// Failures, worded for the person chatting. The upstream's own body is
 /// logged (truncated), never shown.
@@ -106,7 +110,34 @@ struct Delta {
     content: Option<String>,
 }
 
-type Events = Pin<Box<dyn Stream<Item = Result<eventsource_stream::Event, String>> + Send>>;
+/// What one event (or line) of an answer says.
+#[derive(Debug, PartialEq, Eq)]
+enum Step {
+    /// A piece of the answer (may be empty: a role-only event).
+    Text(String),
+    /// The last piece (may be empty): the model says it has finished, and
+    /// the connection may end without [`Step::Done`].
+    Finish(String),
+    /// The answer is complete.
+    Done,
+}
+
+/// An answer's events, already read: the body's bytes are cut into events
+/// or lines before any decoding, so a character split across reads arrives
+/// whole.
+type Steps = Pin<Box<dyn Stream<Item = Result<Step, String>> + Send>>;
+
+/// Who asks: what a back end may want to know beside the prompt (the
+/// webhook passes it on; the Chat Completions API is not told).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Asker {
+    /// The user's public id.
+    pub uid: String,
+    /// The name they show.
+    pub display_name: String,
+    /// The conversation, once it exists.
+    pub conversation_id: Option<i64>,
+}
 
 /// The model client, shared by every request.
 #[derive(Clone, Debug)]
@@ -145,29 +176,36 @@ impl LlmClient {
         &self,
         model: &str,
         messages: &[PromptMessage],
+        asker: &Asker,
     ) -> Result<TokenStream, LlmError> {
         if let Some(notice) = self.settings.missing_configuration() {
             return Err(LlmError::NotConfigured(notice));
         }
         let started = Instant::now();
         let first_deadline = started + self.settings.first_token_timeout;
-        let url = self
-            .settings
-            .base_url
-            .join("chat/completions")
-            .map_err(|_| LlmError::Unreachable)?;
-        let mut request = self
-            .http
-            .post(url)
-            .header(reqwest::header::ACCEPT, "text/event-stream")
-            .json(&CompletionRequest {
-                model,
-                messages,
-                stream: true,
-            });
-        if let Some(key) = &self.settings.api_key {
-            request = request.bearer_auth(key.expose());
-        }
+        let request = match &self.settings.provider {
+            Provider::OpenAi => {
+                let url = self
+                    .settings
+                    .base_url
+                    .join("chat/completions")
+                    .map_err(|_| LlmError::Unreachable)?;
+                let mut request = self
+                    .http
+                    .post(url)
+                    .header(reqwest::header::ACCEPT, "text/event-stream")
+                    .json(&CompletionRequest {
+                        model,
+                        messages,
+                        stream: true,
+                    });
+                if let Some(key) = &self.settings.api_key {
+                    request = request.bearer_auth(key.expose());
+                }
+                request
+            }
+            Provider::Webhook(settings) => webhook::request(&self.http, settings, messages, asker)?,
+        };
         let response = match timeout_at(first_deadline, request.send()).await {
             Err(_) => return Err(LlmError::FirstTokenTimeout),
             Ok(Err(e)) => {
@@ -193,21 +231,31 @@ impl LlmClient {
                 .and_then(Result::ok)
                 .unwrap_or_default();
             tracing::warn!(%status, body = %body.chars().take(300).collect::<String>(), "model service refused");
+            let webhook = self.settings.webhook().is_some();
             return Err(match status.as_u16() {
                 401 | 403 => LlmError::Unauthorized,
-                404 => LlmError::ModelNotFound(model.to_owned()),
+                // A webhook's 404 is its address (or an inactive workflow),
+                // not a model.
+                404 if !webhook => LlmError::ModelNotFound(model.to_owned()),
                 429 => LlmError::RateLimited,
                 code => LlmError::Upstream(code),
             });
         }
-        let events: Events = Box::pin(
-            response
-                .bytes_stream()
-                .eventsource()
-                .map(|r| r.map_err(|e| e.to_string())),
-        );
+        let is_sse = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim_start().starts_with("text/event-stream"));
+        let steps: Steps = if self.settings.webhook().is_none() || is_sse {
+            Box::pin(response.bytes_stream().eventsource().map(|r| match r {
+                Ok(event) => completion_event(&event.data),
+                Err(e) => Err(e.to_string()),
+            }))
+        } else {
+            webhook::answer(response)
+        };
         Ok(TokenStream {
-            events,
+            steps,
             first_deadline,
             total_deadline: started + self.settings.total_timeout,
             idle: self.settings.idle_timeout,
@@ -220,7 +268,7 @@ impl LlmClient {
 
 /// The pieces of one answer, with the timeouts applied.
 pub struct TokenStream {
-    events: Events,
+    steps: Steps,
     first_deadline: Instant,
     total_deadline: Instant,
     idle: Duration,
@@ -249,7 +297,7 @@ impl TokenStream {
                     LlmError::FirstTokenTimeout,
                 )
             };
-            let event = match timeout_at(deadline, self.events.next()).await {
+            let step = match timeout_at(deadline, self.steps.next()).await {
                 Err(_) => return self.fail(on_timeout),
                 // The connection ended without [DONE]: complete if the model
                 // said it had finished (some servers omit [DONE]), else cut off.
@@ -262,33 +310,17 @@ impl TokenStream {
                     tracing::warn!(error = %e, "model stream broke");
                     return self.fail(LlmError::Broken);
                 }
-                Ok(Some(Ok(event))) => event,
+                Ok(Some(Ok(step))) => step,
             };
-            let data = event.data.trim();
-            if data == "[DONE]" {
-                self.finished = true;
-                return None;
-            }
-            if data.is_empty() {
-                continue;
-            }
-            let chunk: Chunk = match serde_json::from_str(data) {
-                Ok(chunk) => chunk,
-                Err(e) => {
-                    tracing::warn!(error = %e, "unreadable model event");
-                    return self.fail(LlmError::Broken);
+            let (text, last) = match step {
+                Step::Done => {
+                    self.finished = true;
+                    return None;
                 }
+                Step::Text(text) => (text, false),
+                Step::Finish(text) => (text, true),
             };
-            if let Some(error) = chunk.error {
-                tracing::warn!(%error, "model reported an error mid-stream");
-                return self.fail(LlmError::Broken);
-            }
-            self.saw_finish |= chunk.choices.iter().any(|c| c.finish_reason.is_some());
-            let text: String = chunk
-                .choices
-                .into_iter()
-                .filter_map(|c| c.delta.content)
-                .collect();
+            self.saw_finish |= last;
             if !text.is_empty() {
                 self.started_text = true;
                 return Some(Ok(text));
@@ -300,4 +332,33 @@ impl TokenStream {
         self.finished = true;
         Some(Err(err))
     }
+}
+
+/// One event of a Chat Completions stream: `[DONE]`, or a chunk whose
+/// choices' text is joined ([`Step::Finish`] when one has a
+/// `finish_reason`).
+fn completion_event(data: &str) -> Result<Step, String> {
+    let data = data.trim();
+    if data == "[DONE]" {
+        return Ok(Step::Done);
+    }
+    if data.is_empty() {
+        return Ok(Step::Text(String::new()));
+    }
+    let chunk: Chunk =
+        serde_json::from_str(data).map_err(|e| format!("unreadable model event: {e}"))?;
+    if let Some(error) = chunk.error {
+        return Err(format!("the model reported an error mid-stream: {error}"));
+    }
+    let finished = chunk.choices.iter().any(|c| c.finish_reason.is_some());
+    let text: String = chunk
+        .choices
+        .into_iter()
+        .filter_map(|c| c.delta.content)
+        .collect();
+    Ok(if finished {
+        Step::Finish(text)
+    } else {
+        Step::Text(text)
+    })
 }
