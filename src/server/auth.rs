@@ -10,6 +10,7 @@ use tower_sessions::Session;
 use super::{
     db::NewUser,
     mail::jobs::MailJob,
+    metrics::{self, LoginResult},
     rate_limit::limit_subject,
     session_store::{stored_id, USER_ID_KEY},
     state::AppState,
@@ -112,6 +113,25 @@ pub async fn login(
     identifier: &str,
     password: &str,
 ) -> Result<User, AppError> {
+    let mut limited = false;
+    let result = attempt_login(state, ip, identifier, password, &mut limited).await;
+    metrics::login(match &result {
+        _ if limited => LoginResult::RateLimited,
+        Ok(_) => LoginResult::Success,
+        Err(AppError::InvalidCredentials) => LoginResult::Failure,
+        Err(_) => LoginResult::Error,
+    });
+    result
+}
+
+/// [`login`], telling through `limited` whether a limit refused it.
+async fn attempt_login(
+    state: &AppState,
+    ip: IpAddr,
+    identifier: &str,
+    password: &str,
+    limited: &mut bool,
+) -> Result<User, AppError> {
     let limits = &state.settings.rate_limits;
     let identifier = identifier.trim().to_lowercase();
     if identifier.chars().count() > MAX_IDENTIFIER_CHARS {
@@ -122,6 +142,7 @@ pub async fn login(
         .allow("login:ip", &limit_subject(ip), limits.login_ip)
         .await?
     {
+        *limited = true;
         return Err(AppError::InvalidCredentials);
     }
     let budget = limits.login_identifier;
@@ -129,6 +150,7 @@ pub async fn login(
         .has_room("login:identifier-failures", &identifier, budget)
         .await?
     {
+        *limited = true;
         return Err(AppError::InvalidCredentials);
     }
     let result = check_password(state, &identifier, password).await;

@@ -20,6 +20,7 @@ pub mod http;
 pub mod lang;
 pub mod llm;
 pub mod mail;
+pub mod metrics;
 pub mod page_cache;
 pub mod password;
 pub mod proxy;

@@ -120,6 +120,11 @@ async fn blocking<T: Send + 'static>(
 }
 
 impl PasswordHashing {
+    /// Hashes running or waiting for a core right now (for `/metrics`).
+    pub fn in_queue(&self) -> usize {
+        self.queued.load(Ordering::Relaxed)
+    }
+
     /// Prepares hashing at `cost`, computing the dummy hash on the blocking pool.
     pub async fn new(cost: Argon2Cost) -> Result<Self, AppError> {
         Self::with_queue(cost, MAX_QUEUED).await

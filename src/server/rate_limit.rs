@@ -38,7 +38,12 @@ impl RateLimiter {
 
     /// Counts a hit on `scope:subject` and says whether it is within
     /// `limit`. The subject (an address or e-mail) is never logged.
-    pub async fn allow(&self, scope: &str, subject: &str, limit: Limit) -> Result<bool, DbError> {
+    pub async fn allow(
+        &self,
+        scope: &'static str,
+        subject: &str,
+        limit: Limit,
+    ) -> Result<bool, DbError> {
         let count = self
             .store
             .rate_limit_hit(&key(scope, subject), limit.window_secs, self.clock.now())
@@ -46,6 +51,7 @@ impl RateLimiter {
         let allowed = count <= i64::from(limit.max);
         if !allowed {
             tracing::warn!(scope, "rate limit reached");
+            super::metrics::rate_limited(scope);
         }
         Ok(allowed)
     }
@@ -62,7 +68,7 @@ impl RateLimiter {
     /// Whether `scope:subject` has room left in `limit`, without a hit.
     pub async fn has_room(
         &self,
-        scope: &str,
+        scope: &'static str,
         subject: &str,
         limit: Limit,
     ) -> Result<bool, DbError> {
@@ -73,6 +79,7 @@ impl RateLimiter {
         let room = count < i64::from(limit.max);
         if !room {
             tracing::warn!(scope, "rate limit reached");
+            super::metrics::rate_limited(scope);
         }
         Ok(room)
     }

@@ -103,7 +103,12 @@ impl Application {
                  build with `cargo leptos build --release --precompress`"
             );
         }
+        let metrics = settings
+            .metrics_token
+            .as_ref()
+            .map(|token| super::metrics::Metrics::new(token.expose()));
         let state = AppState::new(Shared {
+            metrics,
             llm,
             mailer,
             outbox: Outbox::new(db.clone(), clock.clone()),
@@ -277,12 +282,21 @@ fn router(state: AppState) -> Router {
             settings.session_ttl_secs,
         )));
 
-    Router::new()
+    let metrics_on = state.metrics.is_some();
+    let router = Router::new()
         .route("/", get(guard::root))
         .route("/auth/healthz", get(health::healthz))
         .route("/api/chat", axum::routing::post(chat::chat))
         .route("/theme", axum::routing::post(super::theme::set_theme))
-        .route("/lang", axum::routing::post(super::lang::set_lang))
+        .route("/lang", axum::routing::post(super::lang::set_lang));
+    // Without METRICS_TOKEN there is no route (a 404, like any unknown
+    // path) and no timing layer: nothing is counted that nobody reads.
+    let router = if metrics_on {
+        router.route("/metrics", get(super::metrics::endpoint::metrics))
+    } else {
+        router
+    };
+    let router = router
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
@@ -348,8 +362,15 @@ fn router(state: AppState) -> Router {
                     state.clone(),
                     super::page_cache::serve,
                 )),
-        )
-        .with_state(state)
+        );
+    // Outermost of all, so that every answer is counted with its final
+    // status, refusals of the layers above included.
+    let router = if metrics_on {
+        router.layer(middleware::from_fn(super::metrics::endpoint::track))
+    } else {
+        router
+    };
+    router.with_state(state)
 }
 
 /// One span per request. Only the path is logged: query strings can carry

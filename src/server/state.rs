@@ -64,6 +64,8 @@ pub struct Shared {
     pub sign_outs: SignOuts,
     /// The account pages rendered once (see `page_cache`).
     pub page_cache: super::page_cache::PageCache,
+    /// `/metrics`, when `METRICS_TOKEN` is set.
+    pub metrics: Option<super::metrics::Metrics>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

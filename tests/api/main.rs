@@ -14,6 +14,7 @@ mod chat_turn;
 mod fuzz;
 mod health;
 mod languages;
+mod metrics;
 mod pages;
 mod pg_restart;
 mod reset;

@@ -15,7 +15,7 @@ use axum::body::Bytes;
 use tokio::{sync::mpsc, time::Instant};
 
 use super::{
-    super::{llm::LlmError, sign_outs::SessionWatch, state::AppState},
+    super::{llm::LlmError, metrics, sign_outs::SessionWatch, state::AppState},
     turn::Turn,
     upstream::Upstream,
 };
@@ -76,6 +76,7 @@ async fn produce(state: AppState, turn: Turn, mut session: SessionWatch, tx: mps
     {
         return;
     }
+    let _streaming = metrics::StreamGuard::start();
     let mut answer = String::new();
     let ended = tokio::select! {
         ended = forward(&mut upstream, &tx, &mut answer) => ended,
@@ -98,6 +99,7 @@ async fn produce(state: AppState, turn: Turn, mut session: SessionWatch, tx: mps
             let _ = tx.send(error_line(error, "not_saved")).await;
         }
         Ended::Failed(err) => {
+            metrics::llm_error(err.code());
             let _ = tx.send(error_line(err.to_string(), err.code())).await;
         }
         Ended::SignedOut => {
@@ -127,6 +129,7 @@ async fn forward(upstream: &mut Upstream, tx: &mpsc::Sender<Bytes>, answer: &mut
     while let Some(piece) = tokens.next().await {
         match piece {
             Ok(text) => {
+                metrics::chat_token();
                 answer.push_str(&text);
                 if tx.send(line(&ChatEvent::Text { text })).await.is_err() {
                     return Ended::Stopped;

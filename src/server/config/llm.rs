@@ -15,6 +15,11 @@ use super::{
 pub struct ApiKey(SecretString);
 
 impl ApiKey {
+    /// Wraps a secret read from the environment.
+    pub fn new(secret: String) -> Self {
+        Self(secret.into())
+    }
+
     /// The key, for the Authorization header only.
     pub fn expose(&self) -> &str {
         self.0.expose_secret()

@@ -20,7 +20,7 @@ use url::Url;
 pub use self::{
     db::{DatabaseUrl, DbSettings},
     limits::{Limit, RateLimits},
-    llm::{LlmSettings, Provider, WebhookSettings},
+    llm::{ApiKey, LlmSettings, Provider, WebhookSettings},
     mail::{MailSettings, SmtpUrl},
 };
 use parse::{number, LIFETIME_SECS};
@@ -89,7 +89,13 @@ pub struct Settings {
     pub reset_token_ttl_secs: i64,
     /// `LLM_*`, `MAX_HISTORY*`, `CHAT_MAX_MESSAGE_CHARS`.
     pub llm: LlmSettings,
+    /// `METRICS_TOKEN`: when set, `GET /metrics` answers to this bearer
+    /// token; unset, there is no such route (and no metrics are kept).
+    pub metrics_token: Option<ApiKey>,
 }
+
+/// The shortest `METRICS_TOKEN` accepted.
+pub const MIN_METRICS_TOKEN_BYTES: usize = 16;
 
 /// A variable whose value cannot be used.
 #[derive(Debug, PartialEq, Eq)]
@@ -236,7 +242,19 @@ impl Settings {
         let reset_token_ttl_secs = number(&get, "PWRESET_TOKEN_TTL", 900, 60..=604_800)?;
 
         let llm = LlmSettings::from_lookup(&get, app_env)?;
+        let metrics_token = get("METRICS_TOKEN").map(ApiKey::new);
+        if let Some(token) = &metrics_token {
+            // A scraper's token is typed once into its config; a short one
+            // would be guessable from outside.
+            if token.expose().len() < MIN_METRICS_TOKEN_BYTES {
+                return Err(bad(
+                    "METRICS_TOKEN",
+                    format!("at least {MIN_METRICS_TOKEN_BYTES} characters, e.g. `openssl rand -hex 32`"),
+                ));
+            }
+        }
         Ok(Self {
+            metrics_token,
             llm,
             mail,
             reset_token_ttl_secs,

@@ -11,6 +11,8 @@ pub trait Health: Send + Sync {
     async fn ping(&self) -> Result<(), DbError>;
     /// Closes every connection; later calls fail. Used at shutdown.
     async fn close(&self);
+    /// The pool's connections now: `(idle, in use)`.
+    fn pool_connections(&self) -> (u32, u32);
 }
 
 #[async_trait]
@@ -26,5 +28,12 @@ impl Health for SqlRepo {
 
     async fn close(&self) {
         on_pool!(&self.pool, |p| p.close().await);
+    }
+
+    fn pool_connections(&self) -> (u32, u32) {
+        on_pool!(&self.pool, |p| {
+            let idle = u32::try_from(p.num_idle()).unwrap_or(u32::MAX);
+            (idle, p.size().saturating_sub(idle))
+        })
     }
 }

@@ -24,6 +24,8 @@ pub trait MailQueue: Send + Sync {
     ) -> Result<Vec<QueuedMail>, DbError>;
     /// Records what became of a leased mail.
     async fn mail_finish(&self, id: i64, outcome: &MailOutcome, now: i64) -> Result<(), DbError>;
+    /// Mails not yet sent nor given up on (for `/metrics`).
+    async fn mail_pending(&self) -> Result<i64, DbError>;
 }
 
 /// Queues job `$1`, due at `$2`; also run inside other transactions.
@@ -49,6 +51,17 @@ macro_rules! claim_sql {
 
 #[async_trait]
 impl MailQueue for SqlRepo {
+    #[tracing::instrument(skip_all, err)]
+    async fn mail_pending(&self) -> Result<i64, DbError> {
+        // `pending` rows are few and indexed by status: no scan of the sent.
+        let count: i64 = on_pool!(&self.pool, |p| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE status = 'pending'")
+                .fetch_one(p)
+                .await
+        })?;
+        Ok(count)
+    }
+
     #[tracing::instrument(skip_all, err)]
     async fn mail_enqueue(&self, job: &str, now: i64) -> Result<(), DbError> {
         on_pool!(&self.pool, |p| {

@@ -1,0 +1,190 @@
+//! What Palaver counts for Prometheus, and the one recorder that keeps it.
+//!
+//! Recording is a call of the `metrics` crate's macros: without a recorder
+//! (`METRICS_TOKEN` unset) each is a check of one global and nothing more,
+//! so the parts that count (`auth`, `rate_limit`, `chat`) call the helpers
+//! below unconditionally. [`install`] sets the process-wide recorder once;
+//! [`endpoint`] serves it and times each request.
+//!
+//! Labels are fixed, small sets (a route's *pattern*, a status, an error
+//! code, a rule's name), never anything a client chooses: an id or a token
+//! in a label would make a new series per request.
+
+pub mod endpoint;
+
+use std::sync::OnceLock;
+
+use metrics::{counter, gauge, histogram};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+/// Requests answered, by `method`, `route` (the pattern) and `status`.
+pub const HTTP_REQUESTS: &str = "http_requests_total";
+/// Seconds until the response's head, by `route`.
+pub const HTTP_DURATION: &str = "http_request_duration_seconds";
+/// Answers being streamed right now.
+pub const CHAT_STREAMS: &str = "palaver_chat_streams_active";
+/// Pieces of answer streamed (each delta of the model, normally one token).
+pub const CHAT_TOKENS: &str = "palaver_chat_tokens_total";
+/// Answers that failed, by `kind` (the error line's `code`).
+pub const LLM_ERRORS: &str = "palaver_llm_errors_total";
+/// Sign-in attempts by `result`: success, failure, rate_limited, error.
+pub const LOGINS: &str = "palaver_logins_total";
+/// Requests refused by a rate limit, by `rule` (e.g. `login:ip`).
+pub const RATE_LIMITED: &str = "palaver_rate_limit_refusals_total";
+
+/// Latency buckets, in seconds: 1 ms up to a minute (chat answers start
+/// within seconds; pages and JSON within milliseconds).
+const DURATION_BUCKETS: [f64; 14] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 60.0,
+];
+
+static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+
+/// The process-wide recorder, installed by the first call. Several
+/// instances in one process (as in tests) share it.
+pub fn install() -> PrometheusHandle {
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new()
+                .set_buckets_for_metric(Matcher::Full(HTTP_DURATION.into()), &DURATION_BUCKETS)
+                .expect("the bucket list is not empty")
+                .build_recorder();
+            let handle = recorder.handle();
+            if metrics::set_global_recorder(recorder).is_err() {
+                tracing::warn!(
+                    "another metrics recorder was installed first; /metrics stays empty"
+                );
+            }
+            handle
+        })
+        .clone()
+}
+
+/// One request answered.
+pub fn http_request(method: &str, route: &str, status: u16, seconds: f64) {
+    counter!(
+        HTTP_REQUESTS,
+        "method" => method.to_owned(),
+        "route" => route.to_owned(),
+        "status" => status.to_string()
+    )
+    .increment(1);
+    histogram!(HTTP_DURATION, "route" => route.to_owned()).record(seconds);
+}
+
+/// Holds [`CHAT_STREAMS`] one higher while it lives.
+pub struct StreamGuard(());
+
+impl StreamGuard {
+    /// A stream begins.
+    pub fn start() -> Self {
+        gauge!(CHAT_STREAMS).increment(1.0);
+        Self(())
+    }
+}
+
+impl Drop for StreamGuard {
+    fn drop(&mut self) {
+        gauge!(CHAT_STREAMS).decrement(1.0);
+    }
+}
+
+/// One piece of an answer reached its stream.
+pub fn chat_token() {
+    counter!(CHAT_TOKENS).increment(1);
+}
+
+/// An answer failed with the error line's `code`.
+pub fn llm_error(kind: &'static str) {
+    counter!(LLM_ERRORS, "kind" => kind).increment(1);
+}
+
+/// How a sign-in attempt ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginResult {
+    /// Signed in.
+    Success,
+    /// Wrong e-mail or password (or an inactive account).
+    Failure,
+    /// Refused by a rate limit before the password was checked.
+    RateLimited,
+    /// The server failed (storage, hashing queue).
+    Error,
+}
+
+/// One sign-in attempt.
+pub fn login(result: LoginResult) {
+    let result = match result {
+        LoginResult::Success => "success",
+        LoginResult::Failure => "failure",
+        LoginResult::RateLimited => "rate_limited",
+        LoginResult::Error => "error",
+    };
+    counter!(LOGINS, "result" => result).increment(1);
+}
+
+/// A rate limit refused a request under `rule`.
+pub fn rate_limited(rule: &'static str) {
+    counter!(RATE_LIMITED, "rule" => rule).increment(1);
+}
+
+/// What `/metrics` needs: the recorder's handle, the scraper's token (as a
+/// digest, compared digest to digest so the comparison's time tells
+/// nothing of the token) and when this instance started.
+pub struct Metrics {
+    handle: PrometheusHandle,
+    token_digest: [u8; 32],
+    started_at: f64,
+}
+
+impl Metrics {
+    /// Installs the recorder (once per process) for a scraper holding `token`.
+    pub fn new(token: &str) -> Self {
+        let handle = install();
+        let started_at = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64());
+        gauge!("palaver_build_info", "version" => env!("CARGO_PKG_VERSION")).set(1.0);
+        gauge!("palaver_start_time_seconds").set(started_at);
+        Self {
+            handle,
+            token_digest: digest(token),
+            started_at,
+        }
+    }
+
+    /// Whether `presented` is the scraper's token.
+    pub fn accepts(&self, presented: &str) -> bool {
+        digest(presented) == self.token_digest
+    }
+
+    /// The text exposition of every series, after `gauges` have set the
+    /// values read at scrape time.
+    pub fn render(&self, gauges: &ScrapeGauges) -> String {
+        gauge!("palaver_mail_queue_depth").set(gauges.mail_pending as f64);
+        gauge!("palaver_db_pool_connections", "state" => "idle").set(f64::from(gauges.pool_idle));
+        gauge!("palaver_db_pool_connections", "state" => "in_use")
+            .set(f64::from(gauges.pool_in_use));
+        gauge!("palaver_password_hash_queue").set(gauges.hash_queue as f64);
+        gauge!("palaver_start_time_seconds").set(self.started_at);
+        self.handle.run_upkeep();
+        self.handle.render()
+    }
+}
+
+/// Values read when Prometheus scrapes, not counted as they happen.
+pub struct ScrapeGauges {
+    /// Mails waiting in the outbox.
+    pub mail_pending: i64,
+    /// Idle connections of the database pool.
+    pub pool_idle: u32,
+    /// Connections of the pool in use.
+    pub pool_in_use: u32,
+    /// Password hashes running or waiting for a core.
+    pub hash_queue: usize,
+}
+
+fn digest(token: &str) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes()).into()
+}
