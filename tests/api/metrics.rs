@@ -220,6 +220,7 @@ async fn streams_tokens_and_model_errors_are_counted() {
         ("METRICS_TOKEN", TOKEN),
         ("LLM_BASE_URL", fake.base_url.as_str()),
         ("LLM_API_KEY", "test-key"),
+        ("RATE_LIMIT_LOGIN_IP", "2/600"),
     ])
     .await;
     let cookie = app.signed_in("cat@example.com").await;
@@ -264,4 +265,42 @@ async fn streams_tokens_and_model_errors_are_counted() {
         ),
         Some(2.0)
     );
+
+    // By now every family has a series (a refused sign-in adds the last),
+    // so the dashboard cannot ask for a name the server does not export.
+    for _ in 0..2 {
+        app.login("nobody@example.com", "wrong-password").await;
+    }
+    let text = scrape(&app).await;
+    let families: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("# TYPE ")?.split(' ').next())
+        .collect();
+    let dashboard: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/deploy/grafana/palaver.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let mut asked = 0;
+    for panel in dashboard["panels"].as_array().unwrap() {
+        for target in panel["targets"].as_array().unwrap() {
+            let expr = target["expr"].as_str().unwrap();
+            for word in expr.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+                if !(word.starts_with("palaver_") || word.starts_with("http_")) {
+                    continue;
+                }
+                let family = word.strip_suffix("_bucket").unwrap_or(word);
+                assert!(
+                    families.contains(&family),
+                    "{} asks for {word}",
+                    panel["title"]
+                );
+                asked += 1;
+            }
+        }
+    }
+    assert!(asked >= 15, "{asked}");
 }
