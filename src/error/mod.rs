@@ -59,12 +59,25 @@ pub enum AppError {
         /// The limit, in characters.
         max: usize,
     },
+    /// An API key name that is blank or over `max` characters.
+    InvalidKeyName {
+        /// The limit, in characters.
+        max: usize,
+    },
+    /// The account already has `max` API keys.
+    TooManyKeys {
+        /// The limit, in keys.
+        max: usize,
+    },
     /// Login failed, for whatever reason (wrong password, unknown user, rate limit).
     InvalidCredentials,
     /// No valid session.
     Unauthorized,
     /// A cross-site request to a state-changing endpoint.
     Forbidden,
+    /// A call that changes the account, made with an API key: it needs the
+    /// signed-in session of a person.
+    SessionRequired,
     /// The thing does not exist (or belongs to someone else).
     NotFound,
     /// The e-mail address belongs to another account.
@@ -94,11 +107,12 @@ impl AppError {
             | Self::EmptyMessage
             | Self::MessageTooLong { .. }
             | Self::UnknownModel
-            | Self::InvalidTitle { .. } => StatusCode::BAD_REQUEST,
+            | Self::InvalidTitle { .. }
+            | Self::InvalidKeyName { .. } => StatusCode::BAD_REQUEST,
             Self::InvalidCredentials | Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::SessionRequired => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::EmailTaken => StatusCode::CONFLICT,
+            Self::EmailTaken | Self::TooManyKeys { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable | Self::NotConfigured(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -121,6 +135,9 @@ impl AppError {
             Self::MessageTooLong { .. } => "message_too_long",
             Self::UnknownModel => "unknown_model",
             Self::InvalidTitle { .. } => "invalid_title",
+            Self::InvalidKeyName { .. } => "invalid_key_name",
+            Self::TooManyKeys { .. } => "too_many_keys",
+            Self::SessionRequired => "session_required",
             Self::InvalidCredentials => "invalid_credentials",
             Self::Unauthorized => "unauthorized",
             Self::Forbidden => "forbidden",
@@ -158,6 +175,9 @@ impl fmt::Display for AppError {
             Self::InvalidCredentials => f.write_str(tr!(errors.invalid_credentials)),
             Self::Unauthorized => f.write_str(tr!(errors.unauthorized)),
             Self::Forbidden => f.write_str(tr!(errors.forbidden)),
+            Self::SessionRequired => f.write_str(tr!(errors.session_required)),
+            Self::InvalidKeyName { max } => f.write_str(&tr!(errors.invalid_key_name, max = *max)),
+            Self::TooManyKeys { max } => f.write_str(&tr!(errors.too_many_keys, max = *max)),
             Self::NotFound => f.write_str(tr!(errors.not_found)),
             Self::EmailTaken => f.write_str(tr!(errors.email_taken)),
             Self::PayloadTooLarge => f.write_str(tr!(errors.payload_too_large)),

@@ -17,9 +17,12 @@ fn every_error() -> Vec<AppError> {
         AppError::MessageTooLong { max: 4000 },
         AppError::UnknownModel,
         AppError::InvalidTitle { max: 120 },
+        AppError::InvalidKeyName { max: 60 },
+        AppError::TooManyKeys { max: 20 },
         AppError::InvalidCredentials,
         AppError::Unauthorized,
         AppError::Forbidden,
+        AppError::SessionRequired,
         AppError::NotFound,
         AppError::EmailTaken,
         AppError::PayloadTooLarge,
@@ -93,7 +96,10 @@ fn a_redirect_code_alone_rebuilds_the_error() {
     for err in every_error() {
         let from_url = AppError::from_code(err.code());
         match err {
-            AppError::MessageTooLong { .. } | AppError::InvalidTitle { .. } => {
+            AppError::MessageTooLong { .. }
+            | AppError::InvalidTitle { .. }
+            | AppError::InvalidKeyName { .. }
+            | AppError::TooManyKeys { .. } => {
                 // Its limit is not in the URL: no number is made up.
                 assert_eq!(from_url.to_string(), "Please check the form and try again")
             }

@@ -28,7 +28,10 @@ impl From<AppError> for ErrorBody {
     fn from(err: AppError) -> Self {
         let (reason, max) = match &err {
             AppError::WeakPassword(reason) => (*reason, None),
-            AppError::MessageTooLong { max } | AppError::InvalidTitle { max } => (None, Some(*max)),
+            AppError::MessageTooLong { max }
+            | AppError::InvalidTitle { max }
+            | AppError::InvalidKeyName { max }
+            | AppError::TooManyKeys { max } => (None, Some(*max)),
             _ => (None, None),
         };
         Self {
@@ -109,6 +112,15 @@ impl AppError {
                 Some(max) => Self::InvalidTitle { max },
                 None => Self::generic(),
             },
+            "invalid_key_name" => match max {
+                Some(max) => Self::InvalidKeyName { max },
+                None => Self::generic(),
+            },
+            "too_many_keys" => match max {
+                Some(max) => Self::TooManyKeys { max },
+                None => Self::generic(),
+            },
+            "session_required" => Self::SessionRequired,
             "invalid_credentials" => Self::InvalidCredentials,
             "unauthorized" => Self::Unauthorized,
             "forbidden" => Self::Forbidden,

@@ -5,14 +5,17 @@
 use leptos_i18n::Locale as _; // as_str
 use std::net::IpAddr;
 
+use http::HeaderMap;
 use tower_sessions::Session;
 
 use super::{
+    api_keys,
     db::NewUser,
     mail::jobs::MailJob,
     metrics::{self, LoginResult},
     rate_limit::limit_subject,
     session_store::{stored_id, USER_ID_KEY},
+    sign_outs::Credential,
     state::AppState,
 };
 use crate::{
@@ -221,6 +224,25 @@ pub async fn end_session(state: &AppState, session: &Session) -> Result<(), AppE
         state.sign_outs.announce(user_id);
     }
     Ok(())
+}
+
+/// Who is calling: the owner of the API key in `Authorization: Bearer`, if
+/// the request has that header (a wrong key is refused, never retried as a
+/// cookie), else the signed-in user of `session`; [`AppError::Unauthorized`]
+/// otherwise.
+pub async fn caller(
+    state: &AppState,
+    headers: &HeaderMap,
+    session: &Session,
+) -> Result<(User, Credential), AppError> {
+    if let Some(key) = api_keys::bearer(headers)? {
+        let (user, key_id) = api_keys::owner(state, key).await?;
+        return Ok((user, Credential::ApiKey(key_id)));
+    }
+    let user = current_user(state, session).await?;
+    // Signed in means the cookie named a session.
+    let id = session.id().ok_or(AppError::Unauthorized)?;
+    Ok((user, Credential::Session(stored_id(&id))))
 }
 
 /// The signed-in, active user of `session`, or [`AppError::Unauthorized`].

@@ -11,8 +11,9 @@ use leptos_axum::ResponseOptions;
 use tower_sessions::Session;
 
 use super::{
-    auth,
+    api_keys, auth,
     proxy::{client_ip as forwarded_client_ip, UNKNOWN_PEER},
+    sign_outs::Credential,
     state::AppState,
 };
 use crate::{domain::User, error::AppError};
@@ -34,11 +35,27 @@ pub async fn session() -> Result<Session, AppError> {
 }
 
 /// The state and the signed-in user, for server functions that need an
-/// account: [`AppError::Unauthorized`] without a valid session.
+/// account: [`AppError::Unauthorized`] without a valid session or API key.
 pub async fn signed_in() -> Result<(AppState, User), AppError> {
-    let state = state()?;
-    let user = auth::current_user(&state, &session().await?).await?;
+    let (state, user, _) = caller().await?;
     Ok((state, user))
+}
+
+/// [`signed_in`], for calls that change the account: a person's session
+/// only, never an API key (`403 session_required`).
+pub async fn signed_in_person() -> Result<(AppState, User), AppError> {
+    let (state, user, credential) = caller().await?;
+    api_keys::require_session(&credential)?;
+    Ok((state, user))
+}
+
+async fn caller() -> Result<(AppState, User, Credential), AppError> {
+    let state = state()?;
+    let headers = use_context::<Parts>()
+        .map(|p| p.headers)
+        .unwrap_or_default();
+    let (user, credential) = auth::caller(&state, &headers, &session().await?).await?;
+    Ok((state, user, credential))
 }
 
 /// The client's address, believing `X-Forwarded-For` only from trusted proxies.

@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+pub mod api_keys;
 pub mod assets;
 pub mod auth;
 pub mod chat;

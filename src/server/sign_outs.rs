@@ -13,7 +13,8 @@
 //!
 //! Either way the stream asks the database whether *its* session is still
 //! there, so signing out one browser does not cut off the answer that
-//! another browser of the same user is reading.
+//! another browser of the same user is reading. An answer asked with an API
+//! key watches that key the same way: revoking it ends the answer.
 
 use std::time::Duration;
 
@@ -51,20 +52,29 @@ impl SignOuts {
         let _ = self.sender.send(user_id);
     }
 
-    /// Watches the session stored as `session_id` of `user_id`.
-    pub fn watch(&self, user_id: i64, session_id: String) -> SessionWatch {
+    /// Watches `credential` of `user_id`.
+    pub fn watch(&self, user_id: i64, credential: Credential) -> SessionWatch {
         SessionWatch {
             user_id,
-            session_id,
+            credential,
             announced: self.sender.subscribe(),
         }
     }
 }
 
+/// What a request was signed in with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Credential {
+    /// A browser session, by its stored id.
+    Session(String),
+    /// An API key, by its id.
+    ApiKey(i64),
+}
+
 /// One open answer's session.
 pub struct SessionWatch {
     user_id: i64,
-    session_id: String,
+    credential: Credential,
     announced: broadcast::Receiver<i64>,
 }
 
@@ -86,9 +96,15 @@ impl SessionWatch {
                     Err(broadcast::error::RecvError::Closed) => std::future::pending().await,
                 },
             }
-            match db.session_load(&self.session_id, clock.now()).await {
-                Ok(None) => return,
-                Ok(Some(_)) => {}
+            let alive = match &self.credential {
+                Credential::Session(id) => {
+                    db.session_load(id, clock.now()).await.map(|s| s.is_some())
+                }
+                Credential::ApiKey(id) => db.api_key_exists(*id).await,
+            };
+            match alive {
+                Ok(false) => return,
+                Ok(true) => {}
                 Err(e) => tracing::warn!(error = %e, "could not look up the session of an answer"),
             }
         }

@@ -288,7 +288,15 @@ fn router(state: AppState) -> Router {
         .route("/auth/healthz", get(health::healthz))
         .route("/api/chat", axum::routing::post(chat::chat))
         .route("/theme", axum::routing::post(super::theme::set_theme))
-        .route("/lang", axum::routing::post(super::lang::set_lang));
+        .route("/lang", axum::routing::post(super::lang::set_lang))
+        .route(
+            "/auth/api-keys",
+            get(super::api_keys::routes::list).post(super::api_keys::routes::create),
+        )
+        .route(
+            "/auth/api-keys/revoke",
+            axum::routing::post(super::api_keys::routes::revoke),
+        );
     // Without METRICS_TOKEN there is no route (a 404, like any unknown
     // path) and no timing layer: nothing is counted that nobody reads.
     let router = if metrics_on {

@@ -60,7 +60,10 @@ async fn answered(app: &TestApp, turn: turn::Turn) -> Vec<String> {
     .await
     .pop()
     .expect("a signed-in session");
-    let watch = app.state.sign_outs.watch(session.1, session.0);
+    let watch = app.state.sign_outs.watch(
+        session.1,
+        palaver::server::sign_outs::Credential::Session(session.0),
+    );
     let mut lines = pump::spawn(&app.state, turn, watch);
     let mut read = Vec::new();
     while let Some(line) = lines.recv().await {

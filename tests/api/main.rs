@@ -5,6 +5,7 @@ mod fake_llm;
 mod helpers;
 mod smtp;
 
+mod api_keys;
 mod auth;
 mod auth_forms;
 mod auth_limits;

@@ -10,14 +10,14 @@ use std::convert::Infallible;
 use axum::{
     body::Body,
     extract::{rejection::JsonRejection, State},
-    http::header,
+    http::{header, HeaderMap},
     response::{IntoResponse, Response},
     Json,
 };
 use tower_sessions::Session;
 
 use super::{
-    super::{auth, session_store::stored_id, state::AppState},
+    super::{auth, state::AppState},
     pump, turn,
 };
 use crate::{api::chat_types::ChatRequest, error::AppError};
@@ -25,10 +25,11 @@ use crate::{api::chat_types::ChatRequest, error::AppError};
 /// The handler of `POST /api/chat`.
 pub async fn chat(
     State(state): State<AppState>,
+    headers: HeaderMap,
     session: Session,
     body: Result<Json<ChatRequest>, JsonRejection>,
 ) -> Response {
-    match start(&state, &session, body).await {
+    match start(&state, &headers, &session, body).await {
         Ok(response) => response,
         Err(err) => err.into_response(),
     }
@@ -39,17 +40,13 @@ pub async fn chat(
 /// the limit like any other.
 async fn start(
     state: &AppState,
+    headers: &HeaderMap,
     session: &Session,
     body: Result<Json<ChatRequest>, JsonRejection>,
 ) -> Result<Response, AppError> {
-    let user = auth::current_user(state, session).await?;
-    // Signed in means the cookie named a session.
-    let session_id = session
-        .id()
-        .map(|id| stored_id(&id))
-        .ok_or(AppError::Unauthorized)?;
-    // Watched from now: a sign-out during the turn ends it too.
-    let watch = state.sign_outs.watch(user.id, session_id);
+    let (user, credential) = auth::caller(state, headers, session).await?;
+    // Watched from now: a sign-out (or a revoked key) during the turn ends it too.
+    let watch = state.sign_outs.watch(user.id, credential);
     if !state
         .limiter
         .allow(

@@ -1,7 +1,7 @@
 //! Storage: one [`Repo`] over SQLite (the default) or PostgreSQL, chosen by
 //! the scheme of `DATABASE_URL`.
 //!
-//! `Repo` is the sum of small traits, one per concern ([`Accounts`],
+//! `Repo` is the sum of small traits, one per concern ([`Accounts`], [`ApiKeys`],
 //! [`Sessions`], [`ResetTokens`], [`Limits`], [`Cleanup`], [`MailQueue`],
 //! [`Chat`], [`Health`]), each defined beside its SQL in a file named for
 //! it. Each query is written once: [`on_pool!`](pool::on_pool) compiles the
@@ -13,6 +13,7 @@
 //! support it, and it hides the dialect); one test suite runs on both.
 
 mod accounts;
+mod api_keys;
 mod chat;
 mod cleanup;
 mod error;
@@ -28,6 +29,7 @@ mod types;
 use std::sync::Arc;
 
 pub use accounts::Accounts;
+pub use api_keys::{ApiKeyRow, ApiKeys, NewApiKey, LAST_USED_RESOLUTION_SECS};
 pub use chat::Chat;
 pub use cleanup::Cleanup;
 pub use error::DbError;
@@ -48,12 +50,21 @@ use crate::server::config::db::DbSettings;
 /// a part that needs one concern only can hold that trait instead (the rate
 /// limiter holds an `Arc<dyn Limits>`).
 pub trait Repo:
-    Health + Accounts + Sessions + ResetTokens + Limits + Cleanup + MailQueue + Chat + 'static
+    Health + Accounts + ApiKeys + Sessions + ResetTokens + Limits + Cleanup + MailQueue + Chat + 'static
 {
 }
 
 impl<T> Repo for T where
-    T: Health + Accounts + Sessions + ResetTokens + Limits + Cleanup + MailQueue + Chat + 'static
+    T: Health
+        + Accounts
+        + ApiKeys
+        + Sessions
+        + ResetTokens
+        + Limits
+        + Cleanup
+        + MailQueue
+        + Chat
+        + 'static
 {
 }
 
