@@ -123,6 +123,17 @@ async fn requests_are_counted_by_route_pattern_with_their_status_and_latency() {
     let odd = "/reset-password/tok_5ecret_value_in_path";
     assert_eq!(app.get(odd).await.status(), 404);
     assert_eq!(app.get_as("/app", &cookie).await.status(), 200);
+    // A method a client makes up is counted, but cannot add series at will.
+    for made_up in ["BREW", "WHEN"] {
+        let method = reqwest::Method::from_bytes(made_up.as_bytes()).unwrap();
+        let res = app
+            .client
+            .request(method, app.url("/auth/me"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 405);
+    }
     let text = scrape(&app).await;
 
     let series = |labels: &str| value(&text, &format!("http_requests_total{{{labels}}}"));
@@ -151,6 +162,12 @@ async fn requests_are_counted_by_route_pattern_with_their_status_and_latency() {
         series("method=\"GET\",route=\"fallback\",status=\"404\""),
         Some(1.0)
     );
+    assert_eq!(
+        series("method=\"other\",route=\"/auth/me\",status=\"405\""),
+        Some(2.0),
+        "{text}"
+    );
+    assert!(!text.contains("BREW"));
     assert!(!text.contains("5ecret"), "a raw path reached a label");
     assert!(!text.contains("ann@example.com"));
 

@@ -69,12 +69,12 @@ pub async fn metrics(State(state): State<AppState>, req: Request) -> Response {
 /// the chat metrics.
 pub async fn track(req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = req.method().as_str().to_owned();
+    let method = req.method().clone();
     let route = route_of(&req);
     let res = next.run(req).await;
     super::http_request(
         &method,
-        &route,
+        route.as_str(),
         res.status().as_u16(),
         started.elapsed().as_secs_f64(),
     );
@@ -83,14 +83,25 @@ pub async fn track(req: Request, next: Next) -> Response {
 
 /// The label for `req`'s route: its matched pattern, else a fixed name for
 /// what the fallback serves (the bundle, public files, the 404 page).
-fn route_of(req: &Request) -> String {
-    if let Some(matched) = req.extensions().get::<MatchedPath>() {
-        return matched.as_str().to_owned();
+fn route_of(req: &Request) -> Route {
+    match req.extensions().get::<MatchedPath>() {
+        Some(matched) => Route::Matched(matched.clone()),
+        None if req.uri().path().starts_with("/pkg/") => Route::Fixed("/pkg/{file}"),
+        None => Route::Fixed("fallback"),
     }
-    let name = if req.uri().path().starts_with("/pkg/") {
-        "/pkg/{file}"
-    } else {
-        "fallback"
-    };
-    name.to_owned()
+}
+
+/// A route's label, kept without copying it.
+enum Route {
+    Matched(MatchedPath),
+    Fixed(&'static str),
+}
+
+impl Route {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Matched(matched) => matched.as_str(),
+            Self::Fixed(name) => name,
+        }
+    }
 }
