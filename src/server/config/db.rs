@@ -57,19 +57,11 @@ impl PartialEq for DatabaseUrl {
 }
 
 impl fmt::Debug for DatabaseUrl {
-    /// The URL with any password replaced by `***`.
+    /// The URL with any password replaced by `***` (see [`DatabaseUrl::redacted`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Sqlite(url) => write!(f, "Sqlite({url})"),
-            Self::Postgres(secret) => match Url::parse(secret.expose_secret()) {
-                Ok(mut url) => {
-                    if url.password().is_some() {
-                        let _ = url.set_password(Some("***"));
-                    }
-                    write!(f, "Postgres({url})")
-                }
-                Err(_) => f.write_str("Postgres(***)"),
-            },
+            Self::Postgres(_) => write!(f, "Postgres({})", self.redacted()),
         }
     }
 }

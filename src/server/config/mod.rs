@@ -7,6 +7,7 @@
 //! `llm`, `mail`) is handed to the layer that needs it.
 
 pub mod db;
+mod describe;
 pub mod limits;
 pub mod llm;
 pub mod mail;
@@ -23,6 +24,7 @@ pub use self::{
     llm::{ApiKey, LlmSettings, Provider, WebhookSettings},
     mail::{MailSettings, SmtpUrl},
 };
+pub use describe::REDACTED;
 use parse::{number, LIFETIME_SECS};
 
 /// argon2id cost. The defaults are OWASP's minimum (m=19456 KiB, t=2, p=1);

@@ -144,3 +144,86 @@ fn production_needs_its_https_origin_unless_the_redirect_is_off() {
     ])
     .is_ok());
 }
+
+#[test]
+fn the_description_names_every_setting_and_shows_no_secret() {
+    let secrets = [
+        "sk-llm-secret-1",
+        "jwt-secret-0123456789abcdef0123456789",
+        "metrics-secret-0123456789",
+        "db-pass-1",
+        "db-pass-2",
+        "smtp-pass-1",
+    ];
+    let s = load(&[
+        (
+            "DATABASE_URL",
+            "postgres://u:db-pass-1@db.example.com/palaver?password=db-pass-2&sslmode=require",
+        ),
+        (
+            "SMTP_URL",
+            "smtps://mailer:smtp-pass-1@mail.example.com:465",
+        ),
+        ("LLM_API_KEY", secrets[0]),
+        ("LLM_PROVIDER", "webhook"),
+        ("WEBHOOK_URL", "http://127.0.0.1:5678/webhook/palaver"),
+        ("WEBHOOK_JWT_SECRET", secrets[1]),
+        ("METRICS_TOKEN", secrets[2]),
+        ("LLM_SYSTEM_PROMPT", "Be brief.\nBe kind."),
+    ])
+    .unwrap();
+    let lines = s.describe();
+    let text: String = lines.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
+    for secret in secrets {
+        assert!(!text.contains(secret), "{secret} shown:\n{text}");
+    }
+    let value = |var: &str| {
+        lines
+            .iter()
+            .find(|(k, _)| *k == var)
+            .unwrap_or_else(|| panic!("{var} missing"))
+            .1
+            .clone()
+    };
+    for var in ["LLM_API_KEY", "WEBHOOK_JWT_SECRET", "METRICS_TOKEN"] {
+        assert_eq!(value(var), "***", "{var}");
+    }
+    assert_eq!(
+        value("DATABASE_URL"),
+        "postgres://u:***@db.example.com/palaver?password=***&sslmode=require"
+    );
+    assert_eq!(value("SMTP_URL"), "smtps://mailer:***@mail.example.com:465");
+    assert!(!format!("{:?}", s.db.url).contains("db-pass-2"));
+    assert_eq!(value("LLM_SYSTEM_PROMPT"), "Be brief.\\nBe kind.");
+    assert_eq!(text.lines().count(), lines.len(), "one line per setting");
+    let names: std::collections::HashSet<_> = lines.iter().map(|(k, _)| *k).collect();
+    assert_eq!(names.len(), lines.len(), "each setting once");
+    for var in [
+        "LEPTOS_SITE_ADDR",
+        "APP_ENV",
+        "RATE_LIMIT_CHAT_USER",
+        "ARGON2_PARALLELISM",
+    ] {
+        assert!(names.contains(var), "{var}");
+    }
+}
+
+#[test]
+fn the_description_reads_back_as_the_same_settings() {
+    let s = load(&[
+        ("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1"),
+        ("LLM_MODELS", "llama3,qwen2"),
+        ("RATE_LIMIT_LOGIN_IP", "5/60"),
+        ("DISABLE_HTTPS_REDIRECT", "1"),
+        ("LLM_ANSWER_IN_USER_LANGUAGE", "0"),
+    ])
+    .unwrap();
+    let lines = s.describe();
+    let pairs: Vec<(&str, &str)> = lines.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let again = load(&pairs).unwrap();
+    assert_eq!(again.describe(), lines);
+    assert!(
+        lines.contains(&("METRICS_TOKEN", String::new())),
+        "unset is empty"
+    );
+}
