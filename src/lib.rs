@@ -20,6 +20,9 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 #[cfg(feature = "ssr")]
 pub mod server;
 
+#[cfg(feature = "ssr")]
+pub mod cli;
+
 /// Entry point of the WASM bundle: takes over the server-rendered page.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -97,6 +97,15 @@ impl DisplayName {
         }
     }
 
+    /// The name a new account gets: `given` when it is not blank, else the
+    /// e-mail's local part (the rule of registration and `palaver user create`).
+    pub fn for_account(given: Option<&str>, email: &Email) -> Result<Self, DisplayNameError> {
+        match given.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(name) => Self::parse(name),
+            None => Self::parse(email.local_part()),
+        }
+    }
+
     /// The name.
     pub fn as_str(&self) -> &str {
         &self.0

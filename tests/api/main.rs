@@ -12,6 +12,7 @@ mod auth_limits;
 mod chat;
 mod chat_sign_out;
 mod chat_turn;
+mod cli;
 mod fuzz;
 mod health;
 mod languages;

@@ -4,6 +4,7 @@
 use std::{future::Future, str::FromStr, time::Duration};
 
 use sqlx::{
+    migrate::Migrator,
     postgres::{PgConnectOptions, PgPool, PgPoolOptions},
     sqlite::{
         SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -76,6 +77,29 @@ impl Pool {
     /// Connects (creating a missing SQLite file and its folder) and runs
     /// the backend's migrations.
     pub async fn connect(settings: &DbSettings) -> Result<Self, DbError> {
+        let pool = Self::open(settings).await?;
+        pool.migrate().await?;
+        match &pool {
+            Self::Sqlite(p) => {
+                let options = p.connect_options();
+                tracing::info!(file = %options.get_filename().display(), "sqlite database ready");
+            }
+            Self::Postgres(_) => tracing::info!("postgres database ready"),
+        }
+        Ok(pool)
+    }
+
+    /// Applies the backend's pending migrations.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        match self {
+            Self::Sqlite(pool) => migrate_sqlite(pool).await,
+            Self::Postgres(pool) => Ok(POSTGRES_MIGRATIONS.run(pool).await?),
+        }
+    }
+
+    /// Connects (creating a missing SQLite file and its folder), without
+    /// migrating.
+    pub async fn open(settings: &DbSettings) -> Result<Self, DbError> {
         let max = settings.max_connections;
         let acquire = settings.acquire_timeout;
         let url = settings.url.expose();
@@ -105,8 +129,6 @@ impl Pool {
                     .connect_with(options)
                     .await
                     .map_err(DbError::Connect)?;
-                migrate_sqlite(&pool).await?;
-                tracing::info!(file = %file.display(), "sqlite database ready");
                 Ok(Self::Sqlite(pool))
             }
             DatabaseUrl::Postgres(_) => {
@@ -120,13 +142,16 @@ impl Pool {
                     .connect_with(options)
                     .await
                     .map_err(DbError::Connect)?;
-                sqlx::migrate!("migrations/postgres").run(&pool).await?;
-                tracing::info!("postgres database ready");
                 Ok(Self::Postgres(pool))
             }
         }
     }
 }
+
+/// The SQLite schema's migrations, compiled in.
+pub(super) static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+/// The PostgreSQL schema's migrations, compiled in.
+pub(super) static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
 /// Runs the SQLite migrations on one connection with foreign keys off, as
 /// SQLite's manual asks for rebuilding a table
@@ -140,7 +165,7 @@ async fn migrate_sqlite(pool: &sqlx::SqlitePool) -> Result<(), DbError> {
     sqlx::query("PRAGMA foreign_keys = OFF")
         .execute(&mut *conn)
         .await?;
-    let migrated = sqlx::migrate!("migrations/sqlite").run(&mut *conn).await;
+    let migrated = SQLITE_MIGRATIONS.run(&mut *conn).await;
     // Back on before the connection returns to the pool, whatever happened.
     let restored = sqlx::query("PRAGMA foreign_keys = ON")
         .execute(&mut *conn)
