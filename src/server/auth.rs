@@ -62,10 +62,7 @@ pub async fn register(
     }
     let email = Email::parse(input.email)?;
     let password = Password::parse(input.password)?;
-    let display_name = match input.display_name.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(name) => DisplayName::parse(name),
-        None => DisplayName::parse(email.local_part()),
-    }?;
+    let display_name = DisplayName::for_account(input.display_name, &email)?;
     let phone = Phone::parse_optional(input.phone)?;
     // Counted only for well-formed attempts, so typos do not lock anyone out.
     if !limiter
