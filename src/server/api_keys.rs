@@ -143,7 +143,7 @@ pub mod routes {
     use tower_sessions::Session;
 
     use super::{super::auth, require_session, ApiKeyRow};
-    use crate::{error::AppError, server::state::AppState};
+    use crate::{api::auth::Done, domain::User, error::AppError, server::state::AppState};
 
     /// `POST /auth/api-keys` body.
     #[derive(Deserialize)]
@@ -167,31 +167,9 @@ pub mod routes {
     }
 
     #[derive(Serialize)]
-    struct KeyView {
-        id: i64,
-        name: String,
-        /// The key's last four characters.
-        hint: String,
-        created_at: i64,
-        last_used_at: Option<i64>,
-    }
-
-    #[derive(Serialize)]
     struct ListBody {
         ok: bool,
-        keys: Vec<KeyView>,
-    }
-
-    impl From<ApiKeyRow> for KeyView {
-        fn from(r: ApiKeyRow) -> Self {
-            Self {
-                id: r.id,
-                name: r.name,
-                hint: r.hint,
-                created_at: r.created_at,
-                last_used_at: r.last_used_at,
-            }
-        }
+        keys: Vec<ApiKeyRow>,
     }
 
     /// The person signed in with a session; an API key cannot manage keys.
@@ -199,10 +177,18 @@ pub mod routes {
         state: &AppState,
         headers: &HeaderMap,
         session: &Session,
-    ) -> Result<crate::domain::User, AppError> {
+    ) -> Result<User, AppError> {
         let (user, credential) = auth::caller(state, headers, session).await?;
         require_session(&credential)?;
         Ok(user)
+    }
+
+    /// `status` and the body, or the error's own status and body.
+    fn reply(status: StatusCode, result: Result<impl Serialize, AppError>) -> Response {
+        match result {
+            Ok(body) => (status, Json(body)).into_response(),
+            Err(err) => err.into_response(),
+        }
     }
 
     /// `POST /auth/api-keys {name}` → `201 {ok, id, key}`.
@@ -215,20 +201,14 @@ pub mod routes {
         let made = async {
             let user = person(&state, &headers, &session).await?;
             let Json(body) = body?;
-            super::create(&state, &user, &body.name).await
+            let created = super::create(&state, &user, &body.name).await?;
+            Ok(CreatedBody {
+                ok: true,
+                id: created.id,
+                key: created.key,
+            })
         };
-        match made.await {
-            Ok(created) => (
-                StatusCode::CREATED,
-                Json(CreatedBody {
-                    ok: true,
-                    id: created.id,
-                    key: created.key,
-                }),
-            )
-                .into_response(),
-            Err(err) => err.into_response(),
-        }
+        reply(StatusCode::CREATED, made.await)
     }
 
     /// `GET /auth/api-keys` → `{ok, keys}`.
@@ -239,16 +219,10 @@ pub mod routes {
     ) -> Response {
         let listed = async {
             let user = person(&state, &headers, &session).await?;
-            super::list(&state, &user).await
+            let keys = super::list(&state, &user).await?;
+            Ok(ListBody { ok: true, keys })
         };
-        match listed.await {
-            Ok(keys) => Json(ListBody {
-                ok: true,
-                keys: keys.into_iter().map(KeyView::from).collect(),
-            })
-            .into_response(),
-            Err(err) => err.into_response(),
-        }
+        reply(StatusCode::OK, listed.await)
     }
 
     /// `POST /auth/api-keys/revoke {id}` → `{ok}`; `404` for a key that
@@ -262,11 +236,9 @@ pub mod routes {
         let revoked = async {
             let user = person(&state, &headers, &session).await?;
             let Json(body) = body?;
-            super::revoke(&state, &user, body.id).await
+            super::revoke(&state, &user, body.id).await?;
+            Ok(Done::OK)
         };
-        match revoked.await {
-            Ok(()) => Json(serde_json::json!({"ok": true})).into_response(),
-            Err(err) => err.into_response(),
-        }
+        reply(StatusCode::OK, revoked.await)
     }
 }

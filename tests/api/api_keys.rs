@@ -22,15 +22,6 @@ async fn make_key(app: &TestApp, cookie: &str, name: &str) -> (i64, String) {
     (body["id"].as_i64().unwrap(), key)
 }
 
-async fn get_with_key(app: &TestApp, path: &str, key: &str) -> reqwest::Response {
-    app.client
-        .get(app.url(path))
-        .bearer_auth(key)
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_key_works_as_its_owner_and_is_stored_only_hashed() {
     let app = spawn_app().await;
@@ -38,13 +29,9 @@ async fn a_key_works_as_its_owner_and_is_stored_only_hashed() {
     let (id, key) = make_key(&app, &cookie, "backup script").await;
     assert!(key.starts_with("pal_") && key.len() == 47, "{key}");
 
-    let me: Value = get_with_key(&app, "/auth/me", &key)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get_bearer("/auth/me", &key).await.json().await.unwrap();
     assert_eq!(me["user"]["email"], "ann@example.com", "{me}");
-    let list = get_with_key(&app, "/api/conversations/list", &key).await;
+    let list = app.get_bearer("/api/conversations/list", &key).await;
     assert_eq!(list.status(), 200);
 
     // The list shows the key's name and last four characters, never the key.
@@ -73,12 +60,7 @@ async fn wrong_keys_are_refused_and_never_fall_back_to_the_cookie() {
     let (_, key) = make_key(&app, &cookie, "ci").await;
     let forged = format!("{}x", &key[..key.len() - 1]);
     for wrong in [forged.as_str(), "pal_", "not-a-key"] {
-        failure(
-            get_with_key(&app, "/auth/me", wrong).await,
-            401,
-            "unauthorized",
-        )
-        .await;
+        failure(app.get_bearer("/auth/me", wrong).await, 401, "unauthorized").await;
         // A wrong key beside a good cookie is still refused.
         let res = app
             .client
@@ -108,28 +90,18 @@ async fn keys_cannot_manage_keys_and_names_are_checked() {
     let cookie = app.signed_in("cat@example.com").await;
     let (id, key) = make_key(&app, &cookie, "tool").await;
     let res = app
-        .client
-        .post(app.url("/auth/api-keys"))
-        .bearer_auth(&key)
-        .json(&json!({"name": "another"}))
-        .send()
-        .await
-        .unwrap();
+        .post_bearer("/auth/api-keys", &json!({"name": "another"}), &key)
+        .await;
     failure(res, 403, "session_required").await;
     failure(
-        get_with_key(&app, "/auth/api-keys", &key).await,
+        app.get_bearer("/auth/api-keys", &key).await,
         403,
         "session_required",
     )
     .await;
     let res = app
-        .client
-        .post(app.url("/auth/api-keys/revoke"))
-        .bearer_auth(&key)
-        .json(&json!({"id": id}))
-        .send()
-        .await
-        .unwrap();
+        .post_bearer("/auth/api-keys/revoke", &json!({"id": id}), &key)
+        .await;
     failure(res, 403, "session_required").await;
 
     for name in ["", "   ", &"n".repeat(61), "tab\there"] {
@@ -178,19 +150,14 @@ async fn a_revoked_key_stops_at_once_and_only_its_owner_can_revoke_it() {
         .post_json("/auth/api-keys/revoke", &json!({"id": id}), Some(&eve))
         .await;
     failure(res, 404, "not_found").await;
-    assert_eq!(get_with_key(&app, "/auth/me", &key).await.status(), 200);
+    assert_eq!(app.get_bearer("/auth/me", &key).await.status(), 200);
 
     let res = app
         .post_json("/auth/api-keys/revoke", &json!({"id": id}), Some(&ann))
         .await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.unwrap(), json!({"ok": true}));
-    failure(
-        get_with_key(&app, "/auth/me", &key).await,
-        401,
-        "unauthorized",
-    )
-    .await;
+    failure(app.get_bearer("/auth/me", &key).await, 401, "unauthorized").await;
     assert_eq!(
         app.get_json("/auth/api-keys", &ann).await["keys"],
         json!([])
@@ -258,13 +225,8 @@ async fn revoking_a_key_ends_the_answer_streaming_to_it() {
     let cookie = app.signed_in("gus@example.com").await;
     let (id, key) = make_key(&app, &cookie, "long job").await;
     let mut res = app
-        .client
-        .post(app.url("/api/chat"))
-        .bearer_auth(&key)
-        .json(&json!({"message": "talk a lot"}))
-        .send()
-        .await
-        .unwrap();
+        .post_bearer("/api/chat", &json!({"message": "talk a lot"}), &key)
+        .await;
     assert_eq!(res.status(), 200);
     let mut text = String::new();
     while !text.contains("\"text\"") {

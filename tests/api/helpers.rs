@@ -65,6 +65,27 @@ impl TestApp {
         req.send().await.expect("request failed")
     }
 
+    /// GET with `Authorization: Bearer <token>`.
+    pub async fn get_bearer(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    /// POST a JSON body with `Authorization: Bearer <token>`.
+    pub async fn post_bearer(&self, path: &str, body: &Value, token: &str) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
     pub async fn register(&self, email: &str, password: &str) -> reqwest::Response {
         self.post_json(
             "/auth/register",

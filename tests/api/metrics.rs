@@ -15,13 +15,7 @@ use crate::{
 const TOKEN: &str = "scraper-token-0123456789abcdef";
 
 async fn scrape(app: &TestApp) -> String {
-    let res = app
-        .client
-        .get(app.url("/metrics"))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap();
+    let res = app.get_bearer("/metrics", TOKEN).await;
     assert_eq!(res.status(), 200);
     res.text().await.unwrap()
 }
@@ -53,13 +47,7 @@ async fn metrics_answer_only_to_the_bearer_token_and_are_never_cached() {
         "Bearer realm=\"metrics\""
     );
     for wrong in ["wrong", "scraper-token-0123456789abcdeF", ""] {
-        let res = app
-            .client
-            .get(app.url("/metrics"))
-            .bearer_auth(wrong)
-            .send()
-            .await
-            .unwrap();
+        let res = app.get_bearer("/metrics", wrong).await;
         assert_eq!(res.status(), 401, "token {wrong:?}");
     }
     let basic = app
@@ -71,13 +59,7 @@ async fn metrics_answer_only_to_the_bearer_token_and_are_never_cached() {
         .unwrap();
     assert_eq!(basic.status(), 401);
 
-    let res = app
-        .client
-        .get(app.url("/metrics"))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap();
+    let res = app.get_bearer("/metrics", TOKEN).await;
     assert_eq!(res.status(), 200);
     assert_eq!(
         res.headers()["content-type"],

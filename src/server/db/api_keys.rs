@@ -8,8 +8,9 @@ use super::{
     DbError, SqlRepo, User,
 };
 
-/// One key as its owner sees it (never the key itself).
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+/// One key as its owner sees it (never the key itself); also its form in
+/// `GET /auth/api-keys`.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
 pub struct ApiKeyRow {
     /// Its id, for revoking it.
     pub id: i64,

@@ -49,7 +49,7 @@ const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 /// The process-wide recorder, installed by the first call (within the
 /// runtime: it starts the upkeep task). Several instances in one process
 /// (as in tests) share it.
-pub fn install() -> PrometheusHandle {
+fn install() -> PrometheusHandle {
     HANDLE
         .get_or_init(|| {
             let recorder = PrometheusBuilder::new()
@@ -187,15 +187,15 @@ pub fn rate_limited(rule: &'static str) {
 
 /// What `/metrics` needs: the recorder's handle, the scraper's token (as a
 /// digest, compared digest to digest so the comparison's time tells
-/// nothing of the token) and when this instance started.
+/// nothing of the token).
 pub struct Metrics {
     handle: PrometheusHandle,
     token_digest: [u8; 32],
-    started_at: f64,
 }
 
 impl Metrics {
-    /// Installs the recorder (once per process) for a scraper holding `token`.
+    /// Installs the recorder (once per process) for a scraper holding
+    /// `token`, and sets the gauges that never change: build and start time.
     pub fn new(token: &str) -> Self {
         let handle = install();
         let started_at = std::time::SystemTime::now()
@@ -206,7 +206,6 @@ impl Metrics {
         Self {
             handle,
             token_digest: digest(token),
-            started_at,
         }
     }
 
@@ -223,7 +222,6 @@ impl Metrics {
         gauge!("palaver_db_pool_connections", "state" => "in_use")
             .set(f64::from(gauges.pool_in_use));
         gauge!("palaver_password_hash_queue").set(gauges.hash_queue as f64);
-        gauge!("palaver_start_time_seconds").set(self.started_at);
         self.handle.run_upkeep();
         self.handle.render()
     }
