@@ -55,6 +55,9 @@ pub enum StartupError {
     /// The mail transport could not be set up.
     #[error(transparent)]
     Mail(#[from] super::mail::MailError),
+    /// The development key of TOTP secrets could not be read or made.
+    #[error("cannot prepare the MFA key: {0}")]
+    MfaKey(std::io::Error),
     /// The HTTP client for the model could not be built.
     #[error("cannot build the model client: {0}")]
     Llm(String),
@@ -107,7 +110,9 @@ impl Application {
             .metrics_token
             .as_ref()
             .map(|token| super::metrics::Metrics::new(token.expose()));
+        let mfa_key = super::mfa::MfaKey::load(&settings).map_err(StartupError::MfaKey)?;
         let state = AppState::new(Shared {
+            mfa_key,
             metrics,
             llm,
             mailer,
@@ -286,6 +291,7 @@ fn router(state: AppState) -> Router {
     let router = Router::new()
         .route("/", get(guard::root))
         .route("/auth/healthz", get(health::healthz))
+        .route("/auth/verify-email", get(super::verify::follow))
         .route("/api/chat", axum::routing::post(chat::chat))
         .route("/theme", axum::routing::post(super::theme::set_theme))
         .route("/lang", axum::routing::post(super::lang::set_lang))
@@ -365,7 +371,7 @@ fn router(state: AppState) -> Router {
                 .layer(middleware::from_fn(guard::body_limit))
                 .layer(middleware::from_fn(guard::json_errors))
                 .layer(sessions)
-                .layer(middleware::from_fn(guard::pages))
+                .layer(middleware::from_fn_with_state(state.clone(), guard::pages))
                 .layer(middleware::from_fn_with_state(
                     state.clone(),
                     super::page_cache::serve,

@@ -66,6 +66,9 @@ pub struct Shared {
     pub page_cache: super::page_cache::PageCache,
     /// `/metrics`, when `METRICS_TOKEN` is set.
     pub metrics: Option<super::metrics::Metrics>,
+    /// The key of TOTP secrets; `None` in production without
+    /// `MFA_ENCRYPTION_KEY` (two-factor setup then says so).
+    pub mfa_key: Option<super::mfa::MfaKey>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

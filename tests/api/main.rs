@@ -5,7 +5,10 @@ mod fake_llm;
 mod helpers;
 mod smtp;
 
+mod account;
+mod admin;
 mod api_keys;
+mod audit;
 mod auth;
 mod auth_forms;
 mod auth_limits;
@@ -17,6 +20,7 @@ mod fuzz;
 mod health;
 mod languages;
 mod metrics;
+mod mfa;
 mod pages;
 mod pg_restart;
 mod reset;

@@ -45,6 +45,7 @@ async fn start(
     body: Result<Json<ChatRequest>, JsonRejection>,
 ) -> Result<Response, AppError> {
     let (user, credential) = auth::caller(state, headers, session).await?;
+    auth::may_chat(state, &user)?;
     // Watched from now: a sign-out (or a revoked key) during the turn ends it too.
     let watch = state.sign_outs.watch(user.id, credential);
     if !state

@@ -1,7 +1,7 @@
 //! Storage: one [`Repo`] over SQLite (the default) or PostgreSQL, chosen by
 //! the scheme of `DATABASE_URL`.
 //!
-//! `Repo` is the sum of small traits, one per concern ([`Accounts`], [`ApiKeys`],
+//! `Repo` is the sum of small traits, one per concern ([`Accounts`], [`Users`], [`Audit`], [`Mfa`], [`Verification`], [`ApiKeys`],
 //! [`Sessions`], [`ResetTokens`], [`Limits`], [`Cleanup`], [`MailQueue`],
 //! [`Chat`], [`Health`]), each defined beside its SQL in a file named for
 //! it. Each query is written once: [`on_pool!`](pool::on_pool) compiles the
@@ -14,33 +14,41 @@
 
 mod accounts;
 mod api_keys;
+mod audit;
 mod chat;
 mod cleanup;
 mod error;
 mod health;
 mod limits;
 mod mail_queue;
+mod mfa;
 mod migrations;
 mod pool;
 mod reset_tokens;
 mod rows;
 mod sessions;
 mod types;
+mod users;
+mod verification;
 
 use std::sync::Arc;
 
 pub use accounts::Accounts;
 pub use api_keys::{ApiKeyRow, ApiKeys, NewApiKey, LAST_USED_RESOLUTION_SECS};
+pub use audit::{Audit, AuditEvent, AuditFilter, AuditRow, ChainCheck};
 pub use chat::Chat;
 pub use cleanup::Cleanup;
 pub use error::DbError;
 pub use health::Health;
 pub use limits::Limits;
 pub use mail_queue::MailQueue;
+pub use mfa::{Mfa, MfaRow};
 pub use migrations::{migrate, MigrationReport};
 pub use reset_tokens::ResetTokens;
 pub use sessions::Sessions;
 pub use types::{JobFn, MailOutcome, NewUser, PasswordHash, QueuedMail, ResetDone, SessionRow};
+pub use users::{ChangeRefused, Changed, UserChange, Users, MAX_LISTED_USERS};
+pub use verification::Verification;
 
 pub use crate::domain::{
     chat::{Conversation, Message, MessageStatus, Role},
@@ -52,13 +60,30 @@ use crate::server::config::db::DbSettings;
 /// a part that needs one concern only can hold that trait instead (the rate
 /// limiter holds an `Arc<dyn Limits>`).
 pub trait Repo:
-    Health + Accounts + ApiKeys + Sessions + ResetTokens + Limits + Cleanup + MailQueue + Chat + 'static
+    Health
+    + Accounts
+    + Users
+    + Audit
+    + Mfa
+    + Verification
+    + ApiKeys
+    + Sessions
+    + ResetTokens
+    + Limits
+    + Cleanup
+    + MailQueue
+    + Chat
+    + 'static
 {
 }
 
 impl<T> Repo for T where
     T: Health
         + Accounts
+        + Users
+        + Audit
+        + Mfa
+        + Verification
         + ApiKeys
         + Sessions
         + ResetTokens

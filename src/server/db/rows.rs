@@ -1,13 +1,17 @@
 //! Rows as the queries return them, and their domain types. `FromRow` is
 //! derived generically, so one row type serves both backends.
 
-use super::{Conversation, Message, MessageStatus, Role, User};
+use super::{Conversation, Message, MessageStatus, Role as MessageRole, User};
+use crate::domain::Role;
 
 /// The columns [`UserRow`] reads; a macro, so that every query that uses
 /// them is one `concat!`ed literal instead of a string built per call.
 macro_rules! user_columns {
     () => {
-        "users.id, users.uid, users.email, users.phone, users.display_name, users.is_active, users.lang"
+        "users.id, users.uid, users.email, users.phone, users.display_name, users.is_active, users.lang, \
+         users.role, users.email_verified_at IS NOT NULL AS email_verified, \
+         EXISTS (SELECT 1 FROM mfa_credentials m \
+                 WHERE m.user_id = users.id AND m.enabled_at IS NOT NULL) AS mfa"
     };
 }
 pub(super) use user_columns;
@@ -22,6 +26,9 @@ pub(super) struct UserRow {
     display_name: String,
     is_active: bool,
     lang: String,
+    role: String,
+    email_verified: bool,
+    mfa: bool,
 }
 
 impl From<UserRow> for User {
@@ -34,6 +41,10 @@ impl From<UserRow> for User {
             display_name: r.display_name,
             is_active: r.is_active,
             lang: r.lang,
+            // The column's CHECK allows nothing else.
+            role: Role::parse(&r.role).unwrap_or(Role::Pending),
+            mfa: r.mfa,
+            email_verified: r.email_verified,
         }
     }
 }
@@ -81,9 +92,9 @@ impl From<MessageRow> for Message {
         Self {
             id: r.id,
             role: if r.role == "user" {
-                Role::User
+                MessageRole::User
             } else {
-                Role::Assistant
+                MessageRole::Assistant
             },
             content: r.content,
             status: MessageStatus::parse(&r.status),
