@@ -3,7 +3,7 @@
 //!
 //! `Repo` is the sum of small traits, one per concern ([`Accounts`], [`ApiKeys`],
 //! [`Sessions`], [`ResetTokens`], [`Limits`], [`Cleanup`], [`MailQueue`],
-//! [`Chat`], [`Health`]), each defined beside its SQL in a file named for
+//! [`Chat`], [`ChatTree`], [`Answers`], [`Search`], [`Transfer`], [`Health`]), each defined beside its SQL in a file named for
 //! it. Each query is written once: [`on_pool!`](pool::on_pool) compiles the
 //! same body for both backends, and the SQL uses what both dialects accept
 //! (`$1` placeholders, `RETURNING`, `ON CONFLICT`, `CAST`). Only the real
@@ -13,6 +13,7 @@
 //! support it, and it hides the dialect); one test suite runs on both.
 
 mod accounts;
+mod answers;
 mod api_keys;
 mod chat;
 mod cleanup;
@@ -24,12 +25,16 @@ mod migrations;
 mod pool;
 mod reset_tokens;
 mod rows;
+mod search;
 mod sessions;
+mod transfer;
+mod tree;
 mod types;
 
 use std::sync::Arc;
 
 pub use accounts::Accounts;
+pub use answers::{Answers, StoredAnswer};
 pub use api_keys::{ApiKeyRow, ApiKeys, NewApiKey, LAST_USED_RESOLUTION_SECS};
 pub use chat::Chat;
 pub use cleanup::Cleanup;
@@ -39,11 +44,14 @@ pub use limits::Limits;
 pub use mail_queue::MailQueue;
 pub use migrations::{migrate, MigrationReport};
 pub use reset_tokens::ResetTokens;
+pub use search::{Search, SearchRow, MAX_RESULTS as MAX_SEARCH_RESULTS};
 pub use sessions::Sessions;
+pub use transfer::{NewConversation, NewMessage, Transfer};
+pub use tree::{ChatTree, MessageRef};
 pub use types::{JobFn, MailOutcome, NewUser, PasswordHash, QueuedMail, ResetDone, SessionRow};
 
 pub use crate::domain::{
-    chat::{Conversation, Message, MessageStatus, Role},
+    chat::{Conversation, Exchange, Message, MessageStatus, Role},
     User,
 };
 use crate::server::config::db::DbSettings;
@@ -52,7 +60,20 @@ use crate::server::config::db::DbSettings;
 /// a part that needs one concern only can hold that trait instead (the rate
 /// limiter holds an `Arc<dyn Limits>`).
 pub trait Repo:
-    Health + Accounts + ApiKeys + Sessions + ResetTokens + Limits + Cleanup + MailQueue + Chat + 'static
+    Health
+    + Accounts
+    + ApiKeys
+    + Sessions
+    + ResetTokens
+    + Limits
+    + Cleanup
+    + MailQueue
+    + Chat
+    + ChatTree
+    + Answers
+    + Search
+    + Transfer
+    + 'static
 {
 }
 
@@ -66,6 +87,10 @@ impl<T> Repo for T where
         + Cleanup
         + MailQueue
         + Chat
+        + ChatTree
+        + Answers
+        + Search
+        + Transfer
         + 'static
 {
 }
