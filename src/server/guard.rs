@@ -61,8 +61,12 @@ fn same_origin(headers: &HeaderMap, public: &Url) -> bool {
 /// Answers 413 for bodies over the limit, whether announced by
 /// `Content-Length` or discovered while streaming.
 pub async fn body_limit(req: Request, next: Next) -> Response {
-    let limit = if req.uri().path().starts_with("/auth/") {
+    let path = req.uri().path();
+    let limit = if path.starts_with("/auth/") {
         AUTH_BODY_LIMIT
+    } else if path == super::chat::transfer::IMPORT_PATH {
+        // A history exported from elsewhere runs to megabytes.
+        super::chat::transfer::IMPORT_BODY_LIMIT
     } else {
         BODY_LIMIT
     };

@@ -125,6 +125,7 @@ impl Application {
             clock,
             passwords,
             sign_outs: SignOuts::default(),
+            answers: Default::default(),
             page_cache: super::page_cache::PageCache::default(),
         });
         let router = router(state.clone());
@@ -159,6 +160,7 @@ impl Application {
             .into_make_service_with_connect_info::<SocketAddr>();
         let cleanup = tokio::spawn(clean_up_periodically(self.state.clone()));
         let mail = tokio::spawn(mail::worker::run(self.state.clone()));
+        let answers = tokio::spawn(chat::upkeep::run(self.state.clone()));
         // Pages stream in several writes; without TCP_NODELAY, Nagle's
         // algorithm and delayed ACKs add ~40 ms to every page.
         let listener = self.listener.tap_io(|tcp| {
@@ -187,6 +189,7 @@ impl Application {
         };
         cleanup.abort();
         mail.abort();
+        answers.abort();
         served?;
         self.state.db.close().await;
         tracing::info!("palaver stopped");
@@ -293,6 +296,20 @@ fn router(state: AppState) -> Router {
         .route("/auth/healthz", get(health::healthz))
         .route("/auth/verify-email", get(super::verify::follow))
         .route("/api/chat", axum::routing::post(chat::chat))
+        .route(
+            "/api/chat/regenerate",
+            axum::routing::post(chat::regenerate),
+        )
+        .route("/api/chat/stream", get(chat::stream))
+        .route("/api/conversations/export", get(chat::transfer::export))
+        .route(
+            chat::transfer::IMPORT_PATH,
+            // axum's own 2 MB cap on extracted bodies is lifted to the
+            // limit that `guard::body_limit` already applies here.
+            axum::routing::post(chat::transfer::import).layer(
+                axum::extract::DefaultBodyLimit::max(chat::transfer::IMPORT_BODY_LIMIT),
+            ),
+        )
         .route("/theme", axum::routing::post(super::theme::set_theme))
         .route("/lang", axum::routing::post(super::lang::set_lang))
         .route(

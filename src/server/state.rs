@@ -62,6 +62,8 @@ pub struct Shared {
     pub llm: LlmClient,
     /// Tells open answers that sessions ended.
     pub sign_outs: SignOuts,
+    /// The answers running on this instance.
+    pub answers: super::chat::registry::Registry,
     /// The account pages rendered once (see `page_cache`).
     pub page_cache: super::page_cache::PageCache,
     /// `/metrics`, when `METRICS_TOKEN` is set.

@@ -64,6 +64,7 @@ pub(super) struct ConversationRow {
     title: String,
     model: String,
     updated_at: i64,
+    pub current_leaf_id: Option<i64>,
 }
 
 impl From<ConversationRow> for Conversation {
@@ -73,24 +74,28 @@ impl From<ConversationRow> for Conversation {
             title: r.title,
             model: r.model,
             updated_at: r.updated_at,
+            current_leaf_id: r.current_leaf_id,
         }
     }
 }
 
-/// `id, role, content, status` of `messages`.
+/// `id, parent_id, role, content, status, model, created_at` of `messages`.
 #[derive(sqlx::FromRow)]
 pub(super) struct MessageRow {
     id: i64,
+    parent_id: Option<i64>,
     role: String,
     content: String,
     status: String,
     model: Option<String>,
+    created_at: i64,
 }
 
 impl From<MessageRow> for Message {
     fn from(r: MessageRow) -> Self {
         Self {
             id: r.id,
+            parent_id: r.parent_id,
             role: if r.role == "user" {
                 MessageRole::User
             } else {
@@ -99,6 +104,9 @@ impl From<MessageRow> for Message {
             content: r.content,
             status: MessageStatus::parse(&r.status),
             model: r.model,
+            created_at: r.created_at,
+            // Filled in by the caller, which knows the tree.
+            siblings: Vec::new(),
         }
     }
 }
