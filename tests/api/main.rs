@@ -33,4 +33,5 @@ mod scale;
 mod security;
 mod startup;
 mod upgrade;
+mod verify_email;
 mod webhook;
