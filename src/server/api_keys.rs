@@ -12,6 +12,7 @@ use http::{header, HeaderMap};
 use rand::RngCore;
 
 use super::{
+    audit,
     db::{ApiKeyRow, NewApiKey},
     reset::token_hash,
     sign_outs::Credential,
@@ -60,7 +61,13 @@ pub async fn create(state: &AppState, user: &User, name: &str) -> Result<Created
     let max = i64::try_from(MAX_KEYS).unwrap_or(i64::MAX);
     match state
         .db
-        .api_key_create(&new, max, state.clock.now())
+        .api_key_create(
+            &new,
+            max,
+            &audit::event(audit::kind::API_KEY_CREATED, Some(user.id), None)
+                .with(serde_json::json!({"name": name})),
+            state.clock.now(),
+        )
         .await?
     {
         Some(id) => {
@@ -79,7 +86,13 @@ pub async fn list(state: &AppState, user: &User) -> Result<Vec<ApiKeyRow>, AppEr
 /// Revokes one of the user's keys at once: the next request with it is
 /// refused, and an answer streaming to it ends.
 pub async fn revoke(state: &AppState, user: &User, id: i64) -> Result<(), AppError> {
-    if !state.db.api_key_revoke(user.id, id).await? {
+    let event = audit::event(audit::kind::API_KEY_REVOKED, Some(user.id), None)
+        .with(serde_json::json!({"key_id": id}));
+    if !state
+        .db
+        .api_key_revoke(user.id, id, &event, state.clock.now())
+        .await?
+    {
         return Err(AppError::NotFound);
     }
     tracing::info!(user_id = user.id, key_id = id, "API key revoked");

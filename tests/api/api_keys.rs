@@ -51,6 +51,12 @@ async fn a_key_works_as_its_owner_and_is_stored_only_hashed() {
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].0.len(), 64);
     assert!(!stored[0].0.contains(&key[4..]));
+    let audited = query_text_int(
+        &app.db_url,
+        "SELECT kind, user_id FROM audit_log WHERE kind = 'api_key_created'",
+    )
+    .await;
+    assert_eq!(audited.len(), 1, "the key's making is in the audit log");
 }
 
 #[tokio::test]

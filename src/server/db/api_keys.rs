@@ -3,9 +3,10 @@
 use async_trait::async_trait;
 
 use super::{
+    audit::append_in,
     pool::{on_pool, WriteTx},
     rows::{user_columns, UserRow},
-    DbError, SqlRepo, User,
+    AuditEvent, DbError, SqlRepo, User,
 };
 
 /// One key as its owner sees it (never the key itself); also its form in
@@ -48,12 +49,19 @@ pub trait ApiKeys: Send + Sync {
         &self,
         new: &NewApiKey<'_>,
         max: i64,
+        event: &AuditEvent,
         now: i64,
     ) -> Result<Option<i64>, DbError>;
     /// The user's keys, oldest first.
     async fn api_keys_of(&self, user_id: i64) -> Result<Vec<ApiKeyRow>, DbError>;
     /// Deletes one of the user's keys; false when they have no such key.
-    async fn api_key_revoke(&self, user_id: i64, id: i64) -> Result<bool, DbError>;
+    async fn api_key_revoke(
+        &self,
+        user_id: i64,
+        id: i64,
+        event: &AuditEvent,
+        now: i64,
+    ) -> Result<bool, DbError>;
     /// The user owning the key whose hash is `key_hash`, with the key's id,
     /// noting the use (at most once a [`LAST_USED_RESOLUTION_SECS`]).
     async fn user_by_api_key(
@@ -80,6 +88,7 @@ impl ApiKeys for SqlRepo {
         &self,
         new: &NewApiKey<'_>,
         max: i64,
+        event: &AuditEvent,
         now: i64,
     ) -> Result<Option<i64>, DbError> {
         Ok(on_pool!(&self.pool, |p| {
@@ -102,6 +111,7 @@ impl ApiKeys for SqlRepo {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
+            append_in!(&mut tx, event, now);
             tx.commit().await?;
             Ok::<_, sqlx::Error>(Some(id))
         })?)
@@ -121,16 +131,27 @@ impl ApiKeys for SqlRepo {
     }
 
     #[tracing::instrument(skip_all, err)]
-    async fn api_key_revoke(&self, user_id: i64, id: i64) -> Result<bool, DbError> {
-        let done = on_pool!(&self.pool, |p| {
-            sqlx::query("DELETE FROM api_keys WHERE id = $1 AND user_id = $2")
+    async fn api_key_revoke(
+        &self,
+        user_id: i64,
+        id: i64,
+        event: &AuditEvent,
+        now: i64,
+    ) -> Result<bool, DbError> {
+        Ok(on_pool!(&self.pool, |p| {
+            let mut tx = p.begin_write().await?;
+            let done = sqlx::query("DELETE FROM api_keys WHERE id = $1 AND user_id = $2")
                 .bind(id)
                 .bind(user_id)
-                .execute(p)
-                .await
-                .map(|r| r.rows_affected())
-        })?;
-        Ok(done == 1)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if done == 1 {
+                append_in!(&mut tx, event, now);
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(done == 1)
+        })?)
     }
 
     #[tracing::instrument(skip_all, err)]
