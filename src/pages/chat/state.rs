@@ -260,6 +260,11 @@ impl ChatState {
             }
             reply.streaming.set(false);
             self.streaming.set(false);
+            // Stopped by the person: the box is where they go on, once the
+            // answer has settled (the Stop button it replaced is gone).
+            if reply.stopped.get_untracked() {
+                browser::focus(COMPOSER);
+            }
             self.announcement.set(if reply.stopped.get_untracked() {
                 crate::tr!(chat.announce_stopped).to_owned()
             } else if let Some(error) = reply.error.get_untracked() {
