@@ -22,6 +22,7 @@ pub mod guard;
 pub mod health;
 pub mod http;
 pub mod lang;
+pub mod lifecycle;
 pub mod llm;
 pub mod mail;
 pub mod metrics;

@@ -31,9 +31,7 @@ pub fn token_hash(token: &str) -> String {
 /// Makes a token for `user_id`, stores its hash, and returns the link that
 /// carries it. Older links of the user stop working.
 pub async fn issue_link(state: &AppState, user_id: i64) -> Result<String, DbError> {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let token = new_token();
     let now = state.clock.now();
     state
         .db
@@ -48,16 +46,26 @@ pub async fn issue_link(state: &AppState, user_id: i64) -> Result<String, DbErro
     // only then is it known which account was asked for.
     let event = audit::event(audit::kind::RESET_REQUESTED, Some(user_id), None);
     state.db.audit_append(&event, now).await?;
-    let mut link = state
-        .settings
-        .public_base_url
-        .join("reset-password")
-        .map_err(|e| {
-            DbError::Io(std::io::Error::other(format!(
-                "PUBLIC_BASE_URL cannot make links: {e}"
-            )))
-        })?;
-    link.query_pairs_mut().append_pair("token", &token);
+    link_with(state, "reset-password", &token)
+}
+
+/// A new single-use token: 32 random bytes, URL-safe. Only its
+/// [`token_hash`] is ever stored.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The link to `path` under `PUBLIC_BASE_URL` that carries `token`, for a
+/// mail.
+pub fn link_with(state: &AppState, path: &str, token: &str) -> Result<String, DbError> {
+    let mut link = state.settings.public_base_url.join(path).map_err(|e| {
+        DbError::Io(std::io::Error::other(format!(
+            "PUBLIC_BASE_URL cannot make links: {e}"
+        )))
+    })?;
+    link.query_pairs_mut().append_pair("token", token);
     Ok(link.into())
 }
 

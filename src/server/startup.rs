@@ -43,6 +43,8 @@ use super::{
 };
 use crate::app::{shell, App};
 
+pub use super::lifecycle::{clean_up, shutdown_signal};
+
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -158,7 +160,7 @@ impl Application {
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        let cleanup = tokio::spawn(clean_up_periodically(self.state.clone()));
+        let cleanup = tokio::spawn(super::lifecycle::clean_up_periodically(self.state.clone()));
         let mail = tokio::spawn(mail::worker::run(self.state.clone()));
         let answers = tokio::spawn(chat::upkeep::run(self.state.clone()));
         // Pages stream in several writes; without TCP_NODELAY, Nagle's
@@ -199,54 +201,6 @@ impl Application {
 
 /// How long shutdown waits for open connections (streams included) to end.
 const DRAIN_LIMIT: Duration = Duration::from_secs(8);
-
-/// How often expired sessions and closed rate-limit windows are removed.
-const CLEANUP_EVERY: Duration = Duration::from_secs(300);
-
-/// Removes expired sessions and closed rate-limit windows, forever.
-async fn clean_up_periodically(state: AppState) {
-    let mut tick = tokio::time::interval(CLEANUP_EVERY);
-    loop {
-        tick.tick().await;
-        match clean_up(&state).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(sessions = n, "expired sessions removed"),
-            Err(e) => tracing::warn!(error = %e, "session clean-up failed"),
-        }
-    }
-}
-
-/// One clean-up pass; returns how many sessions it removed. Every instance
-/// on a database runs it, with no lock between them: each statement is a
-/// plain `DELETE ... WHERE expired`, so when two passes meet, the second
-/// waits on the first's row locks and then finds nothing left to remove.
-/// No row is counted twice and neither pass fails (`tests/api/scale.rs`).
-pub async fn clean_up(state: &AppState) -> Result<u64, db::DbError> {
-    state.db.delete_expired(state.clock.now()).await
-}
-
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut sig) => {
-                sig.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutdown signal received; draining connections");
-}
 
 /// Leptos' options, from our settings rather than from Cargo.toml, so the
 /// binary runs anywhere on its embedded defaults.

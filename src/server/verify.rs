@@ -4,15 +4,12 @@
 
 use std::net::IpAddr;
 
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
-use rand::RngCore;
-
 use super::{
     audit::{self, kind},
     config::Limit,
     db::DbError,
     mail::jobs::MailJob,
-    reset::token_hash,
+    reset::{link_with, new_token, token_hash},
     state::AppState,
 };
 use crate::{domain::User, error::AppError};
@@ -28,25 +25,13 @@ pub const RESENDS: Limit = Limit {
 /// Makes a token for `user_id`, stores its hash (older links stop
 /// working) and returns the link that carries it.
 pub async fn issue_link(state: &AppState, user_id: i64) -> Result<String, DbError> {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let token = new_token();
     let now = state.clock.now();
     state
         .db
         .verification_token_create(user_id, &token_hash(&token), now + LINK_TTL_SECS, now)
         .await?;
-    let mut link = state
-        .settings
-        .public_base_url
-        .join("auth/verify-email")
-        .map_err(|e| {
-            DbError::Io(std::io::Error::other(format!(
-                "PUBLIC_BASE_URL cannot make links: {e}"
-            )))
-        })?;
-    link.query_pairs_mut().append_pair("token", &token);
-    Ok(link.into())
+    link_with(state, "auth/verify-email", &token)
 }
 
 /// Follows a link: the address is verified, once.
