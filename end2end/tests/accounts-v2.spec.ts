@@ -72,7 +72,7 @@ test('two-factor sign-in: set up from the page, then sign in with a code', async
   const codes = page.locator('.recovery-codes li');
   await expect(codes).toHaveCount(10);
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login$/);
   await signIn(page, email);
   await expect(page).toHaveURL(/\/mfa\?next=/);

@@ -168,6 +168,20 @@ pub async fn pages(
             }
         }
     }
+    // `/admin` for anyone but an admin: the page renders its "only
+    // administrators" view, and the status is set here, before the first
+    // byte, rather than from inside the streamed page (where it could come
+    // after the headers had gone).
+    if path == "/admin" {
+        let admin = super::auth::current_user(&state, &session)
+            .await
+            .is_ok_and(|user| user.role == crate::domain::Role::Admin);
+        let mut res = next.run(req).await;
+        if !admin {
+            *res.status_mut() = http::StatusCode::FORBIDDEN;
+        }
+        return res;
+    }
     if matches!(path, "/login" | "/register") && signed_in(&session).await {
         let next = req.uri().query().and_then(|q| {
             url::form_urlencoded::parse(q.as_bytes())

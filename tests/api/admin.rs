@@ -59,7 +59,7 @@ async fn the_first_account_is_the_admin_and_later_ones_are_users() {
 #[tokio::test]
 async fn only_admins_reach_the_admin_calls() {
     let app = spawn_app().await;
-    let _admin = app.signed_in("root@example.com").await;
+    let admin = app.signed_in("root@example.com").await;
     let bob = app.signed_in("bob@example.com").await;
     failure(app.get_as("/api/admin/users", &bob).await, 403, "forbidden").await;
     failure(app.get_as("/api/admin/audit", &bob).await, 403, "forbidden").await;
@@ -72,6 +72,14 @@ async fn only_admins_reach_the_admin_calls() {
         .await;
     failure(res, 403, "forbidden").await;
     failure(app.get("/api/admin/users").await, 401, "unauthorized").await;
+    // The page: 403 with the "only administrators" view for a user, 200 with
+    // the users for the admin (the status comes before the streamed page).
+    let page = app.get_as("/admin", &bob).await;
+    assert_eq!(page.status(), 403);
+    assert!(page.text().await.unwrap().contains("Only administrators"));
+    let page = app.get_as("/admin", &admin).await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("bob@example.com"));
 }
 
 #[tokio::test]

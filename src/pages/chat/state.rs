@@ -346,6 +346,8 @@ impl ChatState {
         self.alert.set(None);
         self.current.set(id);
         show_in_address_bar(id);
+        // New chat or another conversation: the keyboard goes on in the box.
+        browser::focus(COMPOSER);
         match id {
             None => self.messages.set(Vec::new()),
             Some(id) => spawn_local(async move {

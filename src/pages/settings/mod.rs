@@ -34,16 +34,19 @@ where
 {
     let query = use_query_map();
     let value = action.value();
-    move || match value.get() {
+    // `try_`: leaving the page (signing out from it) disposes the action
+    // while a view that reads it may still run once; that reads nothing.
+    move || match value.try_get().flatten() {
         Some(Err(err)) => Some(err),
         Some(Ok(_)) => None,
-        None => {
-            let query = query.read();
-            (query.get("form").as_deref() == Some(form))
-                .then(|| query.get("error"))
-                .flatten()
-                .map(|code| AppError::from_query(&code, query.get("reason").as_deref()))
-        }
+        None => query
+            .try_with(|query| {
+                (query.get("form").as_deref() == Some(form))
+                    .then(|| query.get("error"))
+                    .flatten()
+                    .map(|code| AppError::from_query(&code, query.get("reason").as_deref()))
+            })
+            .flatten(),
     }
 }
 
@@ -54,9 +57,12 @@ where
     S::Output: Clone + Send + Sync + 'static,
 {
     let query = use_query_map();
+    let value = action.value();
     move || {
-        matches!(action.value().get(), Some(Ok(_)))
-            || query.read().get("done").as_deref() == Some(done)
+        matches!(value.try_get().flatten(), Some(Ok(_)))
+            || query
+                .try_with(|query| query.get("done").as_deref() == Some(done))
+                .unwrap_or(false)
     }
 }
 
