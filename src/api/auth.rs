@@ -10,6 +10,7 @@ use crate::{api::codec::FormOrJson, error::AppError};
 
 /// `{"ok": true}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Done {
     /// Always true.
     pub ok: bool,
@@ -21,6 +22,7 @@ impl Done {
 
 /// `{"ok": true, "user": {...}}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MeResponse {
     /// Always true.
     pub ok: bool,

@@ -6,6 +6,8 @@ pub use crate::domain::chat::{Conversation, Message, MessageStatus, Role};
 
 /// `POST /api/chat` body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"message": "What is a binary search?"})))]
 pub struct ChatRequest {
     /// What the person wrote.
     pub message: String,
@@ -19,6 +21,7 @@ pub struct ChatRequest {
 
 /// One line of the `/api/chat` stream (JSON lines).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum ChatEvent {
     /// First line: where the exchange is stored.
@@ -51,6 +54,7 @@ pub enum ChatEvent {
 
 /// What the page needs to know about the model set-up.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChatConfig {
     /// Models on offer (the first is the default).
     pub models: Vec<String>,

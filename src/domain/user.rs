@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// An account as shown to its owner (`GET /auth/me`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct User {
     /// Internal id.
     pub id: i64,

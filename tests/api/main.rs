@@ -17,6 +17,7 @@ mod fuzz;
 mod health;
 mod languages;
 mod metrics;
+mod openapi;
 mod pages;
 mod pg_restart;
 mod reset;
