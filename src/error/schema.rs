@@ -71,7 +71,10 @@ mod tests {
 
     #[test]
     fn a_code_knows_its_status() {
-        assert_eq!(AppError::status_of("weak_password"), Some(http::StatusCode::BAD_REQUEST));
+        assert_eq!(
+            AppError::status_of("weak_password"),
+            Some(http::StatusCode::BAD_REQUEST)
+        );
         assert_eq!(
             AppError::status_of("method_not_allowed"),
             Some(http::StatusCode::METHOD_NOT_ALLOWED)

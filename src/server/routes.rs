@@ -71,7 +71,12 @@ fn table(settings: &Settings) -> Vec<(Route, MethodRouter<AppState>)> {
             Api,
             get(move || std::future::ready(super::openapi::serve(document.clone()))),
         ),
-        row(Method::GET, "/api/docs", Page, get(super::openapi::docs_page)),
+        row(
+            Method::GET,
+            "/api/docs",
+            Page,
+            get(super::openapi::docs_page),
+        ),
     ];
     // Without METRICS_TOKEN there is no route (a 404, like any unknown
     // path) and no timing layer: nothing is counted that nobody reads.
@@ -97,7 +102,10 @@ pub(super) fn add_to(router: Router<AppState>, settings: &Settings) -> Router<Ap
 
 /// The routes of the table, as served with these settings.
 pub fn served(settings: &Settings) -> Vec<Route> {
-    table(settings).into_iter().map(|(route, _)| route).collect()
+    table(settings)
+        .into_iter()
+        .map(|(route, _)| route)
+        .collect()
 }
 
 /// Every call for programs this server answers with these settings: the

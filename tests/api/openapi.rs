@@ -41,17 +41,30 @@ async fn the_document_describes_every_call_served_and_nothing_else() {
     let served = spelled(routes::api_calls(&app.state.settings));
     let undocumented: Vec<_> = served.difference(&documented).collect();
     let unserved: Vec<_> = documented.difference(&served).collect();
-    assert!(undocumented.is_empty(), "served but not in the document: {undocumented:?}");
-    assert!(unserved.is_empty(), "in the document but not served: {unserved:?}");
-    assert!(served.len() >= 20, "only {} calls found: {served:?}", served.len());
+    assert!(
+        undocumented.is_empty() && unserved.is_empty(),
+        "served but not in the document: {undocumented:?}; \
+         in the document but not served: {unserved:?}"
+    );
+    assert!(
+        served.len() >= 20,
+        "only {} calls found: {served:?}",
+        served.len()
+    );
 
     // Pages are not calls: none is in the document, and they are served.
     let pages = spelled(routes::pages(&app.state.settings));
     for page in ["/", "/login", "/app", "/api/docs", "/theme", "/lang"] {
-        assert!(pages.iter().any(|(_, p)| p == page), "{page} is not listed as a page");
+        assert!(
+            pages.iter().any(|(_, p)| p == page),
+            "{page} is not listed as a page"
+        );
     }
     let documented_pages: Vec<_> = pages.intersection(&documented).collect();
-    assert!(documented_pages.is_empty(), "pages in the document: {documented_pages:?}");
+    assert!(
+        documented_pages.is_empty(),
+        "pages in the document: {documented_pages:?}"
+    );
 
     // And each documented call really is answered: an empty request gets
     // its own refusal (400, 401...), never the router's 404 or 405.
@@ -80,7 +93,7 @@ async fn without_a_metrics_token_only_metrics_is_not_served() {
 
 #[tokio::test]
 async fn the_document_is_public_and_the_same_for_everyone() {
-    let app = spawn_app_with(&[("AUTH_COOKIE_NAME", "our_session")]).await;
+    let app = spawn_app().await;
     let anonymous = app.get("/api/openapi.json").await;
     assert_eq!(anonymous.status(), 200);
     let headers = anonymous.headers().clone();
@@ -94,15 +107,32 @@ async fn the_document_is_public_and_the_same_for_everyone() {
 
     let cookie = app.signed_in("openapi@example.com").await;
     let signed_in = app.get_as("/api/openapi.json", &cookie).await;
-    assert_eq!(signed_in.text().await.unwrap(), body, "the same bytes signed in");
+    assert_eq!(
+        signed_in.text().await.unwrap(),
+        body,
+        "the same bytes signed in"
+    );
 
     let doc: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
     assert_eq!(
-        doc["components"]["securitySchemes"]["session"]["name"], "our_session",
-        "the cookie is named as configured"
+        doc["components"]["securitySchemes"]["session"]["name"],
+        "palaver_session"
     );
-    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_documented_under_its_configured_name() {
+    let app = spawn_app_with(&[("AUTH_COOKIE_NAME", "our_session")]).await;
+    let doc: Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    let session = &doc["components"]["securitySchemes"]["session"];
+    assert_eq!(session["type"], "apiKey");
+    assert_eq!(session["in"], "cookie");
+    assert_eq!(session["name"], "our_session");
 }
 
 #[tokio::test]
@@ -125,13 +155,19 @@ async fn the_docs_page_loads_the_viewer_from_this_server_under_the_strict_csp() 
             .unwrap_or_else(|| panic!("no {name} in {csp}"))
             .to_owned()
     };
-    assert_eq!(directive("script-src "), "script-src 'self' 'wasm-unsafe-eval'");
+    assert_eq!(
+        directive("script-src "),
+        "script-src 'self' 'wasm-unsafe-eval'"
+    );
     assert_eq!(directive("style-src "), "style-src 'self'");
     let page = res.text().await.unwrap();
     assert!(page.contains(r#"<html lang="en">"#));
     assert!(page.contains("<title>Palaver API reference</title>"));
     for script in page.split("<script").skip(1) {
         let tag = &script[..script.find('>').unwrap()];
-        assert!(tag.contains(r#"src="/api-docs/"#), "a script not from us: {tag}");
+        assert!(
+            tag.contains(r#"src="/api-docs/"#),
+            "a script not from us: {tag}"
+        );
     }
 }

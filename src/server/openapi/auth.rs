@@ -18,7 +18,15 @@ use crate::{
 
 /// This feature's part of the document.
 #[derive(OpenApi)]
-#[openapi(paths(register, login, logout, me, forgot_password, reset_password, check_reset_link))]
+#[openapi(paths(
+    register,
+    login,
+    logout,
+    me,
+    forgot_password,
+    reset_password,
+    check_reset_link
+))]
 pub(super) struct Doc;
 
 /// `POST /auth/register`.

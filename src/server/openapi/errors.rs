@@ -35,7 +35,10 @@ pub(crate) use errors;
 pub fn responses(errors: &[AppError]) -> BTreeMap<String, RefOr<Response>> {
     let mut by_status: BTreeMap<u16, Vec<&AppError>> = BTreeMap::new();
     for error in errors {
-        by_status.entry(error.status().as_u16()).or_default().push(error);
+        by_status
+            .entry(error.status().as_u16())
+            .or_default()
+            .push(error);
     }
     by_status
         .into_iter()

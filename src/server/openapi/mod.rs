@@ -125,7 +125,10 @@ pub fn json(settings: &Settings) -> Bytes {
 pub fn serve(json: Bytes) -> Response {
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
             (header::CACHE_CONTROL, HeaderValue::from_static(CACHE)),
         ],
         json,

@@ -46,11 +46,7 @@ const PAGE: &str = r#"<!DOCTYPE html>
 /// The answer to `GET /api/docs`: a fixed page, with the site's usual
 /// headers (CSP included) added by the HTTP layers.
 pub async fn docs_page() -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        PAGE,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], PAGE).into_response()
 }
 
 #[cfg(test)]

@@ -48,7 +48,11 @@ fn serde_fields<T: DeserializeOwned>() -> Vec<&'static str> {
     }
     let mut fields = Vec::new();
     let _ = T::deserialize(Fields(&mut fields));
-    assert!(!fields.is_empty(), "{} is not a struct", std::any::type_name::<T>());
+    assert!(
+        !fields.is_empty(),
+        "{} is not a struct",
+        std::any::type_name::<T>()
+    );
     fields
 }
 
@@ -67,7 +71,12 @@ fn same_fields<T: DeserializeOwned>(doc: &Value, schema: &str) {
     let mut real = serde_fields::<T>();
     documented.sort_unstable();
     real.sort_unstable();
-    assert_eq!(documented, real, "{schema} and {}", std::any::type_name::<T>());
+    assert_eq!(
+        documented,
+        real,
+        "{schema} and {}",
+        std::any::type_name::<T>()
+    );
 
     let example = schema_json["example"].as_object().expect("an example");
     let required: Vec<&str> = schema_json["required"]
@@ -75,7 +84,10 @@ fn same_fields<T: DeserializeOwned>(doc: &Value, schema: &str) {
         .map(|r| r.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     let json = |body: &serde_json::Map<String, Value>| {
-        parse_body::<T>(Some("application/json"), &Value::Object(body.clone()).to_string())
+        parse_body::<T>(
+            Some("application/json"),
+            &Value::Object(body.clone()).to_string(),
+        )
     };
     json(example).unwrap_or_else(|e| panic!("{schema}'s example: {e}"));
     let form = example
@@ -235,7 +247,10 @@ fn server_functions_take_forms_and_axum_routes_json_only() {
 fn every_call_has_examples_and_a_summary() {
     let doc = doc();
     for (path, method, op) in operations(&doc) {
-        assert!(op["summary"].as_str().is_some_and(|s| !s.is_empty()), "{method} {path}");
+        assert!(
+            op["summary"].as_str().is_some_and(|s| !s.is_empty()),
+            "{method} {path}"
+        );
         let success = op["responses"]
             .as_object()
             .unwrap()
@@ -243,13 +258,11 @@ fn every_call_has_examples_and_a_summary() {
             .find(|(status, _)| status.starts_with('2'))
             .map(|(_, r)| r)
             .unwrap_or_else(|| panic!("{method} {path} has no success"));
-        let has_example = success["content"]
-            .as_object()
-            .is_none_or(|types| {
-                types
-                    .values()
-                    .all(|c| c.get("example").is_some() || c.get("examples").is_some())
-            });
+        let has_example = success["content"].as_object().is_none_or(|types| {
+            types
+                .values()
+                .all(|c| c.get("example").is_some() || c.get("examples").is_some())
+        });
         assert!(
             has_example || path == "/api/openapi.json",
             "{method} {path}: no example"
