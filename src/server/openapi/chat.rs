@@ -17,7 +17,15 @@ use crate::{
 
 /// This feature's part of the document.
 #[derive(OpenApi)]
-#[openapi(paths(chat, chat_config, list, load, rename, delete, clear))]
+#[openapi(paths(
+    chat,
+    get_chat_config,
+    list_conversations,
+    load_conversation,
+    rename_conversation,
+    delete_conversation,
+    clear_conversation
+))]
 pub(super) struct Doc;
 
 /// `POST /api/conversations/rename`.
@@ -127,7 +135,7 @@ fn chat() {}
         ReadErrors,
     )
 )]
-fn chat_config() {}
+fn get_chat_config() {}
 
 /// The signed-in user's conversations, most recent first
 ///
@@ -143,7 +151,7 @@ fn chat_config() {}
         ReadErrors,
     )
 )]
-fn list() {}
+fn list_conversations() {}
 
 /// The messages of one conversation, oldest first
 #[utoipa::path(
@@ -161,7 +169,7 @@ fn list() {}
         LoadErrors,
     )
 )]
-fn load() {}
+fn load_conversation() {}
 
 /// Renames a conversation
 #[utoipa::path(
@@ -175,7 +183,7 @@ fn load() {}
         RenameErrors,
     )
 )]
-fn rename() {}
+fn rename_conversation() {}
 
 /// Deletes a conversation and its messages
 #[utoipa::path(
@@ -189,7 +197,7 @@ fn rename() {}
         ChangeErrors,
     )
 )]
-fn delete() {}
+fn delete_conversation() {}
 
 /// Clears a conversation's messages, keeping the conversation
 ///
@@ -205,4 +213,4 @@ fn delete() {}
         ChangeErrors,
     )
 )]
-fn clear() {}
+fn clear_conversation() {}

@@ -18,7 +18,7 @@ use crate::{
 
 /// This feature's part of the document.
 #[derive(OpenApi)]
-#[openapi(paths(list, create, revoke))]
+#[openapi(paths(list_api_keys, create_api_key, revoke_api_key))]
 pub(super) struct Doc;
 
 errors!(ListErrors: AppError::Unauthorized, AppError::SessionRequired);
@@ -56,7 +56,7 @@ errors!(RevokeErrors:
         ListErrors,
     )
 )]
-fn list() {}
+fn list_api_keys() {}
 
 /// Makes an API key
 ///
@@ -75,7 +75,7 @@ fn list() {}
         CreateErrors,
     )
 )]
-fn create() {}
+fn create_api_key() {}
 
 /// Revokes an API key
 ///
@@ -92,4 +92,4 @@ fn create() {}
         RevokeErrors,
     )
 )]
-fn revoke() {}
+fn revoke_api_key() {}

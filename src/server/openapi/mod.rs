@@ -16,8 +16,10 @@
 //!    call `security(("session" = []), ("bearer" = []))` (a session cookie
 //!    or an API key; `("session" = [])` alone where a key is refused).
 //!    Its doc comment becomes the summary (first line) and description.
-//!    Copy a neighbour: `auth::login` (a server function), `keys::create`
-//!    (a plain axum route).
+//!    The function's name is the operation's id: unique in the document
+//!    (the server function's own name, for one). Copy a neighbour:
+//!    `auth::login` (a server function), `keys::create_api_key` (a plain
+//!    axum route).
 //! 2. Failures: `errors!(LoginErrors: AppError::InvalidCredentials, ...)`
 //!    ([`errors::errors`]) lists real [`AppError`](crate::error::AppError)
 //!    values; put `LoginErrors` in `responses(...)`. Their statuses and

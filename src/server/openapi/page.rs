@@ -16,9 +16,10 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-/// The page: the viewer's stylesheet and ours, an `<h1>`, the viewer's
-/// mount point, and for a browser without JavaScript a link to the
-/// document itself.
+/// The page: the viewer's stylesheet and ours, and the viewer's mount
+/// point (the viewer brings the `<main>` landmark and the `<h1>`, the
+/// document's title), with a link to the document itself for a browser
+/// without JavaScript.
 const PAGE: &str = r#"<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -32,13 +33,9 @@ const PAGE: &str = r#"<!DOCTYPE html>
 <script src="/api-docs/init.js" defer></script>
 </head>
 <body>
-<header class="api-docs-header">
-<h1>Palaver API reference</h1>
-<p>The machine-readable document: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1).</p>
-</header>
-<main id="api-docs" data-spec-url="/api/openapi.json">
-<noscript><p>This page needs JavaScript to show the document; <a href="/api/openapi.json">read it as JSON</a>.</p></noscript>
-</main>
+<div id="api-docs" data-spec-url="/api/openapi.json">
+<noscript><p>This page needs JavaScript to show the API document; <a href="/api/openapi.json">read it as JSON</a> (OpenAPI 3.1).</p></noscript>
+</div>
 </body>
 </html>
 "#;

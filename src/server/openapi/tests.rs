@@ -278,3 +278,21 @@ fn calls_lists_each_method_of_each_path() {
     assert!(calls.contains(&(Method::GET, "/metrics".to_owned())));
     assert!(!calls.contains(&(Method::GET, "/api/docs".to_owned())));
 }
+
+#[test]
+fn operation_ids_are_unique() {
+    let doc = doc();
+    let ops = operations(&doc);
+    let mut ids: Vec<&str> = ops
+        .iter()
+        .map(|(path, _, op)| {
+            op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{path}"))
+        })
+        .collect();
+    let all = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all, "{ids:?}");
+}
