@@ -9,7 +9,34 @@
   // The document's title is the page's <h1>, and each tag an <h3>: an <h2>
   // between them keeps the headings in order for screen readers (axe's
   // heading-order).
-  const headings = (system) => ({
+  // The title and description sit outside the viewer's <main>: a named
+  // region makes them a landmark too (axe's region).
+  const landmarks = () => ({
+    wrapComponents: {
+      InfoContainer: (Original, { React }) => (props) =>
+        React.createElement(
+          'div',
+          { role: 'region', 'aria-label': 'About this API' },
+          React.createElement(Original, props),
+        ),
+    },
+  });
+  // The choice of example is a <select> without a name: a <label> around
+  // it gives it one (axe's select-name).
+  const labels = () => ({
+    wrapComponents: {
+      ExamplesSelect: (Original, { React }) => (props) =>
+        React.createElement(
+          'label',
+          { className: 'api-docs-examples' },
+          props.showLabels
+            ? null
+            : React.createElement('span', { className: 'api-docs-hidden' }, 'Example'),
+          React.createElement(Original, props),
+        ),
+    },
+  });
+  const headings = () => ({
     wrapComponents: {
       operations: (Original, { React }) => (props) =>
         React.createElement(
@@ -30,7 +57,7 @@
     // The standalone preset's top bar has an SVG logo with an inline
     // <style>, which the CSP refuses; the base layout has none.
     presets: [SwaggerUIBundle.presets.apis],
-    plugins: [headings],
+    plugins: [landmarks, headings, labels],
     layout: 'BaseLayout',
     // Never send the document to validator.swagger.io.
     validatorUrl: null,
