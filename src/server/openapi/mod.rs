@@ -9,34 +9,40 @@
 //! functions as taking forms too.
 //!
 //! # Adding a call
-//! 1. In the feature's file (or a new one, listed in [`document`]), write
-//!    an empty function under `#[utoipa::path(...)]`: the method, the
-//!    path, `tag`, the request body, `params(...)` for a query, the
+//! 0. Serve it: a server function is found by itself (Leptos' registry);
+//!    a plain axum route is a row of the table in `server/routes.rs`,
+//!    `Kind::Api` for a call, `Kind::Page` for a page or a pages-only form
+//!    post (never documented).
+//! 1. In the feature's file here (or a new one, added to [`document`]),
+//!    write an empty function under `#[utoipa::path(...)]`: the method,
+//!    the path, `tag`, the request body, `params(...)` for a query, the
 //!    answers with their `body` types and examples, and for a signed-in
 //!    call `security(("session" = []), ("bearer" = []))` (a session cookie
 //!    or an API key; `("session" = [])` alone where a key is refused).
-//!    Its doc comment becomes the summary (first line) and description.
-//!    The function's name is the operation's id: unique in the document
-//!    (the server function's own name, for one). Copy a neighbour:
-//!    `auth::login` (a server function), `keys::create_api_key` (a plain
-//!    axum route).
+//!    Its doc comment is the summary (first line) and the description.
+//!    Its name is the operation's id, unique in the document: use the
+//!    server function's own name. Copy a neighbour: `auth::login` (a
+//!    server function), `keys::create_api_key` (a plain axum route).
 //! 2. Failures: `errors!(LoginErrors: AppError::InvalidCredentials, ...)`
 //!    ([`errors::errors`]) lists real [`AppError`](crate::error::AppError)
 //!    values; put `LoginErrors` in `responses(...)`. Their statuses and
 //!    example bodies are the errors' own, so they cannot disagree with
-//!    what the server answers.
+//!    what the server answers. A new `AppError` variant is in the list of
+//!    codes by itself.
 //! 3. Bodies and answers: derive `utoipa::ToSchema` on the DTO (in
-//!    `src/api/`, as `#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]`
-//!    so the browser build stays small). A server function's arguments are
-//!    a struct the `#[server]` macro writes, so describe them with a
-//!    `...Body` struct here and add it to the feature's `same_fields` test,
-//!    which fails when the two disagree. A server function that takes
-//!    `FormOrJson` needs nothing more for forms: [`document`] adds the
-//!    form content type to every server function's body.
+//!    `src/api/` as `#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]`,
+//!    so the browser build does not carry it), with an example
+//!    (`#[schema(example = json!(...))]`). A server function's arguments
+//!    are a struct that `#[server]` writes, so describe them with a
+//!    `...Body` struct in the feature's file and add the pair to
+//!    `request_bodies_are_the_server_functions_arguments` (`tests.rs`),
+//!    which fails when the fields, the required ones or the example
+//!    disagree with what the server reads. A server function's body takes
+//!    forms too without more: [`document`] adds the form content type.
 //! 4. Add the function to `paths(...)` of the feature's `Doc`.
 //!
-//! `tests/api/openapi.rs` fails while a route is served but not documented
-//! (or documented but not served); `end2end/tests/api-docs.spec.ts`
+//! `tests/api/openapi.rs` fails while a call is served but not documented,
+//! or documented but not served; `end2end/tests/api-docs.spec.ts`
 //! validates the document with an OpenAPI 3.1 validator and shows it.
 
 mod auth;
@@ -138,8 +144,9 @@ pub fn serve(json: Bytes) -> Response {
         .into_response()
 }
 
-/// Every (method, path) a document describes, with paths in axum's syntax
-/// (the document has none with parameters, so the two spell paths alike).
+/// Every (method, path) a document describes. OpenAPI and axum 0.8 spell
+/// a path parameter alike (`/items/{id}`), so these compare with the
+/// router's paths as they are.
 pub fn calls(doc: &Document) -> BTreeSet<(Method, String)> {
     let methods = |item: &PathItem| {
         [
