@@ -20,7 +20,7 @@ const dataDir = process.env.PALAVER_E2E_DATA ?? mkdtempSync(join(tmpdir(), 'pala
 process.env.PALAVER_E2E_DATA = dataDir;
 
 /** One Palaver server: the debug binary on `p`, with the database `db`. */
-function palaver(p: number, db: string) {
+function palaver(p: number, db: string, extra: Record<string, string> = {}) {
   return {
     command: bin,
     cwd: root,
@@ -45,6 +45,7 @@ function palaver(p: number, db: string) {
       LLM_API_KEY: 'e2e-key',
       LLM_MODEL: 'fake-model',
       LLM_MODELS: 'fake-model,other-model',
+      ...extra,
     },
   };
 }
@@ -89,5 +90,7 @@ export default defineConfig({
     },
     palaver(port, `sqlite://${join(dataDir, 'palaver.db')}`),
     ...(postgresUrl ? [palaver(pgPort, postgresUrl)] : []),
+    // Sign-up by approval, for the admin's approval test (its own database).
+    palaver(port + 4, `sqlite://${join(dataDir, 'approval.db')}`, { SIGNUP_MODE: 'approval' }),
   ],
 });

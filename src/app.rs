@@ -103,6 +103,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/register") view=RegisterPage ssr=SsrMode::InOrder/>
                         <Route path=path!("/app") view=ChatPage ssr=SsrMode::InOrder/>
                         <Route path=path!("/forgot-password") view=ForgotPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("/mfa") view=crate::pages::mfa::MfaPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("/admin") view=crate::pages::admin::AdminPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("/settings") view=crate::pages::settings::SettingsPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("/waiting") view=crate::pages::waiting::WaitingPage ssr=SsrMode::InOrder/>
                         <Route path=path!("/reset-password") view=ResetPage ssr=SsrMode::InOrder/>
                     </Routes>
                 </main>

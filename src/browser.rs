@@ -282,6 +282,26 @@ pub async fn post_streaming(
     url: &str,
     json: &str,
     abort: &Abort,
+    on_chunk: impl FnMut(&[u8]),
+) -> Result<(), FetchError> {
+    fetch_streaming(url, Some(json), abort, on_chunk).await
+}
+
+/// GETs `url` and hands each piece of the response body to `on_chunk`, as
+/// [`post_streaming`] does.
+pub async fn get_streaming(
+    url: &str,
+    abort: &Abort,
+    on_chunk: impl FnMut(&[u8]),
+) -> Result<(), FetchError> {
+    fetch_streaming(url, None, abort, on_chunk).await
+}
+
+/// A POST of `json`, or a GET without it, read as it arrives.
+async fn fetch_streaming(
+    url: &str,
+    json: Option<&str>,
+    abort: &Abort,
     mut on_chunk: impl FnMut(&[u8]),
 ) -> Result<(), FetchError> {
     #[cfg(feature = "hydrate")]
@@ -305,14 +325,18 @@ pub async fn post_streaming(
             return Err(FetchError::Unsupported);
         };
         let init = RequestInit::new();
-        init.set_method("POST");
-        init.set_body(&JsValue::from_str(json));
         init.set_signal(Some(&controller.signal()));
+        if let Some(json) = json {
+            init.set_method("POST");
+            init.set_body(&JsValue::from_str(json));
+        }
         let request = Request::new_with_str_and_init(url, &init).map_err(failed)?;
-        request
-            .headers()
-            .set("content-type", "application/json")
-            .map_err(failed)?;
+        if json.is_some() {
+            request
+                .headers()
+                .set("content-type", "application/json")
+                .map_err(failed)?;
+        }
         let response: Response = JsFuture::from(window().fetch_with_request(&request))
             .await
             .map_err(failed)?

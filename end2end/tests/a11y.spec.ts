@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, request, type Page, type TestInfo } from '@playwright/test';
-import { hydrated, readMail, uniqueEmail, PASSWORD } from './helpers';
+import { createAdmin, hydrated, readMail, uniqueEmail, PASSWORD } from './helpers';
 
 // Every page, in both colour schemes, at desktop and phone sizes, must have
 // no axe violations of WCAG 2.1 A/AA or of axe's best practices.
@@ -100,6 +100,37 @@ const cases: Case[] = [
     },
   },
   { name: 'the 404 page', check: visit('/no-such-page') },
+  { name: '/mfa', check: visit('/mfa') },
+  {
+    name: '/settings',
+    check: async ({ page, quietUser }, info) => {
+      await page.context().addCookies(quietUser);
+      await page.goto('/settings');
+      await expect(page.getByRole('heading', { name: 'Where you are signed in' })).toBeVisible();
+      await expectNoViolations(page, info, '/settings');
+    },
+  },
+  {
+    name: '/settings while setting up two-factor sign-in',
+    check: async ({ page, quietUser }, info) => {
+      await page.context().addCookies(quietUser);
+      await page.goto('/settings?mfa=setup');
+      await expect(page.locator('#mfa-secret')).toBeVisible();
+      await expectNoViolations(page, info, '/settings?mfa=setup');
+    },
+  },
+  {
+    name: '/admin',
+    check: async ({ page }, info) => {
+      const email = uniqueEmail('a11y-admin');
+      await createAdmin(info.project.use.baseURL!, email);
+      const res = await page.request.post('/auth/login', { data: { identifier: email, password: PASSWORD } });
+      expect(res.status()).toBe(200);
+      await page.goto('/admin');
+      await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
+      await expectNoViolations(page, info, '/admin');
+    },
+  },
   {
     name: '/login after a failed sign-in',
     check: async ({ page }, info) => {

@@ -49,3 +49,53 @@ export async function readMail(to: string, subject: string): Promise<string> {
   }
   throw new Error(`no mail "${subject}" for ${to}`);
 }
+
+/** The database of the server at `baseURL`, as the config started it. */
+export function databaseFor(baseURL: string): string {
+  const port = Number(new URL(baseURL).port);
+  const e2ePort = Number(process.env.E2E_PORT ?? 3107);
+  const data = process.env.PALAVER_E2E_DATA!;
+  if (port === e2ePort + 2) return process.env.PALAVER_E2E_POSTGRES!;
+  if (port === e2ePort + 4) return `sqlite://${data}/approval.db`;
+  return `sqlite://${data}/palaver.db`;
+}
+
+/** The address of the server that runs with SIGNUP_MODE=approval. */
+export function approvalServer(): string {
+  return `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3107) + 4}`;
+}
+
+/** Makes an admin account with the real binary (`palaver user create
+ *  --admin`), as an operator does, on the database of `baseURL`. */
+export async function createAdmin(baseURL: string, email: string) {
+  const { execFileSync } = await import('node:child_process');
+  const path = await import('node:path');
+  const bin = process.env.PALAVER_BIN ?? path.join(__dirname, '../../target/debug/palaver');
+  execFileSync(bin, ['user', 'create', '--email', email, '--admin'], {
+    input: `${PASSWORD}\n`,
+    env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseFor(baseURL), RUST_LOG: 'warn' },
+  });
+}
+
+/** The RFC 6238 code (SHA-1, 6 digits, 30 s) of a base32 secret at a time,
+ *  as an authenticator app computes it. */
+export async function totp(secret: string, atSeconds = Date.now() / 1000): Promise<string> {
+  const { createHmac } = await import('node:crypto');
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const bytes: number[] = [];
+  for (const c of secret.replace(/=+$/, '').toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 255);
+      bits -= 8;
+    }
+  }
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(atSeconds / 30)));
+  const mac = createHmac('sha1', Buffer.from(bytes)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 15;
+  return ((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, '0');
+}

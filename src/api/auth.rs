@@ -52,7 +52,8 @@ pub async fn register(
         };
         let user = auth::register(&state, ip, input).await?;
         // A new account is signed in at once, as people expect.
-        auth::start_session(&edge::session().await?, &user).await?;
+        let meta = edge::client_meta(&state).await;
+        auth::start_session(&edge::session().await?, &user, &meta).await?;
         edge::set_status(http::StatusCode::CREATED);
         Ok(Done::OK)
     }
@@ -74,26 +75,74 @@ pub async fn register(
     edge::finish_keeping(result, &next, &back, &kept)
 }
 
+/// `POST /auth/login`'s answer: `mfa_required` when the account has
+/// two-factor sign-in on and the code is still to come.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginDone {
+    /// Always true.
+    pub ok: bool,
+    /// True: call `/auth/mfa/verify` (the page goes to `/mfa`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mfa_required: bool,
+}
+
 /// Signs in: `200 {"ok":true}` and a fresh session cookie, or the uniform
-/// `401 {"ok":false,"error":"Invalid credentials"}`.
+/// `401 {"ok":false,"error":"Invalid credentials"}`. With MFA on, a right
+/// password gives `{"ok":true,"mfa_required":true}` and a session that can
+/// only verify the code or sign out.
 #[server(prefix = "/auth", endpoint = "login", input = FormOrJson)]
 pub async fn login(
     identifier: String,
     password: String,
     next: Option<String>,
-) -> Result<Done, AppError> {
+) -> Result<LoginDone, AppError> {
     use crate::server::{auth, edge};
     let next = crate::domain::safe_next(next.as_deref());
     let result = async {
         let state = edge::state()?;
         let ip = edge::client_ip(&state).await;
         let user = auth::login(&state, ip, &identifier, &password).await?;
-        auth::start_session(&edge::session().await?, &user).await?;
-        Ok(Done::OK)
+        let session = edge::session().await?;
+        if user.mfa {
+            auth::start_half_session(&session, &user).await?;
+        } else {
+            let meta = edge::client_meta(&state).await;
+            auth::start_session(&session, &user, &meta).await?;
+        }
+        Ok(LoginDone {
+            ok: true,
+            mfa_required: user.mfa,
+        })
     }
     .await;
     let back = format!("/login?next={}", crate::domain::urlencoding(&next));
-    edge::finish_keeping(result, &next, &back, &[("identifier", &identifier)])
+    let ok_to = match &result {
+        Ok(done) if done.mfa_required => format!("/mfa?next={}", crate::domain::urlencoding(&next)),
+        _ => next.clone(),
+    };
+    edge::finish_keeping(result, &ok_to, &back, &[("identifier", &identifier)])
+}
+
+/// The second step of signing in: `{code}` (6 digits, or a recovery code).
+/// `200 {"ok":true}` and a new session id with full rights; `401
+/// invalid_mfa_code`; after 5 wrong codes in 15 minutes, `429`.
+#[server(prefix = "/auth/mfa", endpoint = "verify", input = FormOrJson)]
+pub async fn mfa_verify(code: String, next: Option<String>) -> Result<Done, AppError> {
+    use crate::server::{auth, edge, mfa};
+    let next = crate::domain::safe_next(next.as_deref());
+    let result = async {
+        let state = edge::state()?;
+        let session = edge::session().await?;
+        let user = auth::half_signed_in(&state, &session).await?;
+        let ip = edge::client_ip(&state).await;
+        mfa::verify(&state, &user, ip, &code).await?;
+        let meta = edge::client_meta(&state).await;
+        auth::start_session(&session, &user, &meta).await?;
+        Ok(Done::OK)
+    }
+    .await;
+    let back = format!("/mfa?next={}", crate::domain::urlencoding(&next));
+    edge::finish(result, &next, &back)
 }
 
 /// Signs out: always `200 {"ok":true}`; the session is deleted on the server
@@ -118,4 +167,4 @@ pub async fn me() -> Result<MeResponse, AppError> {
     Ok(MeResponse { ok: true, user })
 }
 
-crate::form_or_json!(Register, Login, Logout);
+crate::form_or_json!(Register, Login, Logout, MfaVerify);

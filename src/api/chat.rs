@@ -1,6 +1,7 @@
-//! The chat page's server functions: its configuration and the
-//! conversation list. The chat itself is `POST /api/chat` (see
-//! `server::chat`), a plain route because it streams framed JSON lines.
+//! The chat page's server functions: its configuration, the conversation
+//! list, branches and Stop. The streamed calls (`POST /api/chat`,
+//! `/api/chat/regenerate`, `GET /api/chat/stream`) are plain routes (see
+//! `server::chat::handler`), because they stream framed JSON lines.
 //! The rules (ownership, titles) are in `server::chat::conversations`.
 
 use leptos::prelude::*;
@@ -9,7 +10,7 @@ use server_fn::codec::GetUrl;
 use crate::{
     api::{
         auth::Done,
-        chat_types::{ChatConfig, Conversation, Message},
+        chat_types::{ChatConfig, Conversation, Message, SearchResults},
         codec::FormOrJson,
     },
     error::AppError,
@@ -39,6 +40,35 @@ pub async fn load_conversation(id: i64) -> Result<Vec<Message>, AppError> {
     conversations::load(&state, &user, id).await
 }
 
+/// Shows another branch of a conversation: the one through `message_id`,
+/// down to its newest message.
+#[server(prefix = "/api/conversations", endpoint = "switch", input = FormOrJson)]
+pub async fn switch_branch(id: i64, message_id: i64) -> Result<Done, AppError> {
+    use crate::server::{chat::conversations, edge};
+    let (state, user) = edge::signed_in().await?;
+    conversations::switch(&state, &user, id, message_id).await?;
+    Ok(Done::OK)
+}
+
+/// Stops an answer, wherever it runs; what it had is kept, marked partial.
+#[server(prefix = "/api/chat", endpoint = "stop", input = FormOrJson)]
+pub async fn stop_answer(reply_id: i64) -> Result<Done, AppError> {
+    use crate::server::{chat::conversations, edge};
+    let (state, user) = edge::signed_in().await?;
+    conversations::stop(&state, &user, reply_id).await?;
+    Ok(Done::OK)
+}
+
+/// The user's conversations whose title or messages contain the words of
+/// `q`, newest first, at most 50, each with an HTML snippet.
+#[server(prefix = "/api/conversations", endpoint = "search", input = GetUrl)]
+pub async fn search_conversations(q: String) -> Result<SearchResults, AppError> {
+    use crate::server::{chat::search, edge};
+    let (state, user) = edge::signed_in().await?;
+    let results = search::search(&state, &user, &q).await?;
+    Ok(SearchResults { ok: true, results })
+}
+
 /// Renames a conversation.
 #[server(prefix = "/api/conversations", endpoint = "rename", input = FormOrJson)]
 pub async fn rename_conversation(id: i64, title: String) -> Result<Done, AppError> {
@@ -66,4 +96,10 @@ pub async fn clear_conversation(id: i64) -> Result<Done, AppError> {
     Ok(Done::OK)
 }
 
-crate::form_or_json!(RenameConversation, DeleteConversation, ClearConversation);
+crate::form_or_json!(
+    RenameConversation,
+    DeleteConversation,
+    ClearConversation,
+    SwitchBranch,
+    StopAnswer
+);

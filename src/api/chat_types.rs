@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::domain::chat::{Conversation, Message, MessageStatus, Role};
+pub use crate::domain::chat::{Conversation, Exchange, Message, MessageStatus, Role};
 
 /// `POST /api/chat` body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,6 +17,38 @@ pub struct ChatRequest {
     /// One of the offered models; the default when absent.
     #[serde(default)]
     pub model: Option<String>,
+    /// The message this one follows: absent, the conversation's current
+    /// leaf; `null`, none (a new first message); an id, that message (a
+    /// branch beside its other children: "edit and resend").
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    pub parent_id: Option<Option<i64>>,
+}
+
+/// Tells a field given as `null` (`Some(None)`) from one left out (`None`,
+/// through `#[serde(default)]`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+    Option::<i64>::deserialize(d).map(Some)
+}
+
+/// `POST /api/chat/regenerate` body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegenerateRequest {
+    /// The answer to write again (it stays; the new one is its sibling).
+    pub message_id: i64,
+    /// One of the offered models; the conversation's when absent.
+    #[serde(default)]
+    pub model: Option<String>,
+}
+
+/// `GET /api/chat/stream` query.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamQuery {
+    /// The answer to attach to.
+    pub reply_id: i64,
 }
 
 /// One line of the `/api/chat` stream (JSON lines).
@@ -28,6 +60,10 @@ pub enum ChatEvent {
     Conversation {
         /// The conversation id.
         conversation_id: i64,
+        /// The person's message.
+        message_id: i64,
+        /// The answer.
+        reply_id: i64,
     },
     /// A piece of the answer.
     Text {
@@ -38,6 +74,12 @@ pub enum ChatEvent {
     Done {
         /// Always true.
         done: bool,
+    },
+    /// The answer was stopped (`POST /api/chat/stop`); what it had is kept,
+    /// marked partial.
+    Stopped {
+        /// Always true.
+        stopped: bool,
     },
     /// The answer failed or was cut off (what arrived before is kept,
     /// marked partial).
@@ -50,6 +92,29 @@ pub enum ChatEvent {
         #[serde(default)]
         code: String,
     },
+}
+
+/// One result of `GET /api/conversations/search`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchHit {
+    /// The conversation to open.
+    pub conversation_id: i64,
+    /// Its title.
+    pub title: String,
+    /// The message that matched; `null` when the title did.
+    pub message_id: Option<i64>,
+    /// HTML: the text around the match, escaped, each match in
+    /// `<mark>...</mark>`.
+    pub snippet: String,
+}
+
+/// `GET /api/conversations/search` answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// Always true.
+    pub ok: bool,
+    /// Newest first, at most 50.
+    pub results: Vec<SearchHit>,
 }
 
 /// What the page needs to know about the model set-up.

@@ -45,7 +45,8 @@ pub async fn reset_password(token: String, password: String) -> Result<ResetResp
     use crate::server::{edge, reset};
     let result = async {
         let state = edge::state()?;
-        let done = reset::reset(&state, &token, &password).await?;
+        let ip = edge::client_ip(&state).await;
+        let done = reset::reset(&state, ip, &token, &password).await?;
         Ok(ResetResponse {
             ok: true,
             revoked_sessions: done.revoked_sessions,

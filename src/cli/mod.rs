@@ -38,6 +38,9 @@ pub enum Exit {
     EmailTaken = 3,
     /// `user create`: the password or another value was refused.
     Refused = 4,
+    /// `audit verify`: the chain is broken (the first bad row is named);
+    /// `user reset-mfa`: no account has that address.
+    Mismatch = 5,
 }
 
 impl From<Exit> for ExitCode {
@@ -53,6 +56,8 @@ Exit codes:
   2  usage or configuration error (unknown flag, a bad setting)
   3  user create: the e-mail address is already taken
   4  user create: the password or another value was refused (the reason is printed)
+  5  audit verify: the chain does not verify (the first bad row is printed);
+     user reset-mfa: no account has that address
 
 Settings come from the environment and a .env file in the working directory.";
 
@@ -80,6 +85,17 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain of the audit log: `audit chain ok: N events`, or
+    /// the id of the first row that was edited, deleted or moved.
+    #[command(after_help = EXIT_CODES)]
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +111,17 @@ enum UserCommand {
         /// The name shown in the app; the e-mail's local part by default.
         #[arg(long)]
         name: Option<String>,
+        /// Make the account an administrator.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Turn two-factor sign-in off for an account whose owner lost their
+    /// authenticator and recovery codes (recorded in the audit log).
+    #[command(name = "reset-mfa", after_help = EXIT_CODES)]
+    ResetMfa {
+        /// The account's e-mail address.
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -112,9 +139,11 @@ pub async fn main(after_start: fn()) -> ExitCode {
         Command::Serve { check: true } => check(&settings),
         Command::Serve { check: false } => serve(settings, after_start).await,
         Command::Migrate => migrate(&settings).await,
-        Command::User(UserCommand::Create { email, name }) => {
-            user::create(&settings, &email, name.as_deref()).await
+        Command::User(UserCommand::Create { email, name, admin }) => {
+            user::create(&settings, &email, name.as_deref(), admin).await
         }
+        Command::User(UserCommand::ResetMfa { email }) => user::reset_mfa(&settings, &email).await,
+        Command::Audit(AuditCommand::Verify) => audit_verify(&settings).await,
     };
     exit.into()
 }
@@ -194,6 +223,33 @@ async fn migrate(settings: &Settings) -> Exit {
             };
             print_lines([line]);
             Exit::Ok
+        }
+        Err(e) => {
+            eprintln!("palaver: {e}");
+            Exit::Failure
+        }
+    }
+}
+
+/// `audit verify`.
+async fn audit_verify(settings: &Settings) -> Exit {
+    let repo = match db::connect(&settings.db).await {
+        Ok(repo) => repo,
+        Err(e) => {
+            eprintln!("palaver: {e}");
+            return Exit::Failure;
+        }
+    };
+    let checked = repo.audit_verify().await;
+    repo.close().await;
+    match checked {
+        Ok(db::ChainCheck::Ok(n)) => {
+            print_lines([format!("audit chain ok: {n} events")]);
+            Exit::Ok
+        }
+        Ok(db::ChainCheck::Broken(id)) => {
+            eprintln!("audit chain broken at event {id}: it does not follow the events before it");
+            Exit::Mismatch
         }
         Err(e) => {
             eprintln!("palaver: {e}");

@@ -7,13 +7,14 @@ use leptos_i18n::Locale as _; // as_str
 
 use super::Exit;
 use crate::{
-    domain::{DisplayName, Email, Password},
+    domain::{DisplayName, Email, Password, Role},
     error::AppError,
     lang::Locale,
     server::{
+        audit,
         clock::Clock,
         config::Settings,
-        db::{self, DbError, NewUser},
+        db::{self, AuditEvent, DbError, NewUser},
         mail::jobs::MailJob,
         password::PasswordHashing,
     },
@@ -47,7 +48,12 @@ fn validate(
 }
 
 /// Creates the account and prints `created user <id> <email>`.
-pub(super) async fn create(settings: &Settings, email: &str, name: Option<&str>) -> Exit {
+pub(super) async fn create(
+    settings: &Settings,
+    email: &str,
+    name: Option<&str>,
+    admin: bool,
+) -> Exit {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         // Not hidden: reading a terminal without echo needs a crate for
@@ -94,6 +100,11 @@ pub(super) async fn create(settings: &Settings, email: &str, name: Option<&str>)
         display_name: display_name.as_str(),
         password_hash: &password_hash,
         lang: Locale::en.as_str(),
+        role: if admin { Role::Admin } else { Role::User },
+        // The operator vouches for the address.
+        verified: true,
+        event: AuditEvent::new(audit::kind::ACCOUNT_CREATED, None, None)
+            .with(serde_json::json!({"by": "cli", "role": if admin { "admin" } else { "user" }})),
     };
     // The welcome mail is queued as for a registration; the server's
     // outbox worker sends it.
@@ -110,6 +121,58 @@ pub(super) async fn create(settings: &Settings, email: &str, name: Option<&str>)
         Err(DbError::Conflict(_)) => {
             eprintln!("palaver: {} is already taken", email.as_str());
             Exit::EmailTaken
+        }
+        Err(e) => {
+            eprintln!("palaver: {e}");
+            Exit::Failure
+        }
+    }
+}
+
+/// `user reset-mfa --email E`: turns two-factor sign-in off, recorded.
+pub(super) async fn reset_mfa(settings: &Settings, email: &str) -> Exit {
+    let Ok(email) = Email::parse(email) else {
+        eprintln!("palaver: refused: not an e-mail address");
+        return Exit::Refused;
+    };
+    let repo = match db::connect(&settings.db).await {
+        Ok(repo) => repo,
+        Err(e) => {
+            eprintln!("palaver: {e}");
+            return Exit::Failure;
+        }
+    };
+    let result = async {
+        let Some((user, _)) = repo.user_by_email(email.as_str()).await? else {
+            return Ok(None);
+        };
+        let event = AuditEvent::new(audit::kind::MFA_DISABLED, Some(user.id), None)
+            .with(serde_json::json!({"by": "cli"}));
+        let was_on = repo
+            .mfa_disable(user.id, &event, Clock::default().now())
+            .await?;
+        Ok::<_, DbError>(Some(was_on))
+    }
+    .await;
+    repo.close().await;
+    match result {
+        Ok(Some(true)) => {
+            super::print_lines([format!(
+                "two-factor sign-in turned off for {}",
+                email.as_str()
+            )]);
+            Exit::Ok
+        }
+        Ok(Some(false)) => {
+            super::print_lines([format!(
+                "two-factor sign-in was not on for {}",
+                email.as_str()
+            )]);
+            Exit::Ok
+        }
+        Ok(None) => {
+            eprintln!("palaver: no account has the address {}", email.as_str());
+            Exit::Mismatch
         }
         Err(e) => {
             eprintln!("palaver: {e}");

@@ -70,7 +70,10 @@ fn UserMenu() -> impl IntoView {
             {move || {
                 auth.user.get().map(|me| match me {
                     Ok(me) => view! {
-                        <span class="user-name" title=me.user.email.clone()>{me.user.display_name}</span>
+                        {(me.user.role == crate::domain::Role::Admin).then(|| view! {
+                            <A href="/admin" attr:class="btn btn-ghost">{tr!(header.admin)}</A>
+                        })}
+                        <A href="/settings" attr:class="user-name btn btn-ghost" attr:title=me.user.email.clone()>{me.user.display_name}</A>
                         <ProgressiveForm action=logout class="logout-form">
                             <button type="submit" class="btn btn-ghost" disabled=move || logout.pending().get()>
                                 {tr!(header.sign_out)}

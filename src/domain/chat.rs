@@ -14,6 +14,9 @@ pub struct Conversation {
     pub model: String,
     /// Unix seconds of the last message.
     pub updated_at: i64,
+    /// The last message of the branch shown (`None` when it has none).
+    #[serde(default)]
+    pub current_leaf_id: Option<i64>,
 }
 
 /// Who wrote a message.
@@ -48,6 +51,21 @@ pub enum MessageStatus {
     Partial,
     /// Failed before any text arrived.
     Error,
+    /// Still being written (an answer running now, here or on another
+    /// instance).
+    Streaming,
+}
+
+/// The two messages one exchange stores at once: the person's, and the
+/// answer being written to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exchange {
+    /// The conversation.
+    pub conversation_id: i64,
+    /// The person's message.
+    pub message_id: i64,
+    /// The answer (status `streaming` until it ends).
+    pub reply_id: i64,
 }
 
 impl MessageStatus {
@@ -57,6 +75,7 @@ impl MessageStatus {
             Self::Complete => "complete",
             Self::Partial => "partial",
             Self::Error => "error",
+            Self::Streaming => "streaming",
         }
     }
 
@@ -65,6 +84,7 @@ impl MessageStatus {
         match s {
             "partial" => Self::Partial,
             "error" => Self::Error,
+            "streaming" => Self::Streaming,
             _ => Self::Complete,
         }
     }
@@ -76,6 +96,10 @@ impl MessageStatus {
 pub struct Message {
     /// Its number; messages of a conversation are ordered by it.
     pub id: i64,
+    /// The message it follows (`None` for a first message). Messages form
+    /// a tree: edits and regenerations are siblings.
+    #[serde(default)]
+    pub parent_id: Option<i64>,
     /// Who wrote it.
     pub role: Role,
     /// The text (markdown for answers).
@@ -86,4 +110,11 @@ pub struct Message {
     /// Palaver kept it.
     #[serde(default)]
     pub model: Option<String>,
+    /// Unix seconds.
+    #[serde(default)]
+    pub created_at: i64,
+    /// Every child of this message's parent, itself included, oldest
+    /// first: the branches the page can switch between here.
+    #[serde(default)]
+    pub siblings: Vec<i64>,
 }

@@ -86,6 +86,17 @@ impl Age {
         }
     }
 }
+/// A Unix time as `YYYY-MM-DD HH:MM UTC`: the same on the server and in
+/// the browser, so a page hydrates as it was rendered.
+pub fn format_utc(unix: i64) -> String {
+    let (year, month, day) = civil_from_days(unix.div_euclid(86_400));
+    let secs = unix.rem_euclid(86_400);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        secs / 3600,
+        secs % 3600 / 60
+    )
+}
 
 /// The calendar date of a day counted from 1970-01-01 (Howard Hinnant's
 /// `civil_from_days`, proleptic Gregorian).

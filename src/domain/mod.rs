@@ -2,13 +2,14 @@
 //! (the browser uses them for the strength meter and early hints; the server
 //! is the authority).
 
+pub mod account;
 pub mod chat;
 pub mod dates;
 mod password;
 mod user;
 
 pub use password::{strength, Password, PasswordError};
-pub use user::User;
+pub use user::{Role, User};
 
 use serde::{Deserialize, Serialize};
 

@@ -87,6 +87,27 @@ pub enum AppError {
     /// A call that changes the account, made with an API key: it needs the
     /// signed-in session of a person.
     SessionRequired,
+    /// `SIGNUP_MODE=closed`: only admins make accounts.
+    SignupClosed,
+    /// The account waits for an admin's approval.
+    PendingApproval,
+    /// The account must confirm its address first.
+    EmailUnverified,
+    /// The password was right; the second factor is still to come.
+    MfaRequired,
+    /// A wrong, used or expired TOTP or recovery code. `at_sign_in` says
+    /// which status it gets: 401 during sign-in, 400 when turning MFA on or
+    /// off (the contract's two answers for the same code).
+    InvalidMfaCode {
+        /// True during sign-in.
+        at_sign_in: bool,
+    },
+    /// Two-factor sign-in is already on.
+    MfaAlreadyEnabled,
+    /// Two-factor sign-in is not on.
+    MfaNotEnabled,
+    /// The change would leave no active administrator.
+    LastAdmin,
     /// The thing does not exist (or belongs to someone else).
     NotFound,
     /// The e-mail address belongs to another account.
@@ -117,11 +138,23 @@ impl AppError {
             | Self::MessageTooLong { .. }
             | Self::UnknownModel
             | Self::InvalidTitle { .. }
-            | Self::InvalidKeyName { .. } => StatusCode::BAD_REQUEST,
-            Self::InvalidCredentials | Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::Forbidden | Self::SessionRequired => StatusCode::FORBIDDEN,
+            | Self::InvalidKeyName { .. }
+            | Self::InvalidMfaCode { at_sign_in: false }
+            | Self::MfaNotEnabled
+            | Self::LastAdmin => StatusCode::BAD_REQUEST,
+            Self::InvalidCredentials
+            | Self::Unauthorized
+            | Self::MfaRequired
+            | Self::InvalidMfaCode { at_sign_in: true } => StatusCode::UNAUTHORIZED,
+            Self::Forbidden
+            | Self::SessionRequired
+            | Self::SignupClosed
+            | Self::PendingApproval
+            | Self::EmailUnverified => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::EmailTaken | Self::TooManyKeys { .. } => StatusCode::CONFLICT,
+            Self::EmailTaken | Self::TooManyKeys { .. } | Self::MfaAlreadyEnabled => {
+                StatusCode::CONFLICT
+            }
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable | Self::NotConfigured(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -150,6 +183,14 @@ impl AppError {
             Self::InvalidCredentials => "invalid_credentials",
             Self::Unauthorized => "unauthorized",
             Self::Forbidden => "forbidden",
+            Self::SignupClosed => "signup_closed",
+            Self::PendingApproval => "pending_approval",
+            Self::EmailUnverified => "email_unverified",
+            Self::MfaRequired => "mfa_required",
+            Self::InvalidMfaCode { .. } => "invalid_mfa_code",
+            Self::MfaAlreadyEnabled => "mfa_already_enabled",
+            Self::MfaNotEnabled => "mfa_not_enabled",
+            Self::LastAdmin => "last_admin",
             Self::NotFound => "not_found",
             Self::EmailTaken => "email_taken",
             Self::PayloadTooLarge => "payload_too_large",
@@ -187,6 +228,14 @@ impl fmt::Display for AppError {
             Self::SessionRequired => f.write_str(tr!(errors.session_required)),
             Self::InvalidKeyName { max } => f.write_str(&tr!(errors.invalid_key_name, max = *max)),
             Self::TooManyKeys { max } => f.write_str(&tr!(errors.too_many_keys, max = *max)),
+            Self::SignupClosed => f.write_str(tr!(errors.signup_closed)),
+            Self::PendingApproval => f.write_str(tr!(errors.pending_approval)),
+            Self::EmailUnverified => f.write_str(tr!(errors.email_unverified)),
+            Self::MfaRequired => f.write_str(tr!(errors.mfa_required)),
+            Self::InvalidMfaCode { .. } => f.write_str(tr!(errors.invalid_mfa_code)),
+            Self::MfaAlreadyEnabled => f.write_str(tr!(errors.mfa_already_enabled)),
+            Self::MfaNotEnabled => f.write_str(tr!(errors.mfa_not_enabled)),
+            Self::LastAdmin => f.write_str(tr!(errors.last_admin)),
             Self::NotFound => f.write_str(tr!(errors.not_found)),
             Self::EmailTaken => f.write_str(tr!(errors.email_taken)),
             Self::PayloadTooLarge => f.write_str(tr!(errors.payload_too_large)),

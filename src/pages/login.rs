@@ -25,9 +25,14 @@ pub fn LoginPage() -> impl IntoView {
     let error = form_error(action);
     let kept = KeptFields::take();
     Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            // A full load: the server renders the app with the new session.
-            open(&safe_next(Some(&next())));
+        if let Some(Ok(done)) = action.value().get() {
+            let next = safe_next(Some(&next()));
+            if done.mfa_required {
+                open(&format!("/mfa?next={}", crate::domain::urlencoding(&next)));
+            } else {
+                // A full load: the server renders the app with the new session.
+                open(&next);
+            }
         }
     });
 

@@ -69,6 +69,29 @@ pub async fn client_ip(state: &AppState) -> IpAddr {
     }
 }
 
+/// Where this request comes from, for a session about to start.
+pub async fn client_meta(state: &AppState) -> auth::ClientMeta {
+    let user_agent = use_context::<Parts>().and_then(|p| {
+        p.headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    });
+    auth::ClientMeta {
+        ip: client_ip(state).await,
+        user_agent,
+        now: state.clock.now(),
+    }
+}
+
+/// [`signed_in`], for the admin's calls (an admin's API key works too):
+/// `403 forbidden` for anyone who is not an admin.
+pub async fn admin() -> Result<(AppState, User), AppError> {
+    let (state, user) = signed_in().await?;
+    super::admin::require_admin(&user)?;
+    Ok((state, user))
+}
+
 /// Sets the status of a successful answer (e.g. 201).
 pub fn set_status(status: StatusCode) {
     if let Some(res) = use_context::<ResponseOptions>() {
@@ -99,6 +122,15 @@ fn keep_fields(kept: &[(&str, &str)]) {
         http::HeaderValue::from_str(&cookie),
     ) {
         res.append_header(header::SET_COOKIE, cookie);
+    }
+}
+
+/// For a plain form post that succeeded: `fields` for the page it is sent
+/// to, through the same one-read cookie as [`finish_keeping`]'s. Nothing
+/// for JSON callers, who have the answer.
+pub fn keep_for_next_page(fields: &[(&str, &str)]) {
+    if is_plain_form_post() {
+        keep_fields(fields);
     }
 }
 

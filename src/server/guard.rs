@@ -61,8 +61,12 @@ fn same_origin(headers: &HeaderMap, public: &Url) -> bool {
 /// Answers 413 for bodies over the limit, whether announced by
 /// `Content-Length` or discovered while streaming.
 pub async fn body_limit(req: Request, next: Next) -> Response {
-    let limit = if req.uri().path().starts_with("/auth/") {
+    let path = req.uri().path();
+    let limit = if path.starts_with("/auth/") {
         AUTH_BODY_LIMIT
+    } else if path == super::chat::transfer::IMPORT_PATH {
+        // A history exported from elsewhere runs to megabytes.
+        super::chat::transfer::IMPORT_BODY_LIMIT
     } else {
         BODY_LIMIT
     };
@@ -125,15 +129,31 @@ async fn signed_in(session: &Session) -> bool {
 /// Server-side redirects for pages, before anything renders: `/app` needs a
 /// session (and remembers where the person was going); `/login` and
 /// `/register` send a signed-in person to the app.
-pub async fn pages(session: Session, req: Request, next: Next) -> Response {
+pub async fn pages(
+    State(state): State<AppState>,
+    session: Session,
+    req: Request,
+    next: Next,
+) -> Response {
     if req.method() != Method::GET {
         return next.run(req).await;
     }
     let path = req.uri().path();
-    let protected = path == "/app" || path.starts_with("/app/");
+    let chat = path == "/app" || path.starts_with("/app/");
+    let protected = chat || matches!(path, "/waiting" | "/settings" | "/admin");
     if protected && !signed_in(&session).await {
         let wanted = req.uri().path_and_query().map_or(path, |pq| pq.as_str());
         return Redirect::to(&format!("/login?next={}", urlencoding(wanted))).into_response();
+    }
+    // Signed in, but not allowed to chat yet (waiting for approval, or an
+    // address to confirm): the page that says so, instead of a chat whose
+    // every send would fail.
+    if chat {
+        if let Ok(user) = super::auth::current_user(&state, &session).await {
+            if super::auth::may_chat(&state, &user).is_err() {
+                return Redirect::to("/waiting").into_response();
+            }
+        }
     }
     if matches!(path, "/login" | "/register") && signed_in(&session).await {
         let next = req.uri().query().and_then(|q| {

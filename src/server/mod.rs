@@ -7,8 +7,11 @@
 
 #![warn(missing_docs)]
 
+pub mod account;
+pub mod admin;
 pub mod api_keys;
 pub mod assets;
+pub mod audit;
 pub mod auth;
 pub mod chat;
 pub mod clock;
@@ -22,6 +25,7 @@ pub mod lang;
 pub mod llm;
 pub mod mail;
 pub mod metrics;
+pub mod mfa;
 pub mod openapi;
 pub mod page_cache;
 pub mod password;
@@ -35,3 +39,4 @@ pub mod startup;
 pub mod state;
 pub mod telemetry;
 pub mod theme;
+pub mod verify;

@@ -8,6 +8,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::{
+    audit,
     auth::MAX_IDENTIFIER_CHARS,
     db::{DbError, ResetDone},
     mail::jobs::MailJob,
@@ -43,6 +44,10 @@ pub async fn issue_link(state: &AppState, user_id: i64) -> Result<String, DbErro
             now,
         )
         .await?;
+    // Recorded when the link is made (the worker, off the request path):
+    // only then is it known which account was asked for.
+    let event = audit::event(audit::kind::RESET_REQUESTED, Some(user_id), None);
+    state.db.audit_append(&event, now).await?;
     let mut link = state
         .settings
         .public_base_url
@@ -105,7 +110,12 @@ pub async fn link_valid(state: &AppState, token: &str) -> Result<bool, AppError>
 
 /// Sets a new password with a reset token: consumes the token, ends every
 /// session of the user and queues a confirmation, all in one transaction.
-pub async fn reset(state: &AppState, token: &str, password: &str) -> Result<ResetDone, AppError> {
+pub async fn reset(
+    state: &AppState,
+    ip: IpAddr,
+    token: &str,
+    password: &str,
+) -> Result<ResetDone, AppError> {
     let invalid = || AppError::InvalidToken;
     // Cheap check first, so garbage tokens cost no argon2 time.
     if !link_valid(state, token).await? {
@@ -115,13 +125,16 @@ pub async fn reset(state: &AppState, token: &str, password: &str) -> Result<Rese
     let password = Password::parse(password)?;
     let password_hash = state.passwords.hash(password.expose()).await?;
     let confirmation = |user_id| MailJob::PasswordChanged { user_id }.to_json();
+    let event = audit::event(audit::kind::RESET_DONE, None, Some(ip));
     let done = state
         .outbox
-        .queued_by(
-            state
-                .db
-                .reset_password(&hash, &password_hash, state.clock.now(), &confirmation),
-        )
+        .queued_by(state.db.reset_password(
+            &hash,
+            &password_hash,
+            state.clock.now(),
+            &confirmation,
+            &event,
+        ))
         .await?
         .ok_or_else(invalid)?;
     tracing::info!(

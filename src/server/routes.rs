@@ -48,6 +48,35 @@ fn table(settings: &Settings) -> Vec<(Route, MethodRouter<AppState>)> {
         row(Method::GET, "/auth/healthz", Api, get(health::healthz)),
         row(Method::POST, "/api/chat", Api, post(chat::chat)),
         row(
+            Method::POST,
+            "/api/chat/regenerate",
+            Api,
+            post(chat::regenerate),
+        ),
+        row(Method::GET, "/api/chat/stream", Api, get(chat::stream)),
+        row(
+            Method::GET,
+            "/api/conversations/export",
+            Api,
+            get(chat::transfer::export),
+        ),
+        row(
+            Method::POST,
+            chat::transfer::IMPORT_PATH,
+            Api,
+            // axum's own 2 MB cap on extracted bodies is lifted to the
+            // limit that `guard::body_limit` already applies here.
+            post(chat::transfer::import).layer(axum::extract::DefaultBodyLimit::max(
+                chat::transfer::IMPORT_BODY_LIMIT,
+            )),
+        ),
+        row(
+            Method::GET,
+            "/auth/verify-email",
+            Api,
+            get(super::verify::follow),
+        ),
+        row(
             Method::GET,
             "/auth/api-keys",
             Api,

@@ -1,9 +1,12 @@
-//! Ends open answers whose session has ended.
+//! Ends the streams of answers whose reader's session has ended.
 //!
 //! An answer streams for as long as the model writes, which can outlast the
-//! session it was asked from: the user signs out, resets the password from
+//! session it is read with: the user signs out, resets the password from
 //! a mail (which ends every session), or is signed out by an admin. The
-//! stream must not go on serving someone whose session is gone.
+//! stream must not go on serving someone whose session is gone. The answer
+//! itself belongs to the account and runs on (chat v2: only Stop, the total
+//! timeout or the model's end stop it): it is stored, and shown once they
+//! sign in again; what ends is every stream read with that session.
 //!
 //! Two ways tell a stream that its session may have ended:
 //! - on this instance, whatever ends sessions [`SignOuts::announce`]s the

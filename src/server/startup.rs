@@ -54,6 +54,9 @@ pub enum StartupError {
     /// The mail transport could not be set up.
     #[error(transparent)]
     Mail(#[from] super::mail::MailError),
+    /// The development key of TOTP secrets could not be read or made.
+    #[error("cannot prepare the MFA key: {0}")]
+    MfaKey(std::io::Error),
     /// The HTTP client for the model could not be built.
     #[error("cannot build the model client: {0}")]
     Llm(String),
@@ -106,7 +109,9 @@ impl Application {
             .metrics_token
             .as_ref()
             .map(|token| super::metrics::Metrics::new(token.expose()));
+        let mfa_key = super::mfa::MfaKey::load(&settings).map_err(StartupError::MfaKey)?;
         let state = AppState::new(Shared {
+            mfa_key,
             metrics,
             llm,
             mailer,
@@ -119,6 +124,7 @@ impl Application {
             clock,
             passwords,
             sign_outs: SignOuts::default(),
+            answers: Default::default(),
             page_cache: super::page_cache::PageCache::default(),
         });
         let router = router(state.clone());
@@ -153,6 +159,7 @@ impl Application {
             .into_make_service_with_connect_info::<SocketAddr>();
         let cleanup = tokio::spawn(clean_up_periodically(self.state.clone()));
         let mail = tokio::spawn(mail::worker::run(self.state.clone()));
+        let answers = tokio::spawn(chat::upkeep::run(self.state.clone()));
         // Pages stream in several writes; without TCP_NODELAY, Nagle's
         // algorithm and delayed ACKs add ~40 ms to every page.
         let listener = self.listener.tap_io(|tcp| {
@@ -181,6 +188,7 @@ impl Application {
         };
         cleanup.abort();
         mail.abort();
+        answers.abort();
         served?;
         self.state.db.close().await;
         tracing::info!("palaver stopped");
@@ -346,7 +354,7 @@ fn router(state: AppState) -> Router {
                 .layer(middleware::from_fn(guard::body_limit))
                 .layer(middleware::from_fn(guard::json_errors))
                 .layer(sessions)
-                .layer(middleware::from_fn(guard::pages))
+                .layer(middleware::from_fn_with_state(state.clone(), guard::pages))
                 .layer(middleware::from_fn_with_state(
                     state.clone(),
                     super::page_cache::serve,

@@ -62,10 +62,15 @@ pub struct Shared {
     pub llm: LlmClient,
     /// Tells open answers that sessions ended.
     pub sign_outs: SignOuts,
+    /// The answers running on this instance.
+    pub answers: super::chat::registry::Registry,
     /// The account pages rendered once (see `page_cache`).
     pub page_cache: super::page_cache::PageCache,
     /// `/metrics`, when `METRICS_TOKEN` is set.
     pub metrics: Option<super::metrics::Metrics>,
+    /// The key of TOTP secrets; `None` in production without
+    /// `MFA_ENCRYPTION_KEY` (two-factor setup then says so).
+    pub mfa_key: Option<super::mfa::MfaKey>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

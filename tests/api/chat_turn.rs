@@ -11,7 +11,7 @@ use palaver::{
     },
     domain::User,
     error::AppError,
-    server::chat::{conversations, pump, turn},
+    server::chat::{answer, attach, conversations, turn},
 };
 
 use crate::{
@@ -46,6 +46,7 @@ fn ask(message: &str, conversation_id: Option<i64>, model: Option<&str>) -> Chat
         message: message.into(),
         conversation_id,
         model: model.map(str::to_owned),
+        parent_id: None,
     }
 }
 
@@ -64,7 +65,15 @@ async fn answered(app: &TestApp, turn: turn::Turn) -> Vec<String> {
         session.1,
         palaver::server::sign_outs::Credential::Session(session.0),
     );
-    let mut lines = pump::spawn(&app.state, turn, watch);
+    let exchange = turn.exchange;
+    let (running, attached) = answer::spawn(&app.state, turn, session.1);
+    let mut lines = attach::spawn(
+        &app.state,
+        exchange,
+        Some((running, Some(attached))),
+        attach::Start::Fresh,
+        watch,
+    );
     let mut read = Vec::new();
     while let Some(line) = lines.recv().await {
         read.push(String::from_utf8(line.to_vec()).unwrap());

@@ -8,7 +8,7 @@ use tokio::{io::AsyncWriteExt, process::Command};
 use crate::helpers::{fresh_database, query_text_int, spawn_app_with, PASSWORD};
 
 /// The binary in `dir`, with nothing of this process's environment but PATH.
-fn palaver(dir: &Path, db_url: &str) -> Command {
+pub(crate) fn palaver(dir: &Path, db_url: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_palaver"));
     cmd.current_dir(dir)
         .env_clear()
@@ -21,13 +21,13 @@ fn palaver(dir: &Path, db_url: &str) -> Command {
     cmd
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
 }
 
-async fn run(mut cmd: Command, args: &[&str], stdin: Option<&str>) -> Run {
+pub(crate) async fn run(mut cmd: Command, args: &[&str], stdin: Option<&str>) -> Run {
     cmd.args(args);
     if stdin.is_some() {
         cmd.stdin(Stdio::piped());

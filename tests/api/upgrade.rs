@@ -94,6 +94,14 @@ async fn a_version_1_database_keeps_its_accounts_and_chats_and_lets_phones_be_sh
     assert_eq!(me["user"]["phone"], "+15550100200");
     let list = app.get_json("/api/conversations/list", &cookie).await;
     assert_eq!(list[0]["title"], "Notes from version 1", "{list}");
+    // Each old conversation became one branch: every message follows the
+    // one before it, and the last is the one shown.
+    let shown = app.get_json("/api/conversations/load?id=1", &cookie).await;
+    assert_eq!(shown[0]["content"], "hello", "{shown}");
+    assert_eq!(shown[0]["parent_id"], serde_json::Value::Null);
+    assert_eq!(shown[1]["content"], "hi");
+    assert_eq!(shown[1]["parent_id"], shown[0]["id"]);
+    assert_eq!(shown[1]["siblings"], json!([shown[1]["id"]]));
     let messages = query_text_int(
         &url,
         "SELECT content, conversation_id FROM messages ORDER BY id",

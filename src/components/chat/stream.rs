@@ -1,10 +1,11 @@
-//! The browser side of `POST /api/chat`: the answer's body is read as it
-//! arrives (see [`crate::browser::post_streaming`]). Bytes are buffered until
+//! The browser side of `POST /api/chat`, `POST /api/chat/regenerate` and
+//! `GET /api/chat/stream`: the answer's body is read as it arrives (see
+//! [`crate::browser::post_streaming`]). Bytes are buffered until
 //! a newline, so a JSON line (and any UTF-8 character in it) is only ever
 //! decoded whole.
 
 use crate::{
-    api::chat_types::{ChatEvent, ChatRequest},
+    api::chat_types::{ChatEvent, ChatRequest, RegenerateRequest},
     browser::{self, Abort, FetchError},
 };
 
@@ -32,23 +33,48 @@ pub fn drain_lines(buf: &mut Vec<u8>) -> Vec<ChatEvent> {
     events
 }
 
-/// Sends `body` and calls `on_event` for every line of the answer; `abort`
-/// stops it.
+/// Which streamed call to make.
+pub enum Call<'a> {
+    /// `POST /api/chat`: a new message.
+    Send(&'a ChatRequest),
+    /// `POST /api/chat/regenerate`: another answer.
+    Regenerate(&'a RegenerateRequest),
+    /// `GET /api/chat/stream`: an answer already running (after a reload).
+    Attach(i64),
+}
+
+/// Makes `call` and calls `on_event` for every line of the answer; `abort`
+/// stops reading it (the answer itself runs on at the server).
 pub async fn stream_chat(
-    body: &ChatRequest,
+    call: Call<'_>,
     abort: &Abort,
     mut on_event: impl FnMut(ChatEvent),
 ) -> Result<(), StreamError> {
-    let json = serde_json::to_string(body).map_err(|e| StreamError::Failed(e.to_string()))?;
+    let json = |body: Result<String, serde_json::Error>| {
+        body.map_err(|e| StreamError::Failed(e.to_string()))
+    };
     let mut buf = Vec::new();
-    browser::post_streaming("/api/chat", &json, abort, |chunk| {
+    let on_chunk = |chunk: &[u8]| {
         buf.extend_from_slice(chunk);
         for event in drain_lines(&mut buf) {
             on_event(event);
         }
-    })
-    .await
-    .map_err(|e| match e {
+    };
+    let ended = match call {
+        Call::Send(body) => {
+            let body = json(serde_json::to_string(body))?;
+            browser::post_streaming("/api/chat", &body, abort, on_chunk).await
+        }
+        Call::Regenerate(body) => {
+            let body = json(serde_json::to_string(body))?;
+            browser::post_streaming("/api/chat/regenerate", &body, abort, on_chunk).await
+        }
+        Call::Attach(reply_id) => {
+            let url = format!("/api/chat/stream?reply_id={reply_id}");
+            browser::get_streaming(&url, abort, on_chunk).await
+        }
+    };
+    ended.map_err(|e| match e {
         FetchError::Aborted => StreamError::Aborted,
         FetchError::Refused { status: 401, .. } => StreamError::SignedOut,
         other => StreamError::Failed(failure_message(&other)),

@@ -7,13 +7,13 @@ use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     api::{
-        chat::{clear_conversation, load_conversation},
+        chat::{clear_conversation, load_conversation, stop_answer},
         chat_types::{ChatEvent, ChatRequest, Message, MessageStatus, Role},
     },
     browser::{self, Abort},
     components::chat::{
         message::UiMessage,
-        stream::{stream_chat, StreamError},
+        stream::{stream_chat, Call, StreamError},
     },
     domain::urlencoding,
     error::AppError,
@@ -82,8 +82,11 @@ pub struct ChatState {
     next_key: StoredValue<u64>,
     /// True once the conversation in the address bar has been shown.
     seeded: StoredValue<bool>,
-    /// Cancels the answer being streamed.
+    /// Cancels the reading of the answer being streamed (the answer itself
+    /// runs on at the server: see [`ChatState::stop`]).
     abort: StoredValue<Option<Abort>, AbortStorage>,
+    /// The stored id of the answer being streamed, once its first line came.
+    reply_id: StoredValue<Option<i64>>,
 }
 
 impl ChatState {
@@ -107,6 +110,7 @@ impl ChatState {
             next_key: StoredValue::new(1_u64 << 40),
             seeded: StoredValue::new(false),
             abort: StoredValue::new_with_storage(None),
+            reply_id: StoredValue::new(None),
         }
     }
 
@@ -223,7 +227,9 @@ impl ChatState {
             message: text,
             conversation_id: self.current.get_untracked(),
             model: Some(self.model.get_untracked()).filter(|m| !m.is_empty()),
+            parent_id: None,
         };
+        self.reply_id.set_value(None);
         let abort = Abort::new();
         self.abort.set_value(Some(abort.clone()));
         // A clear still on offer happens before the new message is stored.
@@ -234,7 +240,10 @@ impl ChatState {
                     return self.signed_out(Some(request.message));
                 }
             }
-            let ended = stream_chat(&request, &abort, |event| self.on_event(reply, event)).await;
+            let ended = stream_chat(Call::Send(&request), &abort, |event| {
+                self.on_event(reply, event)
+            })
+            .await;
             match ended {
                 Ok(()) => {}
                 Err(StreamError::Aborted) => {
@@ -268,7 +277,12 @@ impl ChatState {
     /// One line of the answer to `reply`.
     fn on_event(self, reply: UiMessage, event: ChatEvent) {
         match event {
-            ChatEvent::Conversation { conversation_id } => {
+            ChatEvent::Conversation {
+                conversation_id,
+                reply_id,
+                ..
+            } => {
+                self.reply_id.set_value(Some(reply_id));
                 if self.current.get_untracked() != Some(conversation_id) {
                     self.model_shown_for.set_value(Some(conversation_id));
                     self.current.set(Some(conversation_id));
@@ -278,6 +292,10 @@ impl ChatState {
             }
             ChatEvent::Text { text } => reply.text.update(|t| t.push_str(&text)),
             ChatEvent::Done { .. } => {}
+            ChatEvent::Stopped { .. } => {
+                reply.status.set(MessageStatus::Partial);
+                reply.stopped.set(true);
+            }
             // The question and what arrived are stored; signing in again
             // shows them.
             ChatEvent::Error { code, .. } if code == AppError::Unauthorized.code() => {
@@ -290,17 +308,36 @@ impl ChatState {
         }
     }
 
-    /// Stops the answer being streamed; the server keeps what arrived.
+    /// Stops the answer being streamed: the server is told (the answer no
+    /// longer ends with the request) and keeps what arrived.
     pub fn stop(self) {
-        if let Some(abort) = self.abort.get_value() {
-            abort.abort();
+        if let Some(reply_id) = self
+            .reply_id
+            .get_value()
+            .filter(|_| self.streaming.get_untracked())
+        {
+            spawn_local(async move {
+                if let Err(e) = stop_answer(reply_id).await {
+                    leptos::logging::warn!("stop: {e}");
+                }
+            });
         }
+        self.detach();
         browser::focus(COMPOSER);
     }
 
-    /// Opens a conversation (`None`: a new chat), stopping any answer.
+    /// Stops reading the answer being streamed, which runs on and is stored.
+    fn detach(self) {
+        if let Some(abort) = self.abort.get_value() {
+            abort.abort();
+        }
+    }
+
+    /// Opens a conversation (`None`: a new chat). An answer being streamed
+    /// runs on at the server and is there when its conversation is opened
+    /// again.
     pub fn select(self, id: Option<i64>) {
-        self.stop();
+        self.detach();
         self.alert.set(None);
         self.current.set(id);
         show_in_address_bar(id);

@@ -5,6 +5,8 @@
 //! [`AppError::NotFound`], exactly like one that does not exist: answering
 //! "forbidden" would tell a stranger which ids are in use.
 
+use std::collections::HashMap;
+
 use super::super::state::AppState;
 use crate::{
     domain::{
@@ -32,10 +34,51 @@ pub async fn owned(state: &AppState, user: &User, id: i64) -> Result<Conversatio
         .ok_or(AppError::NotFound)
 }
 
-/// Every message of one of the user's conversations, oldest first.
+/// The branch shown of one of the user's conversations, first message
+/// first, each message with its siblings (the children of its parent,
+/// itself included, oldest first).
 pub async fn load(state: &AppState, user: &User, id: i64) -> Result<Vec<Message>, AppError> {
     let conversation = owned(state, user, id).await?;
-    Ok(state.db.messages(conversation.id, None).await?)
+    let Some(leaf) = conversation.current_leaf_id else {
+        return Ok(Vec::new());
+    };
+    let mut branch = state.db.branch(conversation.id, leaf, None).await?;
+    let tree = state.db.tree(conversation.id).await?;
+    let mut children: HashMap<Option<i64>, Vec<i64>> = HashMap::new();
+    for (id, parent) in tree {
+        children.entry(parent).or_default().push(id);
+    }
+    for message in &mut branch {
+        message.siblings = children
+            .get(&message.parent_id)
+            .cloned()
+            .unwrap_or_else(|| vec![message.id]);
+    }
+    Ok(branch)
+}
+
+/// Shows the branch through `message_id` in one of the user's
+/// conversations: its newest descendant becomes the current leaf.
+pub async fn switch(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    message_id: i64,
+) -> Result<(), AppError> {
+    let conversation = owned(state, user, id).await?;
+    found(state.db.leaf_switch(conversation.id, message_id).await?)
+}
+
+/// Stops one of the user's answers wherever it runs: at once when it runs
+/// here, else through the database, which the instance running it polls
+/// (see `upkeep`). An answer that has already ended is left as it is.
+pub async fn stop(state: &AppState, user: &User, reply_id: i64) -> Result<(), AppError> {
+    let exchange = super::handler::owned_answer(state, user, reply_id).await?;
+    match state.answers.get(exchange.reply_id) {
+        Some(running) => running.stop(),
+        None => state.db.answer_request_stop(exchange.reply_id).await?,
+    }
+    Ok(())
 }
 
 /// Renames one of the user's conversations. The title is trimmed, and must

@@ -1,27 +1,39 @@
 //! The chat: `POST /api/chat` and the conversations it writes to, split
 //! along its seams so each part can be read and tested on its own.
 //!
-//! - [`handler`]: the HTTP side of `POST /api/chat`: sign-in, rate limit and
-//!   body, every refusal as a status before the first byte, then the
-//!   streamed JSON-lines response.
+//! - [`handler`]: the HTTP side of `POST /api/chat`, `/api/chat/regenerate`
+//!   and `GET /api/chat/stream`: sign-in, rate limit and body, every
+//!   refusal as a status before the first byte, then JSON lines.
 //! - [`turn`]: the rules of one turn (the message, the model, whose
-//!   conversation it is), then the model asked and the user's message
-//!   stored. No HTTP: tests call it with a state and a user.
-//! - [`pump`]: the task that owns the model's request, forwards the answer
-//!   piece by piece and stores it, whole or partial.
-//! - [`conversations`]: listing, reading, renaming, clearing and deleting,
-//!   each only for the conversation's owner.
+//!   conversation it is, which branch it follows), then the model asked and
+//!   the exchange stored. No HTTP: tests call it with a state and a user.
+//! - [`answer`]: the task that owns the model's request, tied to no
+//!   request: it runs until the model ends, a stop or the total timeout,
+//!   and stores the answer; [`registry`] holds the answers running here,
+//!   [`attach`] the readers that stream them, [`upkeep`] what ties the
+//!   instances together through the database (text so far, stops, answers
+//!   left by a dead instance).
+//! - [`search`]: finding words in one's titles and messages;
+//!   [`transfer`] and [`import`]: export and import.
+//! - [`conversations`]: listing, reading (the branch shown), switching
+//!   branches, renaming, clearing and deleting, each only for the owner.
 //! - `prompt`: what the model is sent, and a new conversation's title;
 //!   `upstream`: the model's request, started before the turn is stored.
 
+pub mod answer;
+pub mod attach;
 pub mod conversations;
 pub mod handler;
+pub mod import;
 mod prompt;
-pub mod pump;
+pub mod registry;
+pub mod search;
+pub mod transfer;
 pub mod turn;
+pub mod upkeep;
 mod upstream;
 
-pub use handler::chat;
+pub use handler::{chat, regenerate, stream};
 
 use super::state::AppState;
 use crate::api::chat_types::ChatConfig;

@@ -81,10 +81,13 @@ mod tests {
     fn msg(role: Role, content: &str) -> Message {
         Message {
             id: 0,
+            parent_id: None,
             role,
             content: content.into(),
             status: MessageStatus::Complete,
             model: None,
+            created_at: 0,
+            siblings: Vec::new(),
         }
     }
 

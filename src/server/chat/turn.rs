@@ -6,15 +6,18 @@
 //! still be an HTTP status; after this, failures are lines of the stream.
 
 use super::{
-    super::{llm::Asker, state::AppState},
+    super::{
+        llm::{Asker, LlmSettings, PromptMessage},
+        state::AppState,
+    },
     conversations,
     prompt::{build_prompt, system_prompt, title_for},
     upstream::Upstream,
 };
 use crate::{
-    api::chat_types::ChatRequest,
+    api::chat_types::{ChatRequest, RegenerateRequest},
     domain::{
-        chat::{Conversation, MessageStatus, Role},
+        chat::{Conversation, Exchange, Message, Role},
         User,
     },
     error::AppError,
@@ -28,6 +31,8 @@ pub struct Turn {
     pub conversation: Conversation,
     /// The model that answers.
     pub model: String,
+    /// The person's message and the answer being written, as stored.
+    pub exchange: Exchange,
     /// The model's request; dropping the turn cancels it.
     pub(super) upstream: Upstream,
 }
@@ -38,6 +43,11 @@ pub struct Turn {
 /// own, else [`AppError::NotFound`]). Then it asks the model and stores the
 /// trimmed message: in the conversation, or as the first message of a new
 /// one titled after it.
+///
+/// The new message follows `parent_id` when the request gives one (a
+/// message of that conversation, else [`AppError::NotFound`]; `null`: a new
+/// first message), else the conversation's current leaf. The model is sent
+/// the branch that ends at that parent, and nothing of the others.
 ///
 /// Without a model in the request, a conversation keeps talking to its own
 /// model while that is still offered; anything else gets the default.
@@ -53,23 +63,29 @@ pub async fn start(state: &AppState, user: &User, request: &ChatRequest) -> Resu
         }
     }
     let now = state.clock.now();
-    let (conversation, history) = match request.conversation_id {
-        Some(id) => {
-            let conversation = conversations::owned(state, user, id).await?;
-            let history = state
-                .db
-                .messages(conversation.id, Some(llm.max_history as i64))
-                .await?;
-            (Some(conversation), history)
+    let conversation = match request.conversation_id {
+        Some(id) => Some(conversations::owned(state, user, id).await?),
+        None => None,
+    };
+    let parent = match (request.parent_id, &conversation) {
+        (None, conversation) => conversation.as_ref().and_then(|c| c.current_leaf_id),
+        (Some(None), _) => None,
+        (Some(Some(id)), Some(conversation)) => match state.db.message_ref(user.id, id).await? {
+            Some(parent) if parent.conversation_id == conversation.id => Some(parent.id),
+            _ => return Err(AppError::NotFound),
+        },
+        // A new conversation has no message to follow.
+        (Some(Some(_)), None) => return Err(AppError::NotFound),
+    };
+    let history = match (&conversation, parent) {
+        (Some(conversation), Some(parent)) => {
+            let limit = Some(llm.max_history as i64);
+            state.db.branch(conversation.id, parent, limit).await?
         }
-        None => (None, Vec::new()),
+        _ => Vec::new(),
     };
     let model = pick_model(request.model.as_deref(), conversation.as_ref(), &llm.models);
-    let system = system_prompt(
-        &llm.system_prompt,
-        llm.answer_in_user_language.then(crate::lang::current),
-    );
-    let prompt = build_prompt(&system, &history, message, llm.max_history_chars);
+    let prompt = prompt_for(llm, &history, message);
     let asker = |conversation_id| Asker {
         uid: user.uid.clone(),
         display_name: user.display_name.clone(),
@@ -85,20 +101,13 @@ pub async fn start(state: &AppState, user: &User, request: &ChatRequest) -> Resu
         let id = conversation.as_ref().map(|c| c.id);
         Ok(Upstream::ask(state, model.clone(), prompt, asker(id)))
     };
-    let conversation = match conversation {
+    let (conversation, exchange) = match conversation {
         Some(conversation) => {
-            state
+            let exchange = state
                 .db
-                .message_add(
-                    conversation.id,
-                    Role::User,
-                    message,
-                    MessageStatus::Complete,
-                    None,
-                    now,
-                )
+                .exchange_add(conversation.id, parent, message, &model, now)
                 .await?;
-            conversation
+            (conversation, exchange)
         }
         None => {
             state
@@ -113,8 +122,77 @@ pub async fn start(state: &AppState, user: &User, request: &ChatRequest) -> Resu
     Ok(Turn {
         conversation,
         model,
+        exchange,
         upstream,
     })
+}
+
+/// Checks `request` for `user`: the model set-up, the model asked for, and
+/// the message to answer again (an answer in one of the user's
+/// conversations, else [`AppError::NotFound`]). Then it asks the model
+/// again, with the branch up to the person's message that answer replied
+/// to, and stores the new answer beside the old one.
+pub async fn regenerate(
+    state: &AppState,
+    user: &User,
+    request: &RegenerateRequest,
+) -> Result<Turn, AppError> {
+    let llm = state.llm.settings();
+    if let Some(notice) = llm.missing_configuration() {
+        return Err(AppError::NotConfigured(notice));
+    }
+    if let Some(model) = &request.model {
+        if !llm.models.contains(model) {
+            return Err(AppError::UnknownModel);
+        }
+    }
+    let answer = state
+        .db
+        .message_ref(user.id, request.message_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let Some(question_id) = answer.parent_id.filter(|_| answer.role == Role::Assistant) else {
+        return Err(AppError::BadRequest(
+            "Invalid request: only an answer can be regenerated".into(),
+        ));
+    };
+    let conversation = conversations::owned(state, user, answer.conversation_id).await?;
+    let limit = Some(llm.max_history as i64 + 1);
+    let mut history = state.db.branch(conversation.id, question_id, limit).await?;
+    let question = history.pop().ok_or(AppError::NotFound)?;
+    let model = pick_model(request.model.as_deref(), Some(&conversation), &llm.models);
+    let asker = Asker {
+        uid: user.uid.clone(),
+        display_name: user.display_name.clone(),
+        conversation_id: Some(conversation.id),
+    };
+    let prompt = prompt_for(llm, &history, &question.content);
+    let upstream = Upstream::ask(state, model.clone(), prompt, asker);
+    let now = state.clock.now();
+    let reply_id = state
+        .db
+        .reply_add(conversation.id, question_id, &model, now)
+        .await?;
+    Ok(Turn {
+        exchange: Exchange {
+            conversation_id: conversation.id,
+            message_id: question_id,
+            reply_id,
+        },
+        conversation,
+        model,
+        upstream,
+    })
+}
+
+/// The prompt: the system prompt (naming the reader's language when set
+/// so), what fits of `history`, then `message`.
+fn prompt_for(llm: &LlmSettings, history: &[Message], message: &str) -> Vec<PromptMessage> {
+    let system = system_prompt(
+        &llm.system_prompt,
+        llm.answer_in_user_language.then(crate::lang::current),
+    );
+    build_prompt(&system, history, message, llm.max_history_chars)
 }
 
 /// The message as it will be stored and sent (trimmed), or why it cannot
@@ -155,6 +233,7 @@ mod tests {
             title: "t".into(),
             model: model.into(),
             updated_at: 0,
+            current_leaf_id: None,
         }
     }
 

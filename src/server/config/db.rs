@@ -38,6 +38,19 @@ impl DatabaseUrl {
         }
     }
 
+    /// The file of a SQLite URL (`sqlite://data/palaver.db` gives
+    /// `data/palaver.db`); `None` for PostgreSQL or an in-memory database.
+    pub fn sqlite_path(&self) -> Option<std::path::PathBuf> {
+        match self {
+            Self::Sqlite(url) => {
+                let rest = url.strip_prefix("sqlite://")?;
+                let path = rest.split('?').next().unwrap_or_default();
+                (!path.is_empty() && !path.contains(":memory:")).then(|| path.into())
+            }
+            Self::Postgres(_) => None,
+        }
+    }
+
     /// The URL with its password, for the driver only.
     pub fn expose(&self) -> &str {
         match self {

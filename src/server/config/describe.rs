@@ -117,6 +117,12 @@ impl Settings {
             ("ARGON2_ITERATIONS", self.argon2.iterations.to_string()),
             ("ARGON2_PARALLELISM", self.argon2.parallelism.to_string()),
             ("METRICS_TOKEN", secret(self.metrics_token.as_ref())),
+            ("SIGNUP_MODE", self.accounts.signup_mode.as_str().to_owned()),
+            (
+                "REQUIRE_EMAIL_VERIFICATION",
+                switch(self.accounts.require_email_verification),
+            ),
+            ("MFA_ENCRYPTION_KEY", secret(self.accounts.mfa_key.as_ref())),
         ]);
         // One line per setting, whatever a value holds (a system prompt may
         // span lines).

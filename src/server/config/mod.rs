@@ -6,6 +6,7 @@
 //! module imports nothing of the server, and each part (`db`, `limits`,
 //! `llm`, `mail`) is handed to the layer that needs it.
 
+pub mod accounts;
 pub mod db;
 mod describe;
 pub mod limits;
@@ -19,6 +20,7 @@ use ipnet::IpNet;
 use url::Url;
 
 pub use self::{
+    accounts::{AccountSettings, SignupMode},
     db::{DatabaseUrl, DbSettings},
     limits::{Limit, RateLimits},
     llm::{ApiKey, LlmSettings, Provider, WebhookSettings},
@@ -94,6 +96,8 @@ pub struct Settings {
     /// `METRICS_TOKEN`: when set, `GET /metrics` answers to this bearer
     /// token; unset, there is no such route (and no metrics are kept).
     pub metrics_token: Option<ApiKey>,
+    /// `SIGNUP_MODE`, `REQUIRE_EMAIL_VERIFICATION`, `MFA_ENCRYPTION_KEY`.
+    pub accounts: AccountSettings,
 }
 
 /// The shortest `METRICS_TOKEN` accepted.
@@ -255,7 +259,9 @@ impl Settings {
                 ));
             }
         }
+        let accounts = AccountSettings::from_lookup(&get, app_env)?;
         Ok(Self {
+            accounts,
             metrics_token,
             llm,
             mail,

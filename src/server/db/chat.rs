@@ -4,8 +4,8 @@ use async_trait::async_trait;
 
 use super::{
     pool::{on_pool, WriteTx},
-    rows::{ConversationRow, MessageRow},
-    Conversation, DbError, Message, MessageStatus, Role, SqlRepo,
+    rows::ConversationRow,
+    Conversation, DbError, Exchange, MessageStatus, Role, SqlRepo,
 };
 
 /// Conversations, each owned by one user, and their messages.
@@ -20,7 +20,7 @@ pub trait Chat: Send + Sync {
         model: &str,
         first_message: &str,
         now: i64,
-    ) -> Result<Conversation, DbError>;
+    ) -> Result<(Conversation, Exchange), DbError>;
     /// One of the user's conversations; `None` for anyone else's.
     async fn conversation_get(
         &self,
@@ -42,41 +42,100 @@ pub trait Chat: Send + Sync {
     async fn conversation_delete(&self, user_id: i64, id: i64) -> Result<bool, DbError>;
     /// Deletes the messages of one of the user's conversations, keeping it.
     async fn conversation_clear(&self, user_id: i64, id: i64) -> Result<bool, DbError>;
-    /// Adds a message and marks the conversation as updated. An answer
-    /// names its `model`, which becomes the conversation's model too, so the
-    /// conversation goes on with the model it last used.
-    async fn message_add(
+    /// Adds the person's message under `parent_id` (`None`: a new first
+    /// message) and the answer to it, status `streaming`, in one
+    /// transaction; the answer becomes the conversation's current leaf,
+    /// and `model` its model.
+    async fn exchange_add(
         &self,
         conversation_id: i64,
-        role: Role,
+        parent_id: Option<i64>,
         content: &str,
-        status: MessageStatus,
-        model: Option<&str>,
+        model: &str,
+        now: i64,
+    ) -> Result<Exchange, DbError>;
+    /// Adds another answer (status `streaming`) to the person's message
+    /// `message_id`, beside the answers it has; it becomes the current leaf.
+    async fn reply_add(
+        &self,
+        conversation_id: i64,
+        message_id: i64,
+        model: &str,
         now: i64,
     ) -> Result<i64, DbError>;
-    /// The last `limit` messages of a conversation (all when `None`), oldest first.
-    async fn messages(
-        &self,
-        conversation_id: i64,
-        limit: Option<i64>,
-    ) -> Result<Vec<Message>, DbError>;
 }
 
 /// Inserts one message inside the caller's transaction `$tx`, and
 /// evaluates to the query's future (its output is the new id).
 macro_rules! insert_message {
-    ($tx:ident, $conversation:expr, $role:expr, $content:expr, $status:expr, $model:expr, $now:expr) => {
+    ($tx:ident, $conversation:expr, $parent:expr, $role:expr, $content:expr, $status:expr, $model:expr, $now:expr) => {
+        // An answer being written gets its first heartbeat now (see
+        // `Answers::answers_sweep`).
         sqlx::query_scalar::<_, i64>(
-            "INSERT INTO messages (conversation_id, role, content, status, model, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO messages
+                 (conversation_id, parent_id, role, content, status, model, created_at, heartbeat_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $5 = 'streaming' THEN $7 END)
+             RETURNING id",
         )
         .bind($conversation)
+        .bind($parent)
         .bind($role.as_str())
         .bind($content)
         .bind($status.as_str())
         .bind($model)
         .bind($now)
         .fetch_one(&mut *$tx)
+    };
+}
+
+/// Inserts the person's message and the answer being written to it, and
+/// makes the answer the current leaf, inside the caller's transaction.
+macro_rules! insert_exchange {
+    ($tx:ident, $conversation:expr, $parent:expr, $content:expr, $model:expr, $now:expr) => {{
+        let message_id = insert_message!(
+            $tx,
+            $conversation,
+            $parent,
+            Role::User,
+            $content,
+            MessageStatus::Complete,
+            None::<&str>,
+            $now
+        )
+        .await?;
+        let reply_id = insert_message!(
+            $tx,
+            $conversation,
+            Some(message_id),
+            Role::Assistant,
+            "",
+            MessageStatus::Streaming,
+            Some($model),
+            $now
+        )
+        .await?;
+        set_leaf!($tx, $conversation, reply_id, $model, $now).await?;
+        Exchange {
+            conversation_id: $conversation,
+            message_id,
+            reply_id,
+        }
+    }};
+}
+
+/// Makes `$leaf` the conversation's current leaf and `$model` its model,
+/// marking it updated, inside the caller's transaction.
+macro_rules! set_leaf {
+    ($tx:ident, $conversation:expr, $leaf:expr, $model:expr, $now:expr) => {
+        sqlx::query(
+            "UPDATE conversations SET current_leaf_id = $1, updated_at = $2, model = $3
+             WHERE id = $4",
+        )
+        .bind($leaf)
+        .bind($now)
+        .bind($model)
+        .bind($conversation)
+        .execute(&mut *$tx)
     };
 }
 
@@ -90,13 +149,13 @@ impl Chat for SqlRepo {
         model: &str,
         first_message: &str,
         now: i64,
-    ) -> Result<Conversation, DbError> {
-        let row: ConversationRow = on_pool!(&self.pool, |p| {
+    ) -> Result<(Conversation, Exchange), DbError> {
+        let (row, exchange) = on_pool!(&self.pool, |p| {
             let mut tx = p.begin_write().await?;
-            let row: ConversationRow = sqlx::query_as(
+            let mut row: ConversationRow = sqlx::query_as(
                 "INSERT INTO conversations (user_id, title, model, created_at, updated_at)
                  VALUES ($1, $2, $3, $4, $4)
-                 RETURNING id, title, model, updated_at",
+                 RETURNING id, title, model, updated_at, current_leaf_id",
             )
             .bind(user_id)
             .bind(title)
@@ -104,20 +163,12 @@ impl Chat for SqlRepo {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-            insert_message!(
-                tx,
-                row.id,
-                Role::User,
-                first_message,
-                MessageStatus::Complete,
-                None::<&str>,
-                now
-            )
-            .await?;
+            let exchange = insert_exchange!(tx, row.id, None::<i64>, first_message, model, now);
             tx.commit().await?;
-            Ok::<_, sqlx::Error>(row)
+            row.current_leaf_id = Some(exchange.reply_id);
+            Ok::<_, sqlx::Error>((row, exchange))
         })?;
-        Ok(row.into())
+        Ok((row.into(), exchange))
     }
 
     #[tracing::instrument(skip_all, err)]
@@ -128,7 +179,7 @@ impl Chat for SqlRepo {
     ) -> Result<Option<Conversation>, DbError> {
         let row: Option<ConversationRow> = on_pool!(&self.pool, |p| {
             sqlx::query_as(
-                "SELECT id, title, model, updated_at FROM conversations
+                "SELECT id, title, model, updated_at, current_leaf_id FROM conversations
                  WHERE id = $1 AND user_id = $2",
             )
             .bind(id)
@@ -143,7 +194,8 @@ impl Chat for SqlRepo {
     async fn conversations_list(&self, user_id: i64) -> Result<Vec<Conversation>, DbError> {
         let rows: Vec<ConversationRow> = on_pool!(&self.pool, |p| {
             sqlx::query_as(
-                "SELECT id, title, model, updated_at FROM conversations c WHERE user_id = $1
+                "SELECT id, title, model, updated_at, current_leaf_id FROM conversations c
+                 WHERE user_id = $1
                  AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id)
                  ORDER BY updated_at DESC, id DESC LIMIT 500",
             )
@@ -203,6 +255,10 @@ impl Chat for SqlRepo {
                     .fetch_optional(&mut *tx)
                     .await?;
             if owned.is_some() {
+                sqlx::query("UPDATE conversations SET current_leaf_id = NULL WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query("DELETE FROM messages WHERE conversation_id = $1")
                     .bind(id)
                     .execute(&mut *tx)
@@ -215,52 +271,46 @@ impl Chat for SqlRepo {
     }
 
     #[tracing::instrument(skip_all, err)]
-    async fn message_add(
+    async fn exchange_add(
         &self,
         conversation_id: i64,
-        role: Role,
+        parent_id: Option<i64>,
         content: &str,
-        status: MessageStatus,
-        model: Option<&str>,
+        model: &str,
         now: i64,
-    ) -> Result<i64, DbError> {
+    ) -> Result<Exchange, DbError> {
         Ok(on_pool!(&self.pool, |p| {
             let mut tx = p.begin_write().await?;
-            let id =
-                insert_message!(tx, conversation_id, role, content, status, model, now).await?;
-            sqlx::query(
-                "UPDATE conversations SET updated_at = $1, model = COALESCE($3, model)
-                 WHERE id = $2",
-            )
-            .bind(now)
-            .bind(conversation_id)
-            .bind(model)
-            .execute(&mut *tx)
-            .await?;
+            let exchange = insert_exchange!(tx, conversation_id, parent_id, content, model, now);
             tx.commit().await?;
-            Ok::<_, sqlx::Error>(id)
+            Ok::<_, sqlx::Error>(exchange)
         })?)
     }
 
     #[tracing::instrument(skip_all, err)]
-    async fn messages(
+    async fn reply_add(
         &self,
         conversation_id: i64,
-        limit: Option<i64>,
-    ) -> Result<Vec<Message>, DbError> {
-        // i64::MAX means "no limit" in both dialects.
-        let rows: Vec<MessageRow> = on_pool!(&self.pool, |p| {
-            sqlx::query_as(
-                "SELECT id, role, content, status, model FROM (
-                     SELECT id, role, content, status, model FROM messages WHERE conversation_id = $1
-                     ORDER BY id DESC LIMIT $2
-                 ) AS recent ORDER BY id",
+        message_id: i64,
+        model: &str,
+        now: i64,
+    ) -> Result<i64, DbError> {
+        Ok(on_pool!(&self.pool, |p| {
+            let mut tx = p.begin_write().await?;
+            let reply_id = insert_message!(
+                tx,
+                conversation_id,
+                Some(message_id),
+                Role::Assistant,
+                "",
+                MessageStatus::Streaming,
+                Some(model),
+                now
             )
-            .bind(conversation_id)
-            .bind(limit.unwrap_or(i64::MAX))
-            .fetch_all(p)
-            .await
-        })?;
-        Ok(rows.into_iter().map(Message::from).collect())
+            .await?;
+            set_leaf!(tx, conversation_id, reply_id, model, now).await?;
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(reply_id)
+        })?)
     }
 }

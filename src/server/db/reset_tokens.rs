@@ -4,10 +4,11 @@ use async_trait::async_trait;
 
 use super::{
     accounts::UPSERT_PASSWORD,
+    audit::append_in,
     mail_queue::ENQUEUE,
     pool::{on_pool, Pool, WriteTx},
     sessions::DELETE_USER_SESSIONS,
-    DbError, JobFn, PasswordHash, ResetDone, SqlRepo,
+    AuditEvent, DbError, JobFn, PasswordHash, ResetDone, SqlRepo,
 };
 
 /// Reset tokens and the password change they allow.
@@ -33,6 +34,7 @@ pub trait ResetTokens: Send + Sync {
         password_hash: &PasswordHash,
         now: i64,
         confirmation: JobFn<'_>,
+        event: &AuditEvent,
     ) -> Result<Option<ResetDone>, DbError>;
 }
 
@@ -108,6 +110,7 @@ impl ResetTokens for SqlRepo {
         password_hash: &PasswordHash,
         now: i64,
         confirmation: JobFn<'_>,
+        event: &AuditEvent,
     ) -> Result<Option<ResetDone>, DbError> {
         on_pool!(&self.pool, |p| {
             let mut tx = p.begin_write().await?;
@@ -144,6 +147,9 @@ impl ResetTokens for SqlRepo {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+            let mut event = event.clone();
+            event.user_id = Some(user_id);
+            append_in!(&mut tx, &event, now);
             tx.commit().await?;
             Ok(Some(ResetDone {
                 user_id,

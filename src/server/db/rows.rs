@@ -1,13 +1,17 @@
 //! Rows as the queries return them, and their domain types. `FromRow` is
 //! derived generically, so one row type serves both backends.
 
-use super::{Conversation, Message, MessageStatus, Role, User};
+use super::{Conversation, Message, MessageStatus, Role as MessageRole, User};
+use crate::domain::Role;
 
 /// The columns [`UserRow`] reads; a macro, so that every query that uses
 /// them is one `concat!`ed literal instead of a string built per call.
 macro_rules! user_columns {
     () => {
-        "users.id, users.uid, users.email, users.phone, users.display_name, users.is_active, users.lang"
+        "users.id, users.uid, users.email, users.phone, users.display_name, users.is_active, users.lang, \
+         users.role, users.email_verified_at IS NOT NULL AS email_verified, \
+         EXISTS (SELECT 1 FROM mfa_credentials m \
+                 WHERE m.user_id = users.id AND m.enabled_at IS NOT NULL) AS mfa"
     };
 }
 pub(super) use user_columns;
@@ -22,6 +26,9 @@ pub(super) struct UserRow {
     display_name: String,
     is_active: bool,
     lang: String,
+    role: String,
+    email_verified: bool,
+    mfa: bool,
 }
 
 impl From<UserRow> for User {
@@ -34,6 +41,10 @@ impl From<UserRow> for User {
             display_name: r.display_name,
             is_active: r.is_active,
             lang: r.lang,
+            // The column's CHECK allows nothing else.
+            role: Role::parse(&r.role).unwrap_or(Role::Pending),
+            mfa: r.mfa,
+            email_verified: r.email_verified,
         }
     }
 }
@@ -53,6 +64,7 @@ pub(super) struct ConversationRow {
     title: String,
     model: String,
     updated_at: i64,
+    pub current_leaf_id: Option<i64>,
 }
 
 impl From<ConversationRow> for Conversation {
@@ -62,32 +74,39 @@ impl From<ConversationRow> for Conversation {
             title: r.title,
             model: r.model,
             updated_at: r.updated_at,
+            current_leaf_id: r.current_leaf_id,
         }
     }
 }
 
-/// `id, role, content, status` of `messages`.
+/// `id, parent_id, role, content, status, model, created_at` of `messages`.
 #[derive(sqlx::FromRow)]
 pub(super) struct MessageRow {
     id: i64,
+    parent_id: Option<i64>,
     role: String,
     content: String,
     status: String,
     model: Option<String>,
+    created_at: i64,
 }
 
 impl From<MessageRow> for Message {
     fn from(r: MessageRow) -> Self {
         Self {
             id: r.id,
+            parent_id: r.parent_id,
             role: if r.role == "user" {
-                Role::User
+                MessageRole::User
             } else {
-                Role::Assistant
+                MessageRole::Assistant
             },
             content: r.content,
             status: MessageStatus::parse(&r.status),
             model: r.model,
+            created_at: r.created_at,
+            // Filled in by the caller, which knows the tree.
+            siblings: Vec::new(),
         }
     }
 }

@@ -3,7 +3,11 @@
 
 use async_trait::async_trait;
 
-use super::{pool::on_pool, DbError, SessionRow, SqlRepo};
+use super::{
+    audit::append_in,
+    pool::{on_pool, WriteTx},
+    AuditEvent, DbError, SessionRow, SqlRepo,
+};
 
 /// Session records.
 #[async_trait]
@@ -18,6 +22,19 @@ pub trait Sessions: Send + Sync {
     async fn session_delete(&self, id: &str) -> Result<(), DbError>;
     /// Deletes every session of a user; returns how many there were.
     async fn sessions_delete_for_user(&self, user_id: i64) -> Result<u64, DbError>;
+    /// The live sessions of a user, most recently used first.
+    async fn sessions_of(&self, user_id: i64, now: i64) -> Result<Vec<SessionRow>, DbError>;
+    /// Ends the user's session stored as `id` (`Some`), or every one of
+    /// their sessions but `keep` (`None`), recording `event`; returns how
+    /// many ended.
+    async fn sessions_revoke(
+        &self,
+        user_id: i64,
+        id: Option<&str>,
+        keep: &str,
+        event: &AuditEvent,
+        now: i64,
+    ) -> Result<u64, DbError>;
 }
 
 /// Ends every session of user `$1`.
@@ -97,5 +114,52 @@ impl Sessions for SqlRepo {
                 .map(|done| done.rows_affected())
         })?;
         Ok(done)
+    }
+
+    #[tracing::instrument(skip_all, err)]
+    async fn sessions_of(&self, user_id: i64, now: i64) -> Result<Vec<SessionRow>, DbError> {
+        Ok(on_pool!(&self.pool, |p| {
+            sqlx::query_as(
+                "SELECT id, user_id, data, expires_at FROM sessions
+                 WHERE user_id = $1 AND expires_at > $2 ORDER BY expires_at DESC",
+            )
+            .bind(user_id)
+            .bind(now)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
+    #[tracing::instrument(skip_all, err)]
+    async fn sessions_revoke(
+        &self,
+        user_id: i64,
+        id: Option<&str>,
+        keep: &str,
+        event: &AuditEvent,
+        now: i64,
+    ) -> Result<u64, DbError> {
+        Ok(on_pool!(&self.pool, |p| {
+            let mut tx = p.begin_write().await?;
+            let ended = match id {
+                Some(id) => sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id = $2")
+                    .bind(user_id)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected(),
+                None => sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+                    .bind(user_id)
+                    .bind(keep)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected(),
+            };
+            if ended > 0 {
+                append_in!(&mut tx, event, now);
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(ended)
+        })?)
     }
 }

@@ -39,6 +39,14 @@ pub struct NewUser<'a> {
     pub password_hash: &'a PasswordHash,
     /// The language of its mails.
     pub lang: &'a str,
+    /// Its role, unless it is the first account (always an admin).
+    pub role: crate::domain::Role,
+    /// Whether the address counts as verified from the start (verification
+    /// is not required, or an admin made the account).
+    pub verified: bool,
+    /// What the audit log records: `register` or `account_created` (with
+    /// the admin as actor); its `user_id` is filled in with the new id.
+    pub event: super::AuditEvent,
 }
 
 impl fmt::Debug for NewUser<'_> {

@@ -22,6 +22,12 @@ pub enum MailJob {
         /// The normalised address asked for.
         email: String,
     },
+    /// After registration when addresses must be confirmed: the link is
+    /// made when the mail is sent.
+    VerifyEmail {
+        /// The new user.
+        user_id: i64,
+    },
     /// After a successful reset.
     PasswordChanged {
         /// Whose password changed.
@@ -98,6 +104,26 @@ pub fn password_reset(link: &str, ttl_secs: i64, lang: Locale) -> Rendered {
         html: html_page(lang, &format!(
             "<p>{hello}</p><p>{asked}</p>\
              <p><a href=\"{}\" style=\"display:inline-block;background:#4f46e5;color:#fff;padding:10px 16px;border-radius:8px;text-decoration:none\">{choose}</a></p>\
+             <p style=\"color:#666\">{once}</p>",
+            escape(link)
+        )),
+    }
+}
+
+/// The verification link mail; `link` carries the token.
+pub fn verify_email(link: &str, lang: Locale) -> Rendered {
+    let (hello, asked, confirm, once) = (
+        tr_in!(lang, mail.hello),
+        tr_in!(lang, mail.verify.asked),
+        tr_in!(lang, mail.verify.confirm),
+        tr_in!(lang, mail.verify.once),
+    );
+    Rendered {
+        subject: tr_in!(lang, mail.verify.subject).into(),
+        text: format!("{hello}\n\n{asked}\n\n{confirm}\n{link}\n\n{once}\n"),
+        html: html_page(lang, &format!(
+            "<p>{hello}</p><p>{asked}</p>\
+             <p><a href=\"{}\" style=\"display:inline-block;background:#4f46e5;color:#fff;padding:10px 16px;border-radius:8px;text-decoration:none\">{confirm}</a></p>\
              <p style=\"color:#666\">{once}</p>",
             escape(link)
         )),

@@ -141,6 +141,17 @@ async fn send(state: &AppState, job: MailJob) -> Result<bool, Failure> {
             }
             None => return Ok(false),
         },
+        MailJob::VerifyEmail { user_id } => {
+            match state.db.user_by_id(user_id).await.map_err(db_err)? {
+                Some(user) if user.is_active && !user.email_verified => {
+                    let link = crate::server::verify::issue_link(state, user.id)
+                        .await
+                        .map_err(db_err)?;
+                    (user.email, jobs::verify_email(&link, lang_of(&user.lang)))
+                }
+                _ => return Ok(false),
+            }
+        }
         MailJob::PasswordChanged { user_id } => {
             match state.db.user_by_id(user_id).await.map_err(db_err)? {
                 Some(user) => {

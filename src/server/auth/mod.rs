@@ -8,8 +8,13 @@ use std::net::IpAddr;
 use http::HeaderMap;
 use tower_sessions::Session;
 
+mod session;
+
+pub use session::{half_signed_in, start_half_session, start_session, ClientMeta, MFA_PENDING_KEY};
+
 use super::{
-    api_keys,
+    api_keys, audit,
+    config::SignupMode,
     db::NewUser,
     mail::jobs::MailJob,
     metrics::{self, LoginResult},
@@ -19,8 +24,8 @@ use super::{
     state::AppState,
 };
 use crate::{
-    domain::User,
     domain::{DisplayName, Email, Password, Phone},
+    domain::{Role, User},
     error::AppError,
 };
 
@@ -54,6 +59,12 @@ pub async fn register(
 ) -> Result<User, AppError> {
     let limits = &state.settings.rate_limits;
     let limiter = &state.limiter;
+    let mode = state.settings.accounts.signup_mode;
+    // A closed instance still lets its very first account in: that is how
+    // its admin is made.
+    if mode == SignupMode::Closed && state.db.any_user().await? {
+        return Err(AppError::SignupClosed);
+    }
     if !limiter
         .allow("register:ip", &limit_subject(ip), limits.register_ip)
         .await?
@@ -74,7 +85,16 @@ pub async fn register(
 
     let password_hash = state.passwords.hash(password.expose()).await?;
     let uid = uuid::Uuid::new_v4().simple().to_string();
-    let welcome = |user_id| MailJob::Welcome { user_id }.to_json();
+    let verify = state.settings.accounts.require_email_verification;
+    // The first mail: the verification link when addresses must be
+    // confirmed, else the welcome.
+    let welcome = move |user_id| {
+        if verify {
+            MailJob::VerifyEmail { user_id }.to_json()
+        } else {
+            MailJob::Welcome { user_id }.to_json()
+        }
+    };
     let new = NewUser {
         uid: &uid,
         email: email.as_str(),
@@ -83,6 +103,12 @@ pub async fn register(
         password_hash: &password_hash,
         // The language the page was in: mails go in it.
         lang: crate::lang::current().as_str(),
+        role: match mode {
+            SignupMode::Approval => Role::Pending,
+            SignupMode::Open | SignupMode::Closed => Role::User,
+        },
+        verified: !state.settings.accounts.require_email_verification,
+        event: audit::event(audit::kind::REGISTER, None, Some(ip)),
     };
     let user = state
         .outbox
@@ -115,6 +141,34 @@ pub async fn login(
 ) -> Result<User, AppError> {
     let mut limited = false;
     let result = attempt_login(state, ip, identifier, password, &mut limited).await;
+    let now = state.clock.now();
+    match &result {
+        Ok(user) => {
+            let kind = if user.mfa {
+                // The password alone is half of it: the success is
+                // recorded when the second factor is right.
+                None
+            } else {
+                Some(audit::kind::LOGIN_SUCCESS)
+            };
+            if let Some(kind) = kind {
+                let event = audit::event(kind, Some(user.id), Some(ip));
+                state.db.user_signed_in(user.id, &event, now).await?;
+            }
+        }
+        Err(AppError::InvalidCredentials) if !limited => {
+            // Which account was tried, if it exists: what an admin needs to
+            // see an attack on one account. Unknown addresses are not
+            // recorded (a log of typos is not a security event).
+            if let Ok(email) = Email::parse(identifier.trim()) {
+                if let Some((user, _)) = state.db.user_by_email(email.as_str()).await? {
+                    let event = audit::event(audit::kind::LOGIN_FAILURE, Some(user.id), Some(ip));
+                    audit::record(state, &event).await?;
+                }
+            }
+        }
+        Err(_) => {}
+    }
     metrics::login(match &result {
         _ if limited => LoginResult::RateLimited,
         Ok(_) => LoginResult::Success,
@@ -201,14 +255,15 @@ async fn check_password(
     Ok(user)
 }
 
-/// Marks `session` as signed in as `user`, under a new session id so that an
-/// id planted before login (fixation) is worthless.
-pub async fn start_session(session: &Session, user: &User) -> Result<(), AppError> {
-    session.cycle_id().await.map_err(session_error)?;
-    session
-        .insert(USER_ID_KEY, user.id)
-        .await
-        .map_err(session_error)?;
+/// Whether `user` may chat: not while waiting for approval, nor before
+/// confirming the address when that is required.
+pub fn may_chat(state: &AppState, user: &User) -> Result<(), AppError> {
+    if user.role == Role::Pending {
+        return Err(AppError::PendingApproval);
+    }
+    if state.settings.accounts.require_email_verification && !user.email_verified {
+        return Err(AppError::EmailUnverified);
+    }
     Ok(())
 }
 
@@ -219,6 +274,11 @@ pub async fn end_session(state: &AppState, session: &Session) -> Result<(), AppE
     session.flush().await.map_err(session_error)?;
     if let Some(user_id) = user_id {
         state.sign_outs.announce(user_id);
+        audit::record(
+            state,
+            &audit::event(audit::kind::LOGOUT, Some(user_id), None),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -254,19 +314,39 @@ pub async fn current_user(state: &AppState, session: &Session) -> Result<User, A
     let Some(id) = session.id() else {
         return Err(AppError::Unauthorized);
     };
-    let found = state
-        .db
-        .user_by_session(&stored_id(&id), state.clock.now())
-        .await?;
-    match found {
+    let stored = stored_id(&id);
+    let now = state.clock.now();
+    let found = state.db.user_by_session(&stored, now).await?;
+    if let Some((_, expires_at)) = &found {
+        // A session in use moves its stored end on, at most once a minute
+        // (not a write per request): the sessions list reads "last used"
+        // from it, and the record outlives a session that is still used.
+        // The cookie's own Max-Age counts from the last time the session
+        // record changed (tower-sessions sets it), as before.
+        let ttl = state.settings.session_ttl_secs;
+        if expires_at - ttl + TOUCH_EVERY_SECS <= now {
+            if let Err(e) = state.db.session_touch(&stored, now + ttl).await {
+                tracing::warn!(error = %e, "session not touched");
+            }
+        }
+    }
+    match found.map(|(user, _)| user) {
         Some(user) if user.is_active => Ok(user),
         Some(_) => Err(AppError::Unauthorized),
         None => {
             let _: Option<i64> = session.get(USER_ID_KEY).await.map_err(session_error)?;
-            Err(AppError::Unauthorized)
+            let half: Option<i64> = session.get(MFA_PENDING_KEY).await.map_err(session_error)?;
+            Err(if half.is_some() {
+                AppError::MfaRequired
+            } else {
+                AppError::Unauthorized
+            })
         }
     }
 }
+
+/// How often a session in use has its expiry moved on.
+const TOUCH_EVERY_SECS: i64 = 60;
 
 fn session_error(err: tower_sessions::session::Error) -> AppError {
     tracing::error!(error = %err, "session store failed");

@@ -1,0 +1,85 @@
+//! Accounts, v2, as the API shows them: the admin's list, sessions, the
+//! audit log, two-factor setup. Shared by the server and the pages.
+
+use serde::{Deserialize, Serialize};
+
+/// One account as `GET /api/admin/users` lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct AdminUser {
+    /// Internal id.
+    pub id: i64,
+    /// Public id.
+    pub uid: String,
+    /// Normalised e-mail.
+    pub email: String,
+    /// Shown name.
+    pub display_name: String,
+    /// `admin`, `user` or `pending`.
+    pub role: String,
+    /// False when deactivated.
+    pub is_active: bool,
+    /// Whether two-factor sign-in is on.
+    pub mfa: bool,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds of the last successful sign-in.
+    pub last_login_at: Option<i64>,
+}
+
+/// One stored event, as `GET /api/admin/audit` shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct AuditRow {
+    /// Its place in the chain (1, 2, ...).
+    pub id: i64,
+    /// When (Unix seconds).
+    pub at: i64,
+    /// What happened.
+    pub kind: String,
+    /// Whose account.
+    pub user_id: Option<i64>,
+    /// Who did it, if not the user.
+    pub actor_id: Option<i64>,
+    /// From where.
+    pub ip: Option<String>,
+    /// More about it: a JSON object, as text.
+    pub detail: String,
+    /// The previous row's hash.
+    #[serde(skip, default)]
+    pub prev_hash: String,
+    /// This row's hash.
+    #[serde(skip, default)]
+    pub hash: String,
+}
+
+/// One session as `GET /auth/sessions` lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// Its id for revoking: the hash it is stored under, not the cookie.
+    pub id: String,
+    /// When it signed in.
+    pub created_at: Option<i64>,
+    /// When it was last used (its expiry minus its lifetime: sessions
+    /// expire after a time without use).
+    pub last_seen_at: i64,
+    /// From where it signed in.
+    pub ip: Option<String>,
+    /// With which browser.
+    pub user_agent: Option<String>,
+    /// Whether it is the session asking.
+    pub current: bool,
+}
+
+/// `POST /auth/mfa/setup`'s answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MfaSetup {
+    /// Always true.
+    pub ok: bool,
+    /// The secret in base32, for typing into an app.
+    pub secret: String,
+    /// The `otpauth://` link the QR code holds.
+    pub otpauth_url: String,
+    /// The QR code, as an SVG document.
+    pub qr_svg: String,
+}
