@@ -78,6 +78,8 @@ pub async fn register(
 /// `POST /auth/login`'s answer: `mfa_required` when the account has
 /// two-factor sign-in on and the code is still to come.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"ok": true, "mfa_required": true})))]
 pub struct LoginDone {
     /// Always true.
     pub ok: bool,

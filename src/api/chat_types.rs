@@ -36,6 +36,8 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>
 
 /// `POST /api/chat/regenerate` body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"message_id": 32})))]
 pub struct RegenerateRequest {
     /// The answer to write again (it stays; the new one is its sibling).
     pub message_id: i64,
@@ -96,6 +98,8 @@ pub enum ChatEvent {
 
 /// One result of `GET /api/conversations/search`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"conversation_id": 12, "title": "What is a binary search?", "message_id": 32, "snippet": "A <mark>binary</mark> search halves"})))]
 pub struct SearchHit {
     /// The conversation to open.
     pub conversation_id: i64,
@@ -110,6 +114,8 @@ pub struct SearchHit {
 
 /// `GET /api/conversations/search` answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"ok": true, "results": [{"conversation_id": 12, "title": "What is a binary search?", "message_id": 32, "snippet": "A <mark>binary</mark> search halves"}]})))]
 pub struct SearchResults {
     /// Always true.
     pub ok: bool,

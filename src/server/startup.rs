@@ -159,7 +159,7 @@ impl Application {
             .into_make_service_with_connect_info::<SocketAddr>();
         let cleanup = tokio::spawn(clean_up_periodically(self.state.clone()));
         let mail = tokio::spawn(mail::worker::run(self.state.clone()));
-        let answers = tokio::spawn(chat::upkeep::run(self.state.clone()));
+        let answers = tokio::spawn(super::chat::upkeep::run(self.state.clone()));
         // Pages stream in several writes; without TCP_NODELAY, Nagle's
         // algorithm and delayed ACKs add ~40 ms to every page.
         let listener = self.listener.tap_io(|tcp| {
