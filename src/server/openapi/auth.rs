@@ -1,4 +1,5 @@
-//! Accounts: `/auth/register`, `/auth/login`, `/auth/logout`, `/auth/me`
+//! Accounts: `/auth/register`, `/auth/login`, `/auth/mfa/verify`,
+//! `/auth/logout`, `/auth/me`
 //! and `/auth/password/*`, all server functions (`src/api/auth.rs`,
 //! `src/api/password.rs`).
 
@@ -9,7 +10,7 @@ use utoipa::{OpenApi, ToSchema};
 use super::errors::errors;
 use crate::{
     api::{
-        auth::{Done, MeResponse},
+        auth::{Done, LoginDone, MeResponse},
         password::{LinkState, ResetResponse},
     },
     domain::PasswordError,
@@ -21,6 +22,7 @@ use crate::{
 #[openapi(paths(
     register,
     login,
+    mfa_verify,
     logout,
     me,
     forgot_password,
@@ -58,6 +60,16 @@ pub(super) struct LoginBody {
     next: Option<String>,
 }
 
+/// `POST /auth/mfa/verify`.
+#[derive(ToSchema)]
+#[schema(example = json!({"code": "492039"}))]
+pub(super) struct MfaVerifyBody {
+    /// The 6-digit code of the authenticator app, or a recovery code.
+    code: String,
+    /// Pages only: where a form post goes once signed in.
+    next: Option<String>,
+}
+
 /// `POST /auth/password/forgot`.
 #[derive(ToSchema)]
 #[schema(example = json!({"identifier": "ada@example.com"}))]
@@ -91,6 +103,7 @@ errors!(RegisterErrors:
     AppError::InvalidDisplayName,
     AppError::InvalidPhone,
     AppError::Forbidden,
+    AppError::SignupClosed,
     AppError::EmailTaken,
     AppError::PayloadTooLarge,
     AppError::RateLimited,
@@ -101,8 +114,16 @@ errors!(LoginErrors:
     AppError::Forbidden,
     AppError::PayloadTooLarge,
 );
+errors!(MfaVerifyErrors:
+    AppError::BadRequest("Invalid request: missing field `code`".into()),
+    AppError::Unauthorized,
+    AppError::InvalidMfaCode { at_sign_in: true },
+    AppError::Forbidden,
+    AppError::PayloadTooLarge,
+    AppError::RateLimited,
+);
 errors!(LogoutErrors: AppError::Forbidden);
-errors!(MeErrors: AppError::Unauthorized);
+errors!(MeErrors: AppError::Unauthorized, AppError::MfaRequired);
 errors!(ForgotErrors:
     AppError::BadRequest("Invalid request: missing field `identifier`".into()),
     AppError::Forbidden,
@@ -146,20 +167,49 @@ fn register() {}
 /// Starts a new session (a new session id, in the session cookie). Every
 /// failure is the same `401 invalid_credentials`, rate limits included,
 /// so that an answer never tells which accounts exist.
+///
+/// For an account with two-factor sign-in on, a right password answers
+/// `{"ok": true, "mfa_required": true}` and a session that can only call
+/// `/auth/mfa/verify` and `/auth/logout` (`/auth/me` answers `401
+/// mfa_required`).
 #[utoipa::path(
     post,
     path = "/auth/login",
     tag = "accounts",
     request_body = LoginBody,
     responses(
-        (status = 200, description = "Signed in", body = Done,
+        (status = 200, description = "Signed in, or the code is still to come (`mfa_required`)", body = LoginDone,
             headers(("set-cookie" = String, description = "The session cookie: `HttpOnly; SameSite=Lax; Path=/`, `Secure` in production")),
-            example = json!({"ok": true})),
-        (status = 303, description = "A browser's form post: to `next`, or back with `?error=<code>`"),
+            examples(
+                ("signed in" = (summary = "Signed in", value = json!({"ok": true}))),
+                ("code to come" = (summary = "Two-factor sign-in is on: call `/auth/mfa/verify`", value = json!({"ok": true, "mfa_required": true}))),
+            )),
+        (status = 303, description = "A browser's form post: to `next` (or `/mfa`), or back with `?error=<code>`"),
         LoginErrors,
     )
 )]
 fn login() {}
+
+/// The second step of signing in: the two-factor code
+///
+/// After a `/auth/login` that answered `mfa_required`, with that session.
+/// A right code gives a new session id with full rights. Five wrong codes
+/// in 15 minutes per account, then `429`.
+#[utoipa::path(
+    post,
+    path = "/auth/mfa/verify",
+    tag = "accounts",
+    security(("session" = [])),
+    request_body = MfaVerifyBody,
+    responses(
+        (status = 200, description = "Signed in", body = Done,
+            headers(("set-cookie" = String, description = "The new session cookie")),
+            example = json!({"ok": true})),
+        (status = 303, description = "A browser's form post: to `next`, or back to `/mfa?error=<code>`"),
+        MfaVerifyErrors,
+    )
+)]
+fn mfa_verify() {}
 
 /// Signs out
 ///
@@ -187,7 +237,8 @@ fn logout() {}
     responses(
         (status = 200, description = "Who is signed in", body = MeResponse,
             example = json!({"ok": true, "user": {"id": 1, "uid": "u_9QmZ3kq1", "email": "ada@example.com",
-                "phone": null, "display_name": "Ada", "is_active": true, "lang": "en"}})),
+                "phone": null, "display_name": "Ada", "is_active": true, "lang": "en",
+                "role": "admin", "mfa": false, "email_verified": true}})),
         MeErrors,
     )
 )]

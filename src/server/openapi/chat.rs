@@ -10,7 +10,10 @@ use super::errors::errors;
 use crate::{
     api::{
         auth::Done,
-        chat_types::{ChatConfig, ChatEvent, ChatRequest, Conversation, Message},
+        chat_types::{
+            ChatConfig, ChatEvent, ChatRequest, Conversation, Message, RegenerateRequest,
+            SearchResults,
+        },
     },
     error::AppError,
 };
@@ -19,9 +22,16 @@ use crate::{
 #[derive(OpenApi)]
 #[openapi(paths(
     chat,
+    regenerate,
+    stream,
+    stop_answer,
     get_chat_config,
     list_conversations,
     load_conversation,
+    switch_branch,
+    search_conversations,
+    export_conversation,
+    import_conversations,
     rename_conversation,
     delete_conversation,
     clear_conversation
@@ -46,6 +56,35 @@ pub(super) struct ConversationId {
     id: i64,
 }
 
+/// `POST /api/conversations/switch`.
+#[derive(ToSchema)]
+#[schema(example = json!({"id": 12, "message_id": 34}))]
+pub(super) struct SwitchBody {
+    /// The conversation.
+    id: i64,
+    /// A message of it: the branch through it is shown, down to its
+    /// newest message.
+    message_id: i64,
+}
+
+/// `POST /api/chat/stop`.
+#[derive(ToSchema)]
+#[schema(example = json!({"reply_id": 32}))]
+pub(super) struct StopBody {
+    /// The answer to stop (`reply_id` of the stream's first line).
+    reply_id: i64,
+}
+
+/// `POST /api/conversations/import`'s answer.
+#[derive(ToSchema)]
+#[schema(example = json!({"ok": true, "imported": [13, 14]}))]
+pub(super) struct Imported {
+    /// Always true.
+    ok: bool,
+    /// The new conversations' ids.
+    imported: Vec<i64>,
+}
+
 errors!(ChatErrors:
     AppError::BadRequest("Invalid request: missing field `message`".into()),
     AppError::EmptyMessage,
@@ -53,6 +92,8 @@ errors!(ChatErrors:
     AppError::UnknownModel,
     AppError::Unauthorized,
     AppError::Forbidden,
+    AppError::PendingApproval,
+    AppError::EmailUnverified,
     AppError::NotFound,
     AppError::PayloadTooLarge,
     AppError::RateLimited,
@@ -61,6 +102,36 @@ errors!(ChatErrors:
          or point LLM_BASE_URL at a local OpenAI-compatible server such as Ollama."
             .into()
     ),
+);
+errors!(RegenerateErrors:
+    AppError::BadRequest("Invalid request: missing field `message_id`".into()),
+    AppError::UnknownModel,
+    AppError::Unauthorized,
+    AppError::Forbidden,
+    AppError::PendingApproval,
+    AppError::EmailUnverified,
+    AppError::NotFound,
+    AppError::RateLimited,
+);
+errors!(StreamErrors:
+    AppError::BadRequest("Invalid request: missing field `reply_id`".into()),
+    AppError::Unauthorized,
+    AppError::NotFound,
+);
+errors!(SearchErrors:
+    AppError::BadRequest("Invalid request: missing argument `q`".into()),
+    AppError::Unauthorized,
+);
+errors!(ExportErrors:
+    AppError::BadRequest("Invalid request: format is md or json".into()),
+    AppError::Unauthorized,
+    AppError::NotFound,
+);
+errors!(ImportErrors:
+    AppError::BadRequest("Invalid import: not a Palaver export or ChatGPT's conversations.json".into()),
+    AppError::Unauthorized,
+    AppError::Forbidden,
+    AppError::PayloadTooLarge,
 );
 errors!(ReadErrors: AppError::Unauthorized);
 errors!(LoadErrors:
@@ -71,6 +142,12 @@ errors!(LoadErrors:
 errors!(RenameErrors:
     AppError::BadRequest("Invalid request: missing field `title`".into()),
     AppError::InvalidTitle { max: 120 },
+    AppError::Unauthorized,
+    AppError::Forbidden,
+    AppError::NotFound,
+);
+errors!(SwitchErrors:
+    AppError::BadRequest("Invalid request: missing field `message_id`".into()),
     AppError::Unauthorized,
     AppError::Forbidden,
     AppError::NotFound,
@@ -89,7 +166,8 @@ errors!(ChangeErrors:
 /// status. Then `200` with `Content-Type: application/x-ndjson`: one JSON
 /// object per line (a `ChatEvent`), as the model writes:
 ///
-/// 1. `{"conversation_id": 12}`: where the exchange is stored;
+/// 1. `{"conversation_id": 12, "message_id": 31, "reply_id": 32}`:
+///    where the exchange is stored (the person's message, and the answer);
 /// 2. `{"text": "..."}`, once per piece of the answer;
 /// 3. `{"done": true}`, or, when it did not end well,
 ///    `{"error": "...", "code": "..."}` (what arrived is stored, marked
@@ -97,7 +175,14 @@ errors!(ChangeErrors:
 ///    revoked), `not_saved`, or the model's failure: `model_timeout`,
 ///    `model_unreachable`, `model_busy`, `model_failed`,
 ///    `model_not_found`, `model_refused_credentials`,
-///    `model_interrupted`.
+///    `model_interrupted`; or `{"stopped": true}` after `POST
+///    /api/chat/stop`.
+///
+/// `parent_id` absent: the message follows the conversation's current
+/// leaf; `null`: a new first message; an id (a message of that
+/// conversation, else `404`): a branch beside that message's other
+/// children, which is how "edit and resend" works. Closing the connection
+/// does not stop the answer: `GET /api/chat/stream` attaches to it again.
 ///
 /// The stream is never compressed or cached (`Cache-Control: no-cache,
 /// no-transform`, `X-Accel-Buffering: no`).
@@ -110,7 +195,7 @@ errors!(ChangeErrors:
     responses(
         (status = 200, description = "The answer, as JSON lines (one `ChatEvent` per line)",
             content((ChatEvent = "application/x-ndjson", examples(
-                ("first line" = (summary = "Where it is stored", value = json!({"conversation_id": 12}))),
+                ("first line" = (summary = "Where it is stored", value = json!({"conversation_id": 12, "message_id": 31, "reply_id": 32}))),
                 ("a piece" = (summary = "A piece of the answer", value = json!({"text": "A binary search halves"}))),
                 ("the end" = (summary = "The answer is complete", value = json!({"done": true}))),
                 ("a failure" = (summary = "The model failed mid-answer", value = json!({"error": "The model did not answer in time", "code": "model_timeout"}))),
@@ -119,6 +204,75 @@ errors!(ChangeErrors:
     )
 )]
 fn chat() {}
+
+/// Writes another answer to the same message
+///
+/// `message_id` is an answer; the new one is its sibling (both stay),
+/// streamed with the same lines as `/api/chat`.
+#[utoipa::path(
+    post,
+    path = "/api/chat/regenerate",
+    tag = "chat",
+    security(("session" = []), ("bearer" = [])),
+    request_body = RegenerateRequest,
+    responses(
+        (status = 200, description = "The answer, as JSON lines (one `ChatEvent` per line)",
+            content((ChatEvent = "application/x-ndjson", examples(
+                ("first line" = (summary = "Where it is stored", value = json!({"conversation_id": 12, "message_id": 31, "reply_id": 35}))),
+                ("a piece" = (summary = "A piece of the answer", value = json!({"text": "A binary search halves"}))),
+                ("the end" = (summary = "The answer is complete", value = json!({"done": true}))),
+            )))),
+        RegenerateErrors,
+    )
+)]
+fn regenerate() {}
+
+/// Attaches to an answer again, running or finished
+///
+/// The same lines as `/api/chat`: the first line, then one `text` line
+/// with everything written so far, then the live `text` lines, then
+/// `done` (or `error`, or `stopped`). Another user's answer is `404`.
+#[utoipa::path(
+    get,
+    path = "/api/chat/stream",
+    tag = "chat",
+    security(("session" = []), ("bearer" = [])),
+    params(("reply_id" = i64, Query, description = "The answer (`reply_id` of the first line)", example = 32)),
+    responses(
+        (status = 200, description = "The answer, as JSON lines (one `ChatEvent` per line)",
+            content((ChatEvent = "application/x-ndjson", examples(
+                ("first line" = (summary = "Where it is stored", value = json!({"conversation_id": 12, "message_id": 31, "reply_id": 32}))),
+                ("so far" = (summary = "Everything written so far", value = json!({"text": "A binary search halves the range"}))),
+                ("stopped" = (summary = "Stopped with `POST /api/chat/stop`", value = json!({"stopped": true}))),
+            )))),
+        StreamErrors,
+    )
+)]
+fn stream() {}
+
+/// Stops an answer
+///
+/// Within a second, wherever it runs (any instance on the same database);
+/// what it had is stored, marked `partial`, and every attached stream
+/// ends with `{"stopped": true}`.
+#[utoipa::path(
+    post,
+    path = "/api/chat/stop",
+    tag = "chat",
+    security(("session" = []), ("bearer" = [])),
+    request_body = StopBody,
+    responses(
+        (status = 200, description = "Stopped", body = Done, example = json!({"ok": true})),
+        StopErrors,
+    )
+)]
+fn stop_answer() {}
+errors!(StopErrors:
+    AppError::BadRequest("Invalid request: missing field `reply_id`".into()),
+    AppError::Unauthorized,
+    AppError::Forbidden,
+    AppError::NotFound,
+);
 
 /// The models on offer
 ///
@@ -153,7 +307,12 @@ fn get_chat_config() {}
 )]
 fn list_conversations() {}
 
-/// The messages of one conversation, oldest first
+/// The messages of a conversation's current branch, oldest first
+///
+/// `siblings` lists every child of the message's parent, itself included,
+/// oldest first: the branches that can be shown there
+/// (`/api/conversations/switch`). An answer still being written has
+/// status `streaming`.
 #[utoipa::path(
     get,
     path = "/api/conversations/load",
@@ -163,13 +322,100 @@ fn list_conversations() {}
     responses(
         (status = 200, description = "The messages", body = Vec<Message>,
             example = json!([
-                {"id": 31, "role": "user", "content": "What is a binary search?", "status": "complete", "model": null},
-                {"id": 32, "role": "assistant", "content": "A binary search halves...", "status": "complete", "model": "gpt-4o-mini"}
+                {"id": 31, "parent_id": null, "role": "user", "content": "What is a binary search?", "status": "complete",
+                    "model": null, "created_at": 1764750000, "siblings": [31]},
+                {"id": 35, "parent_id": 31, "role": "assistant", "content": "A binary search halves...", "status": "complete",
+                    "model": "gpt-4o-mini", "created_at": 1764750004, "siblings": [32, 35]}
             ])),
         LoadErrors,
     )
 )]
 fn load_conversation() {}
+
+/// Shows another branch of a conversation
+///
+/// The branch through `message_id`, down to its newest message, becomes
+/// the one shown.
+#[utoipa::path(
+    post,
+    path = "/api/conversations/switch",
+    tag = "chat",
+    security(("session" = []), ("bearer" = [])),
+    request_body = SwitchBody,
+    responses(
+        (status = 200, description = "Switched", body = Done, example = json!({"ok": true})),
+        SwitchErrors,
+    )
+)]
+fn switch_branch() {}
+
+/// Searches the signed-in user's conversations
+///
+/// Those whose title or messages contain the words of `q`
+/// (case-insensitive; Chinese, Japanese, Korean and Vietnamese text
+/// included), newest first, at most 50. `snippet` is HTML: the text
+/// around the match, escaped, each match in `<mark>`.
+#[utoipa::path(
+    get,
+    path = "/api/conversations/search",
+    tag = "chat",
+    security(("session" = []), ("bearer" = [])),
+    params(("q" = String, Query, description = "The words to find", example = "binary")),
+    responses(
+        (status = 200, description = "The matches", body = SearchResults),
+        SearchErrors,
+    )
+)]
+fn search_conversations() {}
+
+/// Downloads a conversation
+///
+/// `format=md`: Markdown of the branch shown; `format=json`: the whole
+/// tree, the form `/api/conversations/import` reads back. Answered as a
+/// file (`Content-Disposition: attachment`).
+#[utoipa::path(
+    get,
+    path = "/api/conversations/export",
+    tag = "chat",
+    security(("session" = []), ("bearer" = [])),
+    params(
+        ("id" = i64, Query, description = "The conversation; another user's is `404`", example = 12),
+        ("format" = String, Query, description = "`md` or `json`", example = "json"),
+    ),
+    responses(
+        (status = 200, description = "The file",
+            headers(("content-disposition" = String, description = "`attachment; filename=\"palaver-12.json\"`")),
+            content(
+                (String = "text/markdown", example = json!("# What is a binary search?\n\n## You\n\nWhat is a binary search?\n\n## Assistant (gpt-4o-mini)\n\nA binary search halves...\n")),
+                (serde_json::Value = "application/json", example = json!({"title": "What is a binary search?", "model": "gpt-4o-mini", "created_at": 1764750000,
+                    "messages": [{"id": 31, "parent_id": null, "role": "user", "content": "What is a binary search?", "status": "complete", "model": null, "created_at": 1764750000}]})),
+            )),
+        ExportErrors,
+    )
+)]
+fn export_conversation() {}
+
+/// Imports conversations
+///
+/// A Palaver JSON export (`/api/conversations/export?format=json`), or
+/// ChatGPT's `conversations.json` (an array of conversations with a
+/// `mapping` of nodes). All or nothing: a file that cannot be read
+/// imports nothing (`400` with the reason). Up to 32 MB.
+#[utoipa::path(
+    post,
+    path = "/api/conversations/import",
+    tag = "chat",
+    security(("session" = []), ("bearer" = [])),
+    request_body(content = serde_json::Value, content_type = "application/json",
+        description = "A Palaver export or ChatGPT's `conversations.json`",
+        example = json!({"title": "What is a binary search?", "model": "gpt-4o-mini", "created_at": 1764750000,
+            "messages": [{"id": 1, "parent_id": null, "role": "user", "content": "What is a binary search?", "status": "complete", "created_at": 1764750000}]})),
+    responses(
+        (status = 200, description = "Imported", body = Imported),
+        ImportErrors,
+    )
+)]
+fn import_conversations() {}
 
 /// Renames a conversation
 #[utoipa::path(

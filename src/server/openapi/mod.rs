@@ -2,7 +2,8 @@
 //! programs, generated from the code's own types with `utoipa`, and
 //! `GET /api/docs`, the page that shows it ([`page`]).
 //!
-//! One file per feature: [`auth`] (accounts), [`chat`] (chat and
+//! One file per feature: [`auth`] (signing in), [`account`] (the
+//! account's own settings), [`admin`] (the admin's calls), [`chat`] (chat and
 //! conversations), [`keys`] (API keys), [`ops`] (health, metrics, this
 //! document). [`document`] merges them, adds the security schemes (the
 //! session cookie's name comes from the settings) and marks the server
@@ -45,6 +46,8 @@
 //! or documented but not served; `end2end/tests/api-docs.spec.ts`
 //! validates the document with an OpenAPI 3.1 validator and shows it.
 
+mod account;
+mod admin;
 mod auth;
 mod chat;
 pub mod errors;
@@ -98,7 +101,8 @@ const CACHE: &str = "public, max-age=3600";
     ),
     components(schemas(crate::error::ErrorBody, crate::api::auth::Done)),
     tags(
-        (name = "accounts", description = "Registering, signing in and out, passwords"),
+        (name = "accounts", description = "Registering, signing in and out, passwords, two-factor sign-in, sessions"),
+        (name = "admin", description = "Accounts and the audit log, for admins"),
         (name = "chat", description = "The chat stream and the conversations"),
         (name = "api keys", description = "Keys for scripts and tools"),
         (name = "operations", description = "Health, metrics and this document"),
@@ -112,6 +116,8 @@ pub fn document(settings: &Settings) -> Document {
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     for part in [
         auth::Doc::openapi(),
+        account::Doc::openapi(),
+        admin::Doc::openapi(),
         chat::Doc::openapi(),
         keys::Doc::openapi(),
         ops::Doc::openapi(),
