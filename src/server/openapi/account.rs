@@ -179,7 +179,8 @@ fn change_password() {}
     tag = "accounts",
     security(("session" = [])),
     responses(
-        (status = 200, description = "The sessions", body = SessionList),
+        (status = 200, description = "The sessions", body = SessionList,
+            example = json!({"ok": true, "sessions": [{"id": "s_3f9a", "created_at": 1764750000, "last_seen_at": 1764836400, "ip": "203.0.113.7", "user_agent": "Mozilla/5.0", "current": true}]})),
         ReadErrors,
     )
 )]
@@ -247,7 +248,8 @@ fn delete_account() {}
     tag = "accounts",
     security(("session" = [])),
     responses(
-        (status = 200, description = "The new secret", body = MfaSetup),
+        (status = 200, description = "The new secret", body = MfaSetup,
+            example = json!({"ok": true, "secret": "JBSWY3DPEHPK3PXP", "otpauth_url": "otpauth://totp/Palaver:ada%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=Palaver", "qr_svg": "<svg ...>"})),
         MfaSetupErrors,
     )
 )]
@@ -270,7 +272,8 @@ errors!(MfaSetupErrors:
     security(("session" = [])),
     request_body = MfaCodeBody,
     responses(
-        (status = 200, description = "On", body = RecoveryCodes),
+        (status = 200, description = "On", body = RecoveryCodes,
+            example = json!({"ok": true, "recovery_codes": ["4f7k-9q2m", "8d3x-1c6v"]})),
         (status = 303, description = "A browser's form post: to `/settings?done=mfa`, or back with `?error=<code>`"),
         EnableErrors,
     )
@@ -304,7 +307,8 @@ fn mfa_disable() {}
     tag = "accounts",
     security(("session" = [])),
     responses(
-        (status = 200, description = "The events", body = MyEvents),
+        (status = 200, description = "The events", body = MyEvents,
+            example = json!({"ok": true, "events": [{"id": 41, "at": 1764836400, "kind": "login", "user_id": 1, "actor_id": 1, "ip": "203.0.113.7", "detail": "{}"}]})),
         ReadErrors,
     )
 )]

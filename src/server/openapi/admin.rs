@@ -103,7 +103,8 @@ errors!(ResetMfaErrors:
     security(("session" = []), ("bearer" = [])),
     params(("q" = Option<String>, Query, description = "Only accounts whose e-mail or name contains this", example = "bo")),
     responses(
-        (status = 200, description = "The accounts", body = UserList),
+        (status = 200, description = "The accounts", body = UserList,
+            example = json!({"ok": true, "users": [{"id": 2, "uid": "u_7HkP2mxa", "email": "bo@example.com", "display_name": "Bo", "role": "pending", "is_active": true, "mfa": false, "created_at": 1764750000, "last_login_at": null}]})),
         ListErrors,
     )
 )]
@@ -189,7 +190,8 @@ fn admin_reset_mfa() {}
         ("kind" = Option<String>, Query, description = "Only events of this kind", example = "login"),
     ),
     responses(
-        (status = 200, description = "The events", body = AuditPage),
+        (status = 200, description = "The events", body = AuditPage,
+            example = json!({"ok": true, "events": [{"id": 41, "at": 1764836400, "kind": "login", "user_id": 2, "actor_id": 2, "ip": "203.0.113.7", "detail": "{}"}], "chain_ok": true})),
         ListErrors,
     )
 )]

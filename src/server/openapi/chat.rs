@@ -362,7 +362,8 @@ fn switch_branch() {}
     security(("session" = []), ("bearer" = [])),
     params(("q" = String, Query, description = "The words to find", example = "binary")),
     responses(
-        (status = 200, description = "The matches", body = SearchResults),
+        (status = 200, description = "The matches", body = SearchResults,
+            example = json!({"ok": true, "results": [{"conversation_id": 12, "title": "What is a binary search?", "message_id": 32, "snippet": "A <mark>binary</mark> search halves"}]})),
         SearchErrors,
     )
 )]
@@ -411,7 +412,7 @@ fn export_conversation() {}
         example = json!({"title": "What is a binary search?", "model": "gpt-4o-mini", "created_at": 1764750000,
             "messages": [{"id": 1, "parent_id": null, "role": "user", "content": "What is a binary search?", "status": "complete", "created_at": 1764750000}]})),
     responses(
-        (status = 200, description = "Imported", body = Imported),
+        (status = 200, description = "Imported", body = Imported, example = json!({"ok": true, "imported": [13, 14]})),
         ImportErrors,
     )
 )]
