@@ -66,6 +66,11 @@ check "the login page is served with its hydration script" \
 check "the WASM goes out as its build-time brotli copy" \
   'wasm=$(curl -s "$base/login" | grep -oE "/pkg/palaver[^\"]*\.wasm" | head -1) &&
    curl -s -o /dev/null -D - -H "Accept-Encoding: br, gzip" "$base$wasm" | grep -qi "^content-encoding: br"'
+check "the API document and its viewer are served from the image" \
+  'curl -s "$base/api/openapi.json" | grep -q "\"openapi\":\"3.1.0\"" &&
+   curl -s "$base/api/docs" | grep -q "/api-docs/swagger-ui-bundle.js" &&
+   curl -s -o /dev/null -D - -H "Accept-Encoding: br, gzip" "$base/api-docs/swagger-ui-bundle.js" \
+     | grep -qi "^content-encoding: br"'
 check "an account can register and log in" \
   'curl -s -o /dev/null -w "%{http_code}" -H "content-type: application/json" \
      -d "{\"email\":\"ct@example.com\",\"password\":\"correct-horse-9\"}" "$base/auth/register" | grep -q 201 &&

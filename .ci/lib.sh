@@ -54,12 +54,26 @@ ensure_node_modules() {
   fi
 }
 
+# The viewer of /api/docs (swagger-ui-dist, pinned in end2end/package.json),
+# copied into public/ before a build so the site carries it like its own
+# files: cargo-leptos copies public/ into the site, and a release build
+# precompresses it. Served from this origin, never a CDN, so the CSP holds.
+vendor_api_viewer() {
+  local from="$ROOT/end2end/node_modules/swagger-ui-dist" to="$ROOT/public/api-docs"
+  [ -f "$from/swagger-ui-bundle.js" ] || { echo "swagger-ui-dist missing: run ensure_node_modules" >&2; return 1; }
+  mkdir -p "$to"
+  cp "$from/swagger-ui-bundle.js" "$from/swagger-ui.css" "$to/"
+  cp "$from/LICENSE" "$to/LICENSE.swagger-ui"
+  cp "$from/swagger-ui-bundle.js.LICENSE.txt" "$to/LICENSE.swagger-ui-bundle.txt"
+}
+
 # The release site, with a compressed copy of every file beside it, made once
 # here so the server never compresses a static file per request: brotli 11
 # from cargo-leptos's --precompress, and its gzip copies made again with
 # gzip -9 (cargo-leptos's own gzip is about 17% larger; browsers on plain
 # http get gzip only).
 build_release_site() {
+  vendor_api_viewer
   cargo leptos build --release --precompress
   find "$ROOT/target/site" -type f ! -name '*.br' ! -name '*.gz' -exec gzip -9 -k -f -n {} +
 }

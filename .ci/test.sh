@@ -36,6 +36,7 @@ step "integration tests again, on PostgreSQL"
 run_tests --test api
 
 step "building the site for the browser tests"
+vendor_api_viewer
 cargo leptos build
 
 step "browser tests (Playwright), one project per database"

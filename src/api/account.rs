@@ -14,6 +14,8 @@ use crate::{
 
 /// `{"ok":true, "revoked_sessions": n}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"ok": true, "revoked_sessions": 2})))]
 pub struct Revoked {
     /// Always true.
     pub ok: bool,
@@ -23,6 +25,8 @@ pub struct Revoked {
 
 /// `{"ok":true, "sessions":[...]}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"ok": true, "sessions": [{"id": "s_3f9a", "created_at": 1764750000, "last_seen_at": 1764836400, "ip": "203.0.113.7", "user_agent": "Mozilla/5.0", "current": true}]})))]
 pub struct SessionList {
     /// Always true.
     pub ok: bool,
@@ -32,6 +36,8 @@ pub struct SessionList {
 
 /// `{"ok":true, "recovery_codes":[...]}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"ok": true, "recovery_codes": ["4f7k-9q2m", "8d3x-1c6v"]})))]
 pub struct RecoveryCodes {
     /// Always true.
     pub ok: bool,
@@ -188,6 +194,8 @@ pub async fn mfa_disable(password: String, code: String) -> Result<Done, AppErro
 
 /// `{"ok":true, "events":[...]}`: the asker's own security events.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"ok": true, "events": [{"id": 41, "at": 1764836400, "kind": "login", "user_id": 1, "actor_id": 1, "ip": "203.0.113.7", "detail": "{}"}]})))]
 pub struct MyEvents {
     /// Always true.
     pub ok: bool,

@@ -13,6 +13,8 @@ use crate::{
 
 /// `{"ok":true, "users":[...]}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"ok": true, "users": [{"id": 2, "uid": "u_7HkP2mxa", "email": "bo@example.com", "display_name": "Bo", "role": "pending", "is_active": true, "mfa": false, "created_at": 1764750000, "last_login_at": null}]})))]
 pub struct UserList {
     /// Always true.
     pub ok: bool,
@@ -22,6 +24,8 @@ pub struct UserList {
 
 /// `201 {"ok":true, "id": n}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"ok": true, "id": 7})))]
 pub struct Created {
     /// Always true.
     pub ok: bool,
@@ -31,6 +35,8 @@ pub struct Created {
 
 /// `{"ok":true, "events":[...], "chain_ok": bool}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"ok": true, "events": [{"id": 41, "at": 1764836400, "kind": "role_changed", "user_id": 2, "actor_id": 1, "ip": "203.0.113.7", "detail": "{\"role\":\"user\"}"}], "chain_ok": true})))]
 pub struct AuditPage {
     /// Always true.
     pub ok: bool,

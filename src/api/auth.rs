@@ -10,6 +10,7 @@ use crate::{api::codec::FormOrJson, error::AppError};
 
 /// `{"ok": true}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Done {
     /// Always true.
     pub ok: bool,
@@ -21,6 +22,7 @@ impl Done {
 
 /// `{"ok": true, "user": {...}}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MeResponse {
     /// Always true.
     pub ok: bool,
@@ -76,6 +78,8 @@ pub async fn register(
 /// `POST /auth/login`'s answer: `mfa_required` when the account has
 /// two-factor sign-in on and the code is still to come.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"ok": true, "mfa_required": true})))]
 pub struct LoginDone {
     /// Always true.
     pub ok: bool,

@@ -6,6 +6,8 @@ pub use crate::domain::chat::{Conversation, Exchange, Message, MessageStatus, Ro
 
 /// `POST /api/chat` body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"message": "What is a binary search?"})))]
 pub struct ChatRequest {
     /// What the person wrote.
     pub message: String,
@@ -34,6 +36,8 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>
 
 /// `POST /api/chat/regenerate` body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"message_id": 32})))]
 pub struct RegenerateRequest {
     /// The answer to write again (it stays; the new one is its sibling).
     pub message_id: i64,
@@ -51,6 +55,7 @@ pub struct StreamQuery {
 
 /// One line of the `/api/chat` stream (JSON lines).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum ChatEvent {
     /// First line: where the exchange is stored.
@@ -93,6 +98,8 @@ pub enum ChatEvent {
 
 /// One result of `GET /api/conversations/search`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"conversation_id": 12, "title": "What is a binary search?", "message_id": 32, "snippet": "A <mark>binary</mark> search halves"})))]
 pub struct SearchHit {
     /// The conversation to open.
     pub conversation_id: i64,
@@ -107,6 +114,8 @@ pub struct SearchHit {
 
 /// `GET /api/conversations/search` answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"ok": true, "results": [{"conversation_id": 12, "title": "What is a binary search?", "message_id": 32, "snippet": "A <mark>binary</mark> search halves"}]})))]
 pub struct SearchResults {
     /// Always true.
     pub ok: bool,
@@ -116,6 +125,7 @@ pub struct SearchResults {
 
 /// What the page needs to know about the model set-up.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChatConfig {
     /// Models on offer (the first is the default).
     pub models: Vec<String>,

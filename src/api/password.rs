@@ -10,6 +10,7 @@ use crate::{
 
 /// `{"ok": true, "revoked_sessions": n}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ResetResponse {
     /// Always true.
     pub ok: bool,
@@ -61,6 +62,7 @@ pub async fn reset_password(token: String, password: String) -> Result<ResetResp
 
 /// `{"ok": true, "valid": bool}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LinkState {
     /// Always true.
     pub ok: bool,

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 /// One account as `GET /api/admin/users` lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"id": 2, "uid": "u_7HkP2mxa", "email": "bo@example.com", "display_name": "Bo", "role": "user", "is_active": true, "mfa": false, "created_at": 1764750000, "last_login_at": 1764836400})))]
 pub struct AdminUser {
     /// Internal id.
     pub id: i64,
@@ -30,6 +32,8 @@ pub struct AdminUser {
 /// One stored event, as `GET /api/admin/audit` shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"id": 41, "at": 1764836400, "kind": "login", "user_id": 2, "actor_id": 2, "ip": "203.0.113.7", "detail": "{}"})))]
 pub struct AuditRow {
     /// Its place in the chain (1, 2, ...).
     pub id: i64,
@@ -55,6 +59,8 @@ pub struct AuditRow {
 
 /// One session as `GET /auth/sessions` lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"id": "s_3f9a", "created_at": 1764750000, "last_seen_at": 1764836400, "ip": "203.0.113.7", "user_agent": "Mozilla/5.0", "current": true})))]
 pub struct SessionView {
     /// Its id for revoking: the hash it is stored under, not the cookie.
     pub id: String,
@@ -73,6 +79,8 @@ pub struct SessionView {
 
 /// `POST /auth/mfa/setup`'s answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"ok": true, "secret": "JBSWY3DPEHPK3PXP", "otpauth_url": "otpauth://totp/Palaver:ada%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=Palaver", "qr_svg": "<svg ...>"})))]
 pub struct MfaSetup {
     /// Always true.
     pub ok: bool,

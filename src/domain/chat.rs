@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A conversation in the sidebar.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Conversation {
     /// Its number, unique across all users; the `c` of `/app?c=ID`.
     pub id: i64,
@@ -20,6 +21,7 @@ pub struct Conversation {
 
 /// Who wrote a message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// The person.
@@ -40,6 +42,7 @@ impl Role {
 
 /// How a stored message ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum MessageStatus {
     /// Whole.
@@ -89,6 +92,7 @@ impl MessageStatus {
 
 /// One message of a conversation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Message {
     /// Its number; messages of a conversation are ordered by it.
     pub id: i64,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// Which rule of the policy a password breaks. It travels in error bodies as
 /// `"reason"` (e.g. `"too_short"`), so that a page can say why.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PasswordError {
     /// Fewer than 8 characters.

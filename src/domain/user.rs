@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// later ones are `User`, or `Pending` under `SIGNUP_MODE=approval` until an
 /// admin approves them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(as = AccountRole))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Sees `/admin`, manages accounts and reads the audit log.
@@ -40,6 +41,7 @@ impl Role {
 
 /// An account as shown to its owner (`GET /auth/me`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct User {
     /// Internal id.
     pub id: i64,

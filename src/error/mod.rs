@@ -13,8 +13,13 @@
 
 mod wire;
 
+#[cfg(feature = "ssr")]
+mod schema;
 #[cfg(test)]
 mod tests;
+
+#[cfg(feature = "ssr")]
+pub use wire::{router_failure, ErrorBody, ROUTER_FAILURES};
 
 use std::fmt;
 
@@ -28,7 +33,11 @@ use server_fn::{
 use crate::domain::{DisplayNameError, EmailError, PasswordError, PhoneError};
 
 /// Everything a caller may be told about a failure.
+///
+/// On the server it can list its variants (`strum::EnumIter`), so the API
+/// document's list of codes is this enum's own ([`AppError::codes`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(strum::EnumIter))]
 #[serde(into = "wire::ErrorBody", from = "wire::WireError")]
 pub enum AppError {
     /// The input is malformed; the message says how (for API clients; a page

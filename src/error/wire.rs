@@ -11,17 +11,58 @@ use crate::domain::PasswordError;
 /// What the server writes: the contract's `{"ok": false, "error": "...",
 /// "code": "..."}`, plus the typed parameter of the few errors that have one.
 #[derive(Serialize)]
-pub(super) struct ErrorBody {
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(as = Error))]
+pub struct ErrorBody {
+    /// Always false.
     ok: bool,
-    /// The message for people; API clients may show it. Pages never read it.
+    /// The message for people, in the request's language; API clients may
+    /// show it. Pages never read it.
     error: String,
+    /// What went wrong, for programs: stable, never translated.
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::codes))]
     code: &'static str,
     /// For `weak_password`: which rule the password broke.
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<PasswordError>,
-    /// For `message_too_long` and `invalid_title`: the limit, in characters.
+    /// For `message_too_long`, `invalid_title` and `invalid_key_name`: the
+    /// limit, in characters; for `too_many_keys`, in keys.
     #[serde(skip_serializing_if = "Option::is_none")]
     max: Option<usize>,
+}
+
+/// What the router answers by itself on `/auth/*` and `/api/*` (an unknown
+/// path, a wrong method...), as `(status, code, message)`; the JSON-errors
+/// layer (`server::guard`) writes them. Any other client error is
+/// `bad_request`, a server error `internal`.
+#[cfg(feature = "ssr")]
+pub const ROUTER_FAILURES: &[(http::StatusCode, &str, &str)] = &[
+    (http::StatusCode::NOT_FOUND, "not_found", "Not found"),
+    (
+        http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "This method is not allowed here",
+    ),
+    (
+        http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        "Send JSON or a form",
+    ),
+    (
+        http::StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        "Request body too large",
+    ),
+];
+
+/// The code and message for a failure the router answered by itself.
+#[cfg(feature = "ssr")]
+pub fn router_failure(status: http::StatusCode) -> (&'static str, &'static str) {
+    match ROUTER_FAILURES.iter().find(|(s, _, _)| *s == status) {
+        Some((_, code, message)) => (code, message),
+        None if status.is_server_error() => ("internal", "Something went wrong on our side"),
+        None => ("bad_request", "The request could not be read"),
+    }
 }
 
 impl From<AppError> for ErrorBody {

@@ -159,29 +159,40 @@ pub mod routes {
     use crate::{api::auth::Done, domain::User, error::AppError, server::state::AppState};
 
     /// `POST /auth/api-keys` body.
-    #[derive(Deserialize)]
+    #[derive(Deserialize, utoipa::ToSchema)]
     #[serde(deny_unknown_fields)]
+    #[schema(example = json!({"name": "backup script"}))]
     pub struct CreateBody {
+        /// What the key is for: 1 to 60 characters.
         name: String,
     }
 
     /// `POST /auth/api-keys/revoke` body.
-    #[derive(Deserialize)]
+    #[derive(Deserialize, utoipa::ToSchema)]
     #[serde(deny_unknown_fields)]
+    #[schema(example = json!({"id": 1}))]
     pub struct RevokeBody {
+        /// The key's id, from the list.
         id: i64,
     }
 
-    #[derive(Serialize)]
-    struct CreatedBody {
+    /// `201` to `POST /auth/api-keys`.
+    #[derive(Serialize, utoipa::ToSchema)]
+    pub struct CreatedBody {
+        /// Always true.
         ok: bool,
+        /// The key's id, for revoking it.
         id: i64,
+        /// The key itself, in this answer only: it is stored hashed.
         key: String,
     }
 
-    #[derive(Serialize)]
-    struct ListBody {
+    /// `GET /auth/api-keys`.
+    #[derive(Serialize, utoipa::ToSchema)]
+    pub struct ListBody {
+        /// Always true.
         ok: bool,
+        /// The caller's keys, never the keys themselves.
         keys: Vec<ApiKeyRow>,
     }
 

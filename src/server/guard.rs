@@ -107,7 +107,7 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
         .is_some_and(|ct| ct.starts_with("application/json"));
     let status = res.status();
     if api && !is_json && (status.is_client_error() || status.is_server_error()) {
-        let (code, error) = router_failure(status);
+        let (code, error) = crate::error::router_failure(status);
         let mut json = (
             status,
             axum::Json(serde_json::json!({"ok": false, "error": error, "code": code})),
@@ -120,19 +120,6 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
         res = json;
     }
     res
-}
-
-/// The code and message for a failure the router answered by itself.
-fn router_failure(status: http::StatusCode) -> (&'static str, &'static str) {
-    use http::StatusCode as S;
-    match status {
-        S::NOT_FOUND => ("not_found", "Not found"),
-        S::METHOD_NOT_ALLOWED => ("method_not_allowed", "This method is not allowed here"),
-        S::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "Send JSON or a form"),
-        S::PAYLOAD_TOO_LARGE => ("payload_too_large", "Request body too large"),
-        s if s.is_server_error() => ("internal", "Something went wrong on our side"),
-        _ => ("bad_request", "The request could not be read"),
-    }
 }
 
 async fn signed_in(session: &Session) -> bool {

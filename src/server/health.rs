@@ -11,9 +11,11 @@ use super::state::AppState;
 const DB_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The body, with its fields in the contract's order.
-#[derive(Serialize)]
-struct Health {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// True when this instance can serve.
     ok: bool,
+    /// True when the database answered.
     db: bool,
 }
 

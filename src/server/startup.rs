@@ -13,7 +13,7 @@ use std::{
     time::Duration,
 };
 
-use axum::{middleware, routing::get, serve::ListenerExt, Router};
+use axum::{middleware, serve::ListenerExt, Router};
 use leptos::{config::LeptosOptions, context::provide_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
@@ -29,10 +29,9 @@ use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Pr
 
 use super::{
     assets::{self, Assets},
-    chat,
     clock::Clock,
     config::Settings,
-    db, guard, health, http,
+    db, guard, http,
     llm::LlmClient,
     mail::{self, Mailer, Outbox},
     password::PasswordHashing,
@@ -162,7 +161,7 @@ impl Application {
             .into_make_service_with_connect_info::<SocketAddr>();
         let cleanup = tokio::spawn(super::lifecycle::clean_up_periodically(self.state.clone()));
         let mail = tokio::spawn(mail::worker::run(self.state.clone()));
-        let answers = tokio::spawn(chat::upkeep::run(self.state.clone()));
+        let answers = tokio::spawn(super::chat::upkeep::run(self.state.clone()));
         // Pages stream in several writes; without TCP_NODELAY, Nagle's
         // algorithm and delayed ACKs add ~40 ms to every page.
         let listener = self.listener.tap_io(|tcp| {
@@ -245,42 +244,9 @@ fn router(state: AppState) -> Router {
         )));
 
     let metrics_on = state.metrics.is_some();
-    let router = Router::new()
-        .route("/", get(guard::root))
-        .route("/auth/healthz", get(health::healthz))
-        .route("/auth/verify-email", get(super::verify::follow))
-        .route("/api/chat", axum::routing::post(chat::chat))
-        .route(
-            "/api/chat/regenerate",
-            axum::routing::post(chat::regenerate),
-        )
-        .route("/api/chat/stream", get(chat::stream))
-        .route("/api/conversations/export", get(chat::transfer::export))
-        .route(
-            chat::transfer::IMPORT_PATH,
-            // axum's own 2 MB cap on extracted bodies is lifted to the
-            // limit that `guard::body_limit` already applies here.
-            axum::routing::post(chat::transfer::import).layer(
-                axum::extract::DefaultBodyLimit::max(chat::transfer::IMPORT_BODY_LIMIT),
-            ),
-        )
-        .route("/theme", axum::routing::post(super::theme::set_theme))
-        .route("/lang", axum::routing::post(super::lang::set_lang))
-        .route(
-            "/auth/api-keys",
-            get(super::api_keys::routes::list).post(super::api_keys::routes::create),
-        )
-        .route(
-            "/auth/api-keys/revoke",
-            axum::routing::post(super::api_keys::routes::revoke),
-        );
-    // Without METRICS_TOKEN there is no route (a 404, like any unknown
-    // path) and no timing layer: nothing is counted that nobody reads.
-    let router = if metrics_on {
-        router.route("/metrics", get(super::metrics::endpoint::metrics))
-    } else {
-        router
-    };
+    // Our own routes (JSON calls, `/metrics`, the few form posts and
+    // redirects), from one table that the API document is checked against.
+    let router = super::routes::add_to(Router::new(), settings);
     let router = router
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())

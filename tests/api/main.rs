@@ -26,6 +26,7 @@ mod health;
 mod languages;
 mod metrics;
 mod mfa;
+mod openapi;
 mod pages;
 mod pg_restart;
 mod reset;

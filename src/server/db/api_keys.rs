@@ -11,7 +11,7 @@ use super::{
 
 /// One key as its owner sees it (never the key itself); also its form in
 /// `GET /auth/api-keys`.
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct ApiKeyRow {
     /// Its id, for revoking it.
     pub id: i64,
