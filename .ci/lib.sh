@@ -18,6 +18,10 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/palaver/target}"
 # taking turns at rebuilding it.
 export LEPTOS_OUTPUT_NAME=palaver
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+# No incremental caches: a run builds each configuration of the crate once
+# or twice, and the caches (several GB per configuration, kept for every
+# clone's path) filled the disk of the 2-core machines.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 mkdir -p "$CARGO_TARGET_DIR"
 

@@ -63,18 +63,38 @@ pub fn take_from_tab(key: &str) -> Option<String> {
     }
 }
 
-/// Moves the keyboard focus to the element with id `id`, if there is one.
-pub fn focus(id: &str) {
+/// Moves the keyboard focus to the element with id `id`, if there is one;
+/// true when it took it (a disabled button does not).
+pub fn focus(id: &str) -> bool {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
-        let element = window()
-            .document()
+        let document = window().document();
+        let element = document
+            .as_ref()
             .and_then(|d| d.get_element_by_id(id))
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
         if let Some(element) = element {
             let _ = element.focus();
+            let active = document.and_then(|d| d.active_element());
+            return active.as_ref() == Some(&*element);
         }
+        false
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = id;
+        false
+    }
+}
+
+/// Scrolls the element with id `id` into the middle of the view.
+pub fn scroll_into_view(id: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(element) = window().document().and_then(|d| d.get_element_by_id(id)) {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Center);
+        element.scroll_into_view_with_scroll_into_view_options(&options);
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = id;

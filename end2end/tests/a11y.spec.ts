@@ -215,6 +215,32 @@ const cases: Case[] = [
       await expectNoViolations(page, info, '/app (reloaded)');
     },
   },
+  {
+    name: '/app with two versions of an answer, a question being edited, and search results',
+    check: async ({ page, chattyUser }, info) => {
+      await page.context().addCookies(chattyUser);
+      await page.goto('/app');
+      await hydrated(page);
+      const input = page.getByLabel('Message', { exact: true });
+      await input.fill('echo: a wombat in the garden');
+      await input.press('Enter');
+      const send = page.getByRole('button', { name: 'Send' });
+      await expect(send).toBeVisible();
+      await page.locator('.message.assistant').last().getByRole('button', { name: 'Regenerate' }).click();
+      await expect(page.getByRole('group', { name: 'Versions' })).toContainText('2 / 2');
+      await expect(send).toBeVisible();
+      await page.locator('.message.user').last().getByRole('button', { name: 'Edit' }).click();
+      await expect(page.getByRole('textbox', { name: 'Edit your message' })).toBeFocused();
+      await expectNoViolations(page, info, '/app (versions, editing)');
+      await page.getByRole('button', { name: 'Cancel' }).click();
+
+      const search = page.getByRole('searchbox', { name: 'Search conversations' });
+      if (!(await search.isVisible())) await page.getByRole('button', { name: 'Conversations' }).click();
+      await search.fill('wombat');
+      await expect(page.getByRole('list', { name: 'Search conversations' }).locator('mark').first()).toBeVisible();
+      await expectNoViolations(page, info, '/app (search results)');
+    },
+  },
 ];
 
 const sizes = [

@@ -25,7 +25,7 @@ test('an answer grows over several renders, then the conversation survives a rel
   const errors = watchErrors(page);
   await signIn(page);
   await send(page, 'please be slow');
-  await expect(page.locator('.message.user').last()).toHaveText('please be slow');
+  await expect(page.locator('.message.user .message-body').last()).toHaveText('please be slow');
   await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
 
   // Sample the answer while it streams: it must be seen at several lengths.
@@ -43,7 +43,7 @@ test('an answer grows over several renders, then the conversation survives a rel
   await expect(page.locator('.conv-item.active')).toContainText('please be slow');
 
   await page.reload();
-  await expect(page.locator('.message.user')).toHaveText(['please be slow']);
+  await expect(page.locator('.message.user .message-body')).toHaveText(['please be slow']);
   await expect(answer(page)).toContainText('word0 word1');
   await expect(answer(page)).toContainText('word149');
   expect(errors).toEqual([]);
@@ -76,9 +76,12 @@ test('Escape stops the answer, and a stopped answer offers Retry', async ({ page
   await expect(answer(page)).toHaveClass(/partial/);
   await expect(answer(page).getByText('Stopped')).toBeVisible();
 
+  // Retry writes a new version of the answer; the stopped one stays as 1 / 2.
   await answer(page).getByRole('button', { name: 'Retry' }).click();
-  await expect(page.locator('.message.user')).toHaveText(['slow, then stop', 'slow, then stop']);
+  await expect(page.locator('.message.user .message-body')).toHaveText(['slow, then stop']);
+  await expect(page.locator('.message.assistant')).toHaveCount(1);
   await expect(answer(page)).toContainText('word149', { timeout: 15_000 });
+  await expect(answer(page).getByRole('group', { name: 'Versions' })).toContainText('2 / 2');
   // Only the latest answer offers it.
   await expect(page.getByText('Stopped')).toHaveCount(0);
 });
@@ -107,7 +110,7 @@ test('signed out elsewhere, a message goes through sign-in and comes back in the
   await expect(page).toHaveURL(new RegExp(`/app\\${conversation}$`));
   await hydrated(page);
   await expect(page.getByLabel('Message', { exact: true })).toHaveValue('the question I typed');
-  await expect(page.locator('.message.user')).toHaveText(['hello there']);
+  await expect(page.locator('.message.user .message-body')).toHaveText(['hello there']);
 });
 
 test('Chinese and Vietnamese arrive intact', async ({ page }) => {
@@ -142,7 +145,7 @@ test('Shift+Enter makes a new line, and sending is disabled while a reply stream
   await expect(page.getByRole('button', { name: 'Send' })).toHaveCount(0);
   await input.fill('while streaming');
   await input.press('Enter');
-  await expect(page.locator('.message.user')).toHaveCount(1);
+  await expect(page.locator('.message.user .message-body')).toHaveCount(1);
   await page.getByRole('button', { name: 'Stop' }).click();
 });
 
@@ -158,7 +161,7 @@ test('conversations can be started, switched and deleted', async ({ page }) => {
   await expect(page.locator('.conv-item')).toHaveCount(2);
 
   await page.locator('.conv-item a', { hasText: 'hello one' }).click();
-  await expect(page.locator('.message.user')).toHaveText(['hello one']);
+  await expect(page.locator('.message.user .message-body')).toHaveText(['hello one']);
 
   // Deleted at once on screen, with an Undo instead of a dialog.
   await page.getByRole('button', { name: 'Delete “hello one”' }).click();
@@ -167,7 +170,7 @@ test('conversations can be started, switched and deleted', async ({ page }) => {
   await expect(page.getByRole('status').filter({ hasText: 'Deleted “hello one”.' })).toBeVisible();
   await page.getByRole('button', { name: 'Undo' }).click();
   await expect(page.locator('.conv-item:visible')).toHaveCount(2);
-  await expect(page.locator('.message.user')).toHaveText(['hello one']);
+  await expect(page.locator('.message.user .message-body')).toHaveText(['hello one']);
 
   // Once the offer ends, the server deletes it.
   await page.getByRole('button', { name: 'Delete “hello one”' }).click();
@@ -207,7 +210,7 @@ test('Clear empties a conversation with an Undo, and leaves no empty entry in th
   await expect(page.getByRole('status').filter({ hasText: 'Cleared “keep or clear”.' })).toBeVisible();
   await expect(page.locator('.conv-item:visible')).toHaveCount(0);
   await page.getByRole('button', { name: 'Undo' }).click();
-  await expect(page.locator('.message.user')).toHaveText(['keep or clear']);
+  await expect(page.locator('.message.user .message-body')).toHaveText(['keep or clear']);
   await expect(page.locator('.conv-item:visible')).toHaveCount(1);
 
   // Cleared for good: once the offer ends the conversation is empty and
@@ -228,7 +231,7 @@ test('Clear empties a conversation with an Undo, and leaves no empty entry in th
   await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Undo' })).toHaveCount(0);
   await page.reload();
-  await expect(page.locator('.message.user')).toHaveText(['after the clear']);
+  await expect(page.locator('.message.user .message-body')).toHaveText(['after the clear']);
   await expect(page.locator('.conv-item a')).toHaveCount(1);
 });
 
@@ -247,7 +250,7 @@ test('the focus is in the message box on load, after New chat, switching and Sto
   await expect(box).toBeFocused();
 
   await page.getByRole('link', { name: 'first talk' }).click();
-  await expect(page.locator('.message.user')).toHaveText(['first talk']);
+  await expect(page.locator('.message.user .message-body')).toHaveText(['first talk']);
   await expect(box).toBeFocused();
 });
 
@@ -294,7 +297,7 @@ test('text typed before the page hydrates stays in the box and can be sent', asy
   await hydrated(page);
   await expect(input).toHaveValue('typed early');
   await page.getByRole('button', { name: 'Send' }).click();
-  await expect(page.locator('.message.user').last()).toHaveText('typed early');
+  await expect(page.locator('.message.user .message-body').last()).toHaveText('typed early');
 });
 
 test.describe('without JavaScript', () => {
@@ -377,7 +380,7 @@ test.describe('on a phone', () => {
     await expect(list).toBeVisible();
     await list.getByRole('link', { name: 'phone talk' }).click();
     await expect(list).toBeHidden();
-    await expect(page.locator('.message.user')).toHaveText(['phone talk']);
+    await expect(page.locator('.message.user .message-body')).toHaveText(['phone talk']);
     // Escape closes it too; the composer stays within the screen.
     await menu.click();
     await expect(list).toBeVisible();

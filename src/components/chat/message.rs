@@ -27,6 +27,13 @@ pub struct UiMessage {
     pub stopped: RwSignal<bool>,
     /// The model that wrote it (answers only).
     pub model: RwSignal<Option<String>>,
+    /// Its stored id, once the server has said it.
+    pub id: RwSignal<Option<i64>>,
+    /// The stored message it follows (`None` for a first message).
+    pub parent_id: RwSignal<Option<i64>>,
+    /// The ids of its parent's children, itself included, oldest first:
+    /// the versions the `‹ 2 / 3 ›` switch goes through.
+    pub siblings: RwSignal<Vec<i64>>,
 }
 
 impl UiMessage {
@@ -41,7 +48,21 @@ impl UiMessage {
             error: RwSignal::new(None),
             stopped: RwSignal::new(false),
             model: RwSignal::new(None),
+            id: RwSignal::new(None),
+            parent_id: RwSignal::new(None),
+            siblings: RwSignal::new(Vec::new()),
         }
+    }
+
+    /// Learns its stored id (from the stream's first line), and that it
+    /// is one of its parent's children.
+    pub fn stored_as(&self, id: i64) {
+        self.id.set(Some(id));
+        self.siblings.update(|s| {
+            if !s.contains(&id) {
+                s.push(id);
+            }
+        });
     }
 
     /// From a stored message.
@@ -49,6 +70,10 @@ impl UiMessage {
         let status = m.status;
         let ui = Self::new(m.id as u64, m.role, m.content, status);
         ui.model.set(m.model);
+        ui.id.set(Some(m.id));
+        ui.parent_id.set(m.parent_id);
+        ui.siblings.set(m.siblings);
+        ui.streaming.set(status == MessageStatus::Streaming);
         if status == MessageStatus::Error {
             ui.error.set(Some(crate::tr!(chat.answer_failed).into()));
         }
@@ -56,9 +81,25 @@ impl UiMessage {
     }
 }
 
-/// Renders one message; `on_retry` is offered when it failed or was stopped.
+/// What can be done to a message, from the conversation view.
+#[derive(Clone, Copy)]
+pub struct MessageActions {
+    /// Offered when an answer failed or was stopped.
+    pub on_retry: Callback<()>,
+    /// A question edited and sent again (a new version of it).
+    pub on_edit: Callback<(UiMessage, String)>,
+    /// Another version of an answer.
+    pub on_regenerate: Callback<UiMessage>,
+    /// Another version shown (see [`super::versions::Versions`]).
+    pub on_switch: Callback<(UiMessage, i64, &'static str)>,
+    /// True while an answer streams: nothing else may start.
+    pub busy: Signal<bool>,
+}
+
+/// Renders one message, with what can be done to it.
 #[component]
-pub fn MessageView(message: UiMessage, on_retry: Callback<()>) -> impl IntoView {
+pub fn MessageView(message: UiMessage, actions: MessageActions) -> impl IntoView {
+    let on_retry = actions.on_retry;
     let text = Signal::derive(move || message.text.get());
     let class = move || {
         let role = match message.role {
@@ -75,10 +116,18 @@ pub fn MessageView(message: UiMessage, on_retry: Callback<()>) -> impl IntoView 
         Role::User => crate::tr!(chat.you),
         Role::Assistant => crate::tr!(chat.assistant),
     };
+    let editing = RwSignal::new(false);
     view! {
-        <article class=class aria-label=label aria-busy=move || message.streaming.get().to_string()>
+        <article class=class aria-label=label aria-busy=move || message.streaming.get().to_string()
+            id=move || message.id.get().map(|id| format!("m-{id}"))>
             {match message.role {
-                Role::User => view! { <div class="message-body">{move || message.text.get()}</div> }.into_any(),
+                Role::User => view! {
+                    <Show when=move || editing.get() fallback=move || view! {
+                        <div class="message-body">{move || message.text.get()}</div>
+                    }>
+                        <EditForm message editing on_edit=actions.on_edit/>
+                    </Show>
+                }.into_any(),
                 Role::Assistant => view! {
                     <Show when=move || !(message.streaming.get() && message.text.read().is_empty()) fallback=|| view! {
                         <div class="typing" role="status" aria-label=crate::tr!(chat.writing)></div>
@@ -97,7 +146,30 @@ pub fn MessageView(message: UiMessage, on_retry: Callback<()>) -> impl IntoView 
             {move || message.model.get().map(|model| view! {
                 <p class="message-model">{model}</p>
             })}
-            {(message.role == Role::Assistant).then(|| view! { <CopyAnswer message/> })}
+            <Show when=move || !editing.get() && !message.streaming.get()>
+                <div class="message-actions">
+                    {match message.role {
+                        Role::Assistant => view! {
+                            <CopyAnswer message/>
+                            <Show when=move || message.id.get().is_some()>
+                                <button type="button" class="btn btn-ghost" disabled=move || actions.busy.get()
+                                    on:click=move |_| actions.on_regenerate.run(message)>
+                                    {crate::tr!(chat.regenerate)}
+                                </button>
+                            </Show>
+                        }.into_any(),
+                        Role::User => view! {
+                            <Show when=move || message.id.get().is_some()>
+                                <button type="button" class="btn btn-ghost" disabled=move || actions.busy.get()
+                                    on:click=move |_| editing.set(true)>
+                                    {crate::tr!(chat.edit)}
+                                </button>
+                            </Show>
+                        }.into_any(),
+                    }}
+                    <super::versions::Versions message busy=actions.busy on_switch=actions.on_switch/>
+                </div>
+            </Show>
             {move || message.stopped.get().then(|| view! {
                 <div class="note-inline">
                     <span>{crate::tr!(chat.stopped)}</span>
@@ -105,6 +177,50 @@ pub fn MessageView(message: UiMessage, on_retry: Callback<()>) -> impl IntoView 
                 </div>
             })}
         </article>
+    }
+}
+
+/// A question being edited: its text in a box, sent as a new version.
+#[component]
+fn EditForm(
+    message: UiMessage,
+    editing: RwSignal<bool>,
+    on_edit: Callback<(UiMessage, String)>,
+) -> impl IntoView {
+    let draft = RwSignal::new(message.text.get_untracked());
+    let field = format!("edit-{}", message.key);
+    let focus_to = field.clone();
+    request_animation_frame(move || {
+        crate::browser::focus(&focus_to);
+    });
+    let send = move || {
+        editing.set(false);
+        on_edit.run((message, draft.get_untracked()));
+    };
+    view! {
+        <form class="edit-form" on:submit=move |ev| {
+            ev.prevent_default();
+            send();
+        }>
+            <label class="visually-hidden" for=field.clone()>{crate::tr!(chat.edit_label)}</label>
+            <textarea id=field rows="3" prop:value=move || draft.get()
+                on:input=move |ev| draft.set(event_target_value(&ev))
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" {
+                        ev.stop_propagation();
+                        editing.set(false);
+                    } else if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+                        ev.prevent_default();
+                        send();
+                    }
+                }></textarea>
+            <div class="edit-actions">
+                <button type="submit" class="btn btn-primary" disabled=move || draft.read().trim().is_empty()>
+                    {crate::tr!(chat.edit_send)}
+                </button>
+                <button type="button" class="btn btn-ghost" on:click=move |_| editing.set(false)>{crate::tr!(chat.cancel)}</button>
+            </div>
+        </form>
     }
 }
 
@@ -130,12 +246,10 @@ fn CopyAnswer(message: UiMessage) -> impl IntoView {
     };
     view! {
         <Show when=ready>
-            <div class="message-actions">
-                <button type="button" class="btn btn-ghost" on:click=copy
-                    aria-label=move || if copied.get() { crate::tr!(chat.copied) } else { crate::tr!(chat.copy_answer) }>
-                    {move || if copied.get() { crate::tr!(chat.copied) } else { crate::tr!(chat.copy) }}
-                </button>
-            </div>
+            <button type="button" class="btn btn-ghost" on:click=copy
+                aria-label=move || if copied.get() { crate::tr!(chat.copied) } else { crate::tr!(chat.copy_answer) }>
+                {move || if copied.get() { crate::tr!(chat.copied) } else { crate::tr!(chat.copy) }}
+            </button>
         </Show>
     }
 }

@@ -2,5 +2,7 @@
 
 pub mod composer;
 pub mod message;
+pub mod search;
 pub mod sidebar;
 pub mod stream;
+pub mod versions;

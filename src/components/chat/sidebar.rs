@@ -25,7 +25,17 @@ pub fn Sidebar(
     hidden: Signal<Option<i64>>,
     /// On phones the list is a menu that slides out; true while it is out.
     menu_open: RwSignal<bool>,
+    /// A search result opened: its conversation and message.
+    on_found: Callback<(i64, Option<i64>)>,
 ) -> impl IntoView {
+    // What the search box holds (`/app?q=` without JavaScript); while it
+    // holds words, the results take the list's place.
+    let query = RwSignal::new(
+        leptos_router::hooks::use_query_map()
+            .get_untracked()
+            .get("q")
+            .unwrap_or_default(),
+    );
     // The conversation whose name is being edited in place, if any.
     let editing = RwSignal::new(None::<i64>);
     // The headings (Today, Yesterday…) are the reader's days: the server
@@ -60,6 +70,8 @@ pub fn Sidebar(
                     on_select.run(None);
                 }>{tr!(chat.new_chat)}</a>
             </div>
+            <super::search::Search query on_found/>
+            <Show when=move || query.read().trim().is_empty()>
             <Transition fallback=|| ()>
                 {move || conversations.get().map(|list| match list {
                     Ok(list) if list.is_empty() => view! { <p class="muted small">{tr!(chat.no_conversations)}</p> }.into_any(),
@@ -85,6 +97,7 @@ pub fn Sidebar(
                     Err(_) => view! { <p class="muted small">{tr!(chat.list_failed)}</p> }.into_any(),
                 })}
             </Transition>
+            </Show>
         </aside>
     }
 }

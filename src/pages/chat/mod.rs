@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+mod answer;
 mod manage;
 mod state;
 
@@ -19,7 +20,11 @@ use crate::{
     api::chat::{get_chat_config, list_conversations, load_conversation},
     browser,
     components::{
-        chat::{composer::Composer, message::MessageView, sidebar::Sidebar},
+        chat::{
+            composer::Composer,
+            message::{MessageActions, MessageView},
+            sidebar::Sidebar,
+        },
         session::use_auth,
     },
     error::AppError,
@@ -138,10 +143,22 @@ pub fn ChatPage() -> impl IntoView {
 
     let on_send = Callback::new(move |()| chat.send_draft());
     let on_stop = Callback::new(move |()| chat.stop());
-    let on_retry = Callback::new(move |()| chat.retry());
+    let actions = MessageActions {
+        on_retry: Callback::new(move |()| chat.retry()),
+        on_edit: Callback::new(move |(message, text)| chat.edit(message, text)),
+        on_regenerate: Callback::new(move |message| chat.regenerate(message)),
+        on_switch: Callback::new(move |(message, to, arrow)| {
+            chat.switch_version(message, to, arrow)
+        }),
+        busy: chat.streaming.into(),
+    };
     let on_select = Callback::new(move |id| {
         menu_open.set(false);
         chat.select(id);
+    });
+    let on_found = Callback::new(move |(id, message)| {
+        menu_open.set(false);
+        chat.open_found(id, message);
     });
     let on_rename = Callback::new(move |(id, title)| chat.rename(id, title));
     let on_delete = Callback::new(move |(id, title)| chat.delete(id, title));
@@ -167,7 +184,7 @@ pub fn ChatPage() -> impl IntoView {
     view! {
         <Title text=move || chat.title.get().unwrap_or_else(|| tr!(chat.title).to_owned())/>
         <div class="chat-layout">
-            <Sidebar conversations current=chat.current on_select on_rename on_delete menu_open
+            <Sidebar conversations current=chat.current on_select on_rename on_delete menu_open on_found
                 hidden=Signal::derive(move || chat.pending.read().as_ref().map(|p| p.id))/>
             <section class="conversation" aria-label=tr!(chat.messages)>
                 // The page's one top heading, for screen readers' outline.
@@ -219,7 +236,7 @@ pub fn ChatPage() -> impl IntoView {
                                     </div>
                                 }>
                                     <For each=move || chat.messages.get() key=|m| m.key let:message>
-                                        <MessageView message on_retry/>
+                                        <MessageView message actions/>
                                     </For>
                                 </Show>
                             }

@@ -1,5 +1,6 @@
 //! What the chat page holds, and what the person can do with it: send,
-//! stop, open (here), rename, delete, clear (in `manage.rs`). The page's
+//! stop, open (here); edit, regenerate, switch versions, follow a running
+//! answer (in `answer.rs`); rename, delete, clear (in `manage.rs`). The page's
 //! views read these signals and call these methods; the methods talk to
 //! the server.
 
@@ -7,14 +8,11 @@ use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     api::{
-        chat::{clear_conversation, load_conversation, stop_answer},
-        chat_types::{ChatEvent, ChatRequest, Message, MessageStatus, Role},
+        chat::{load_conversation, stop_answer},
+        chat_types::{ChatRequest, Message},
     },
     browser::{self, Abort},
-    components::chat::{
-        message::UiMessage,
-        stream::{stream_chat, Call, StreamError},
-    },
+    components::chat::message::UiMessage,
     domain::urlencoding,
     error::AppError,
     pages::chat::manage::Pending,
@@ -84,9 +82,12 @@ pub struct ChatState {
     seeded: StoredValue<bool>,
     /// Cancels the reading of the answer being streamed (the answer itself
     /// runs on at the server: see [`ChatState::stop`]).
-    abort: StoredValue<Option<Abort>, AbortStorage>,
+    pub(super) abort: StoredValue<Option<Abort>, AbortStorage>,
     /// The stored id of the answer being streamed, once its first line came.
-    reply_id: StoredValue<Option<i64>>,
+    pub(super) reply_id: StoredValue<Option<i64>>,
+    /// A message to bring into view once its conversation is shown (a
+    /// search result's).
+    pub(super) found: StoredValue<Option<i64>>,
 }
 
 impl ChatState {
@@ -111,17 +112,18 @@ impl ChatState {
             seeded: StoredValue::new(false),
             abort: StoredValue::new_with_storage(None),
             reply_id: StoredValue::new(None),
+            found: StoredValue::new(None),
         }
     }
 
     /// Runs `make` under the page's owner: every message's signals belong
     /// to the page, not to whichever reactive closure happened to create
     /// them (those are disposed when they re-run).
-    fn in_page<T>(self, make: impl FnOnce() -> T) -> T {
+    pub(super) fn in_page<T>(self, make: impl FnOnce() -> T) -> T {
         self.owner.with_value(|owner| owner.with(make))
     }
 
-    fn new_key(self) -> u64 {
+    pub(super) fn new_key(self) -> u64 {
         let key = self.next_key.get_value();
         self.next_key.set_value(key + 1);
         key
@@ -132,9 +134,18 @@ impl ChatState {
         self.list_version.update(|v| *v += 1);
     }
 
-    fn show_stored(self, list: Vec<Message>) {
-        let shown = self.in_page(|| list.into_iter().map(UiMessage::stored).collect());
+    pub(super) fn show_stored(self, list: Vec<Message>) {
+        let shown: Vec<UiMessage> =
+            self.in_page(|| list.into_iter().map(UiMessage::stored).collect());
+        let running = shown
+            .last()
+            .copied()
+            .filter(|m| m.streaming.get_untracked());
         self.messages.set(shown);
+        self.scroll_to_found();
+        if let Some(reply) = running {
+            self.follow(reply);
+        }
     }
 
     /// Shows the conversation the page was opened with, the first time its
@@ -177,140 +188,23 @@ impl ChatState {
         self.send(text);
     }
 
-    /// Sends the last question again (after a failed answer).
-    pub fn retry(self) {
-        let last = self.messages.with_untracked(|list| {
-            list.iter()
-                .rev()
-                .find(|m| m.role == Role::User)
-                .map(|m| m.text.get_untracked())
-        });
-        if let Some(text) = last {
-            self.send(text);
-        }
-    }
-
-    /// Sends `text` in the open conversation (a new one when none is open)
-    /// and streams the answer in below it. Nothing happens while another
-    /// answer streams, or for blank text.
+    /// Sends `text` in the open conversation (a new one when none is open),
+    /// after the message shown last, and streams the answer in below it.
+    /// Nothing happens while another answer streams, or for blank text.
     pub fn send(self, text: String) {
         if self.streaming.get_untracked() || text.trim().is_empty() {
             return;
         }
-        self.alert.set(None);
-        // Retry belongs to the latest answer only.
-        self.messages
-            .with_untracked(|list| list.iter().for_each(|m| m.stopped.set(false)));
-        let shown = text.trim().to_owned();
-        let (question, reply) = self.in_page(|| {
-            let question =
-                UiMessage::new(self.new_key(), Role::User, shown, MessageStatus::Complete);
-            let reply = UiMessage::new(
-                self.new_key(),
-                Role::Assistant,
-                String::new(),
-                MessageStatus::Complete,
-            );
-            (question, reply)
-        });
-        reply.streaming.set(true);
-        reply
-            .model
-            .set(Some(self.model.get_untracked()).filter(|m| !m.is_empty()));
-        self.messages.update(|list| {
-            list.push(question);
-            list.push(reply);
-        });
-        self.streaming.set(true);
-        self.pinned.set(true);
+        let after = self
+            .messages
+            .with_untracked(|list| list.last().and_then(|m| m.id.get_untracked()));
         let request = ChatRequest {
             message: text,
             conversation_id: self.current.get_untracked(),
             model: Some(self.model.get_untracked()).filter(|m| !m.is_empty()),
             parent_id: None,
         };
-        self.reply_id.set_value(None);
-        let abort = Abort::new();
-        self.abort.set_value(Some(abort.clone()));
-        // A clear still on offer happens before the new message is stored.
-        let clear_first = self.take_clear_of(request.conversation_id);
-        spawn_local(async move {
-            if let Some(id) = clear_first {
-                if let Err(AppError::Unauthorized) = clear_conversation(id).await {
-                    return self.signed_out(Some(request.message));
-                }
-            }
-            let ended = stream_chat(Call::Send(&request), &abort, |event| {
-                self.on_event(reply, event)
-            })
-            .await;
-            match ended {
-                Ok(()) => {}
-                Err(StreamError::Aborted) => {
-                    reply.status.set(MessageStatus::Partial);
-                    reply.stopped.set(true);
-                }
-                // Refused before anything was stored: the question goes back
-                // in the box once the person has signed in again.
-                Err(StreamError::SignedOut) => return self.signed_out(Some(request.message)),
-                Err(StreamError::Failed(message)) => {
-                    reply.status.set(MessageStatus::Partial);
-                    reply.error.set(Some(message));
-                }
-            }
-            reply.streaming.set(false);
-            self.streaming.set(false);
-            // Stopped by the person: the box is where they go on, once the
-            // answer has settled (the Stop button it replaced is gone).
-            if reply.stopped.get_untracked() {
-                browser::focus(COMPOSER);
-            }
-            self.announcement.set(if reply.stopped.get_untracked() {
-                crate::tr!(chat.announce_stopped).to_owned()
-            } else if let Some(error) = reply.error.get_untracked() {
-                crate::tr!(chat.announce_failed, error = error)
-            } else {
-                let text = reply.text.get_untracked();
-                let start: String = text.chars().take(240).collect();
-                let more = if start.len() < text.len() { "…" } else { "" };
-                crate::tr!(chat.announce_answer, text = format!("{start}{more}"))
-            });
-            self.refresh_list();
-        });
-    }
-
-    /// One line of the answer to `reply`.
-    fn on_event(self, reply: UiMessage, event: ChatEvent) {
-        match event {
-            ChatEvent::Conversation {
-                conversation_id,
-                reply_id,
-                ..
-            } => {
-                self.reply_id.set_value(Some(reply_id));
-                if self.current.get_untracked() != Some(conversation_id) {
-                    self.model_shown_for.set_value(Some(conversation_id));
-                    self.current.set(Some(conversation_id));
-                    show_in_address_bar(Some(conversation_id));
-                    self.refresh_list();
-                }
-            }
-            ChatEvent::Text { text } => reply.text.update(|t| t.push_str(&text)),
-            ChatEvent::Done { .. } => {}
-            ChatEvent::Stopped { .. } => {
-                reply.status.set(MessageStatus::Partial);
-                reply.stopped.set(true);
-            }
-            // The question and what arrived are stored; signing in again
-            // shows them.
-            ChatEvent::Error { code, .. } if code == AppError::Unauthorized.code() => {
-                self.signed_out(None)
-            }
-            ChatEvent::Error { error, .. } => {
-                reply.status.set(MessageStatus::Partial);
-                reply.error.set(Some(error));
-            }
-        }
+        self.ask_after(request, None, after, Vec::new());
     }
 
     /// Stops the answer being streamed: the server is told (the answer no
@@ -332,7 +226,7 @@ impl ChatState {
     }
 
     /// Stops reading the answer being streamed, which runs on and is stored.
-    fn detach(self) {
+    pub(super) fn detach(self) {
         if let Some(abort) = self.abort.get_value() {
             abort.abort();
         }
@@ -366,7 +260,7 @@ impl ChatState {
 
 /// Shows `/app?c=ID` (or `/app`) in the address bar without a navigation,
 /// so a reload opens the same conversation.
-fn show_in_address_bar(id: Option<i64>) {
+pub(super) fn show_in_address_bar(id: Option<i64>) {
     let url = id.map_or_else(|| "/app".to_owned(), |id| format!("/app?c={id}"));
     browser::replace_url(&url);
 }
