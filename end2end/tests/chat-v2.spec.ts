@@ -71,6 +71,16 @@ test('Regenerate writes another version of an answer', async ({ page }) => {
   await versions.getByRole('button', { name: 'Previous version' }).click();
   await expect(versions).toContainText('1 / 2');
   await expect(questions(page)).toHaveText(['hello, regenerate me']);
+
+  // The conversation downloads as Markdown (the branch shown).
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Export as Markdown' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/\.md$/);
+  const { readFile } = await import('node:fs/promises');
+  const markdown = await readFile((await file.path())!, 'utf8');
+  expect(markdown).toContain('hello, regenerate me');
+  expect(markdown).toContain('Hello from the fake model.');
 });
 
 test('a reload during an answer shows what arrived and goes on streaming it', async ({ page }) => {

@@ -218,11 +218,14 @@ pub fn ChatPage() -> impl IntoView {
                         <button type="button" class="btn btn-ghost" on:click=move |_| chat.undo()>{tr!(chat.undo)}</button>
                     </div>
                 })}
-                <Show when=move || chat.current.get().is_some()>
-                    <div class="conversation-tools needs-js">
-                        <button type="button" class="btn btn-ghost" on:click=move |_| chat.clear() disabled=move || chat.streaming.get()>{tr!(chat.clear)}</button>
+                {move || chat.current.get().map(|id| view! {
+                    <div class="conversation-tools">
+                        // Downloads (`Content-Disposition: attachment`): plain links.
+                        <a class="btn btn-ghost" href=format!("/api/conversations/export?id={id}&format=md") download="">{tr!(chat.export_md)}</a>
+                        <a class="btn btn-ghost" href=format!("/api/conversations/export?id={id}&format=json") download="">{tr!(chat.export_json)}</a>
+                        <button type="button" class="btn btn-ghost needs-js" on:click=move |_| chat.clear() disabled=move || chat.streaming.get()>{tr!(chat.clear)}</button>
                     </div>
-                </Show>
+                })}
                 <div class="visually-hidden" role="status" aria-live="polite">{move || chat.announcement.get()}</div>
                 <div class="messages" node_ref=scroller on:scroll=on_scroll>
                     <Transition fallback=|| view! { <p class="muted">{tr!(chat.loading)}</p> }>
