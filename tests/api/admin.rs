@@ -57,6 +57,21 @@ async fn the_first_account_is_the_admin_and_later_ones_are_users() {
 }
 
 #[tokio::test]
+async fn of_first_sign_ups_at_the_same_time_only_one_becomes_the_admin() {
+    let app = spawn_app().await;
+    let emails: Vec<String> = (0..6).map(|i| format!("first{i}@example.com")).collect();
+    let sign_ups = emails.iter().map(|email| app.signed_in(email));
+    let cookies = futures_util::future::join_all(sign_ups).await;
+    let mut admins = 0;
+    for cookie in &cookies {
+        if me(&app, cookie).await["role"] == "admin" {
+            admins += 1;
+        }
+    }
+    assert_eq!(admins, 1, "one admin among {} first sign-ups", cookies.len());
+}
+
+#[tokio::test]
 async fn only_admins_reach_the_admin_calls() {
     let app = spawn_app().await;
     let admin = app.signed_in("root@example.com").await;

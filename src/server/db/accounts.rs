@@ -78,7 +78,12 @@ impl Accounts for SqlRepo {
             let mut tx = p.begin_write().await?;
             // Only the e-mail is unique (a phone number is not an identifier,
             // and may be shared); its unique index guards the race. The
-            // first account of the database is its admin, whatever the mode.
+            // first account of the database is its admin, whatever the mode:
+            // the audit chain's lock (which this transaction takes anyway, to
+            // record the sign-up) is taken first, so that two first sign-ups
+            // at once on PostgreSQL cannot both find no users (SQLite's write
+            // transaction already holds its one write lock).
+            super::audit::ChainLock::lock_chain(&mut tx).await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO users (uid, email, phone, display_name, is_active, created_at, updated_at,
                                     lang, role, email_verified_at)
