@@ -111,6 +111,20 @@ const cases: Case[] = [
     },
   },
   {
+    name: '/settings with an API key just made',
+    check: async ({ page, quietUser }, info) => {
+      await page.context().addCookies(quietUser);
+      await page.goto('/settings');
+      await hydrated(page);
+      const section = page.getByRole('region', { name: 'API keys' });
+      await section.getByLabel('Name').fill(`a11y ${info.project.name}`);
+      await section.getByRole('button', { name: 'Create key' }).click();
+      await expect(page.locator('#new-api-key')).toBeVisible();
+      await expect(section.getByRole('button', { name: 'Revoke' }).first()).toBeVisible();
+      await expectNoViolations(page, info, '/settings with a new API key');
+    },
+  },
+  {
     name: '/settings while setting up two-factor sign-in',
     check: async ({ page, quietUser }, info) => {
       await page.context().addCookies(quietUser);

@@ -7,4 +7,5 @@ pub mod auth;
 pub mod chat;
 pub mod chat_types;
 pub mod codec;
+pub mod keys;
 pub mod password;

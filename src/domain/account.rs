@@ -1,5 +1,5 @@
 //! Accounts, v2, as the API shows them: the admin's list, sessions, the
-//! audit log, two-factor setup. Shared by the server and the pages.
+//! audit log, two-factor setup, API keys. Shared by the server and the pages.
 
 use serde::{Deserialize, Serialize};
 
@@ -90,4 +90,28 @@ pub struct MfaSetup {
     pub otpauth_url: String,
     /// The QR code, as an SVG document.
     pub qr_svg: String,
+}
+
+/// API keys one account may hold.
+pub const MAX_API_KEYS: usize = 20;
+/// The longest name of an API key, in characters.
+pub const MAX_API_KEY_NAME_CHARS: usize = 60;
+
+/// One API key as its owner sees it (never the key itself): its form in
+/// `GET /auth/api-keys` and on `/settings`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"id": 1, "name": "backup script", "hint": "x9Qa", "created_at": 1764750000, "last_used_at": 1764753600})))]
+pub struct ApiKeyRow {
+    /// Its id, for revoking it.
+    pub id: i64,
+    /// What its owner called it.
+    pub name: String,
+    /// The key's last four characters.
+    pub hint: String,
+    /// When it was made (Unix seconds).
+    pub created_at: i64,
+    /// When it was last used, to the minute; `None` if never.
+    pub last_used_at: Option<i64>,
 }

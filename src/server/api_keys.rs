@@ -3,6 +3,9 @@
 //! wherever a session cookie is, except by the calls that change the
 //! account (those answer `403 session_required`).
 //!
+//! The calls are server functions (`api::keys`), so `/settings` manages
+//! keys with plain form posts as well as JSON.
+//!
 //! A key is `pal_` and 256 random bits in base64url. Only its SHA-256 is
 //! stored (a fast hash is enough for a secret that cannot be guessed); the
 //! key itself is in one answer only, the one that makes it.
@@ -23,10 +26,11 @@ use crate::{domain::User, error::AppError};
 /// What every key starts with, so that it is recognised in a leaked file
 /// (secret scanners can match it) and told apart from other tokens.
 pub const KEY_PREFIX: &str = "pal_";
-/// Keys one account may hold.
-pub const MAX_KEYS: usize = 20;
-/// The longest name of a key, in characters.
-pub const MAX_NAME_CHARS: usize = 60;
+/// Keys one account may hold, and the longest name of one (the pages
+/// know them too, so they live in the domain).
+pub use crate::domain::account::{
+    MAX_API_KEYS as MAX_KEYS, MAX_API_KEY_NAME_CHARS as MAX_NAME_CHARS,
+};
 
 /// A key just made: the only time the key itself is shown.
 #[derive(Debug)]
@@ -141,128 +145,5 @@ pub fn require_session(credential: &Credential) -> Result<(), AppError> {
     match credential {
         Credential::Session(_) => Ok(()),
         Credential::ApiKey(_) => Err(AppError::SessionRequired),
-    }
-}
-
-/// The HTTP side: JSON in, JSON out, at the contract's paths.
-pub mod routes {
-    use axum::{
-        extract::{rejection::JsonRejection, State},
-        http::{HeaderMap, StatusCode},
-        response::{IntoResponse, Response},
-        Json,
-    };
-    use serde::{Deserialize, Serialize};
-    use tower_sessions::Session;
-
-    use super::{super::auth, require_session, ApiKeyRow};
-    use crate::{api::auth::Done, domain::User, error::AppError, server::state::AppState};
-
-    /// `POST /auth/api-keys` body.
-    #[derive(Deserialize, utoipa::ToSchema)]
-    #[serde(deny_unknown_fields)]
-    #[schema(example = json!({"name": "backup script"}))]
-    pub struct CreateBody {
-        /// What the key is for: 1 to 60 characters.
-        name: String,
-    }
-
-    /// `POST /auth/api-keys/revoke` body.
-    #[derive(Deserialize, utoipa::ToSchema)]
-    #[serde(deny_unknown_fields)]
-    #[schema(example = json!({"id": 1}))]
-    pub struct RevokeBody {
-        /// The key's id, from the list.
-        id: i64,
-    }
-
-    /// `201` to `POST /auth/api-keys`.
-    #[derive(Serialize, utoipa::ToSchema)]
-    pub struct CreatedBody {
-        /// Always true.
-        ok: bool,
-        /// The key's id, for revoking it.
-        id: i64,
-        /// The key itself, in this answer only: it is stored hashed.
-        key: String,
-    }
-
-    /// `GET /auth/api-keys`.
-    #[derive(Serialize, utoipa::ToSchema)]
-    pub struct ListBody {
-        /// Always true.
-        ok: bool,
-        /// The caller's keys, never the keys themselves.
-        keys: Vec<ApiKeyRow>,
-    }
-
-    /// The person signed in with a session; an API key cannot manage keys.
-    async fn person(
-        state: &AppState,
-        headers: &HeaderMap,
-        session: &Session,
-    ) -> Result<User, AppError> {
-        let (user, credential) = auth::caller(state, headers, session).await?;
-        require_session(&credential)?;
-        Ok(user)
-    }
-
-    /// `status` and the body, or the error's own status and body.
-    fn reply(status: StatusCode, result: Result<impl Serialize, AppError>) -> Response {
-        match result {
-            Ok(body) => (status, Json(body)).into_response(),
-            Err(err) => err.into_response(),
-        }
-    }
-
-    /// `POST /auth/api-keys {name}` → `201 {ok, id, key}`.
-    pub async fn create(
-        State(state): State<AppState>,
-        headers: HeaderMap,
-        session: Session,
-        body: Result<Json<CreateBody>, JsonRejection>,
-    ) -> Response {
-        let made = async {
-            let user = person(&state, &headers, &session).await?;
-            let Json(body) = body?;
-            let created = super::create(&state, &user, &body.name).await?;
-            Ok(CreatedBody {
-                ok: true,
-                id: created.id,
-                key: created.key,
-            })
-        };
-        reply(StatusCode::CREATED, made.await)
-    }
-
-    /// `GET /auth/api-keys` → `{ok, keys}`.
-    pub async fn list(
-        State(state): State<AppState>,
-        headers: HeaderMap,
-        session: Session,
-    ) -> Response {
-        let listed = async {
-            let user = person(&state, &headers, &session).await?;
-            let keys = super::list(&state, &user).await?;
-            Ok(ListBody { ok: true, keys })
-        };
-        reply(StatusCode::OK, listed.await)
-    }
-
-    /// `POST /auth/api-keys/revoke {id}` → `{ok}`; `404` for a key that
-    /// is not the caller's.
-    pub async fn revoke(
-        State(state): State<AppState>,
-        headers: HeaderMap,
-        session: Session,
-        body: Result<Json<RevokeBody>, JsonRejection>,
-    ) -> Response {
-        let revoked = async {
-            let user = person(&state, &headers, &session).await?;
-            let Json(body) = body?;
-            super::revoke(&state, &user, body.id).await?;
-            Ok(Done::OK)
-        };
-        reply(StatusCode::OK, revoked.await)
     }
 }

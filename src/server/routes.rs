@@ -11,7 +11,7 @@ use axum::{
 };
 use http::Method;
 
-use super::{api_keys, chat, config::Settings, guard, health, state::AppState};
+use super::{chat, config::Settings, guard, health, state::AppState};
 
 /// What a route is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,24 +75,6 @@ fn table(settings: &Settings) -> Vec<(Route, MethodRouter<AppState>)> {
             "/auth/verify-email",
             Api,
             get(super::verify::follow),
-        ),
-        row(
-            Method::GET,
-            "/auth/api-keys",
-            Api,
-            get(api_keys::routes::list),
-        ),
-        row(
-            Method::POST,
-            "/auth/api-keys",
-            Api,
-            post(api_keys::routes::create),
-        ),
-        row(
-            Method::POST,
-            "/auth/api-keys/revoke",
-            Api,
-            post(api_keys::routes::revoke),
         ),
         row(
             Method::GET,

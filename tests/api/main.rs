@@ -8,6 +8,7 @@ mod smtp;
 mod account;
 mod admin;
 mod api_keys;
+mod api_keys_forms;
 mod audit;
 mod auth;
 mod auth_forms;

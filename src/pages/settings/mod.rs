@@ -1,9 +1,11 @@
 //! `/settings`: the signed-in person's own account: profile, password,
-//! sessions, two-factor sign-in, security events, deleting the account.
+//! sessions, two-factor sign-in, API keys, security events, deleting the
+//! account.
 //! Every form works as a plain post without JavaScript; a failed post comes
 //! back as `/settings?form=<which>&error=<code>`, so only the form that
 //! failed shows the error.
 
+mod keys;
 mod mfa;
 mod sessions;
 
@@ -77,6 +79,7 @@ pub fn SettingsPage() -> impl IntoView {
             <Password/>
             <mfa::TwoFactor/>
             <sessions::Sessions/>
+            <keys::ApiKeys/>
             <sessions::Events/>
             <DeleteAccount/>
         </div>

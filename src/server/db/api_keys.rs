@@ -2,28 +2,14 @@
 
 use async_trait::async_trait;
 
+pub use crate::domain::account::ApiKeyRow;
+
 use super::{
     audit::append_in,
     pool::{on_pool, WriteTx},
     rows::{user_columns, UserRow},
     AuditEvent, DbError, SqlRepo, User,
 };
-
-/// One key as its owner sees it (never the key itself); also its form in
-/// `GET /auth/api-keys`.
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
-pub struct ApiKeyRow {
-    /// Its id, for revoking it.
-    pub id: i64,
-    /// What its owner called it.
-    pub name: String,
-    /// The key's last four characters.
-    pub hint: String,
-    /// When it was made (Unix seconds).
-    pub created_at: i64,
-    /// When it was last used, to the minute; `None` if never.
-    pub last_used_at: Option<i64>,
-}
 
 /// A key about to be stored.
 pub struct NewApiKey<'a> {

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::*;
 use crate::{
-    api::{account, admin, auth, chat, codec::parse_body, password},
+    api::{account, admin, auth, chat, codec::parse_body, keys, password},
     error::AppError,
 };
 
@@ -138,8 +138,8 @@ fn request_bodies_are_the_server_functions_arguments() {
     same_fields::<chat::DeleteConversation>(&doc, "ConversationId");
     same_fields::<chat::ClearConversation>(&doc, "ConversationId");
     same_fields::<crate::api::chat_types::ChatRequest>(&doc, "ChatRequest");
-    same_fields::<crate::server::api_keys::routes::CreateBody>(&doc, "CreateBody");
-    same_fields::<crate::server::api_keys::routes::RevokeBody>(&doc, "RevokeBody");
+    same_fields::<keys::CreateApiKey>(&doc, "CreateKeyBody");
+    same_fields::<keys::RevokeApiKey>(&doc, "RevokeKeyBody");
 
     let params = |path: &str| -> Vec<&str> {
         doc["paths"][path]["get"]["parameters"]
@@ -285,7 +285,10 @@ fn server_functions_take_forms_and_axum_routes_json_only() {
         ["application/json", "application/x-www-form-urlencoded"]
     );
     assert_eq!(content("/api/conversations/rename").len(), 2);
-    assert_eq!(content("/auth/api-keys"), ["application/json"]);
+    assert_eq!(
+        content("/auth/api-keys"),
+        ["application/json", "application/x-www-form-urlencoded"]
+    );
     assert_eq!(content("/api/chat"), ["application/json"]);
 }
 
