@@ -68,7 +68,12 @@ async fn of_first_sign_ups_at_the_same_time_only_one_becomes_the_admin() {
             admins += 1;
         }
     }
-    assert_eq!(admins, 1, "one admin among {} first sign-ups", cookies.len());
+    assert_eq!(
+        admins,
+        1,
+        "one admin among {} first sign-ups",
+        cookies.len()
+    );
 }
 
 #[tokio::test]
