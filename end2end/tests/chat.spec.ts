@@ -177,6 +177,8 @@ test('conversations can be started, switched and deleted', async ({ page }) => {
   await expect(page.getByRole('button', { name: 'Undo' })).toHaveCount(0, { timeout: 10_000 });
   await page.reload();
   await expect(page.locator('.conv-item a')).toHaveText(['hello two']);
+  // Delete needs the bundle: a click before hydration does nothing.
+  await hydrated(page);
 
   // Leaving the page while Undo is offered deletes it too.
   await page.getByRole('button', { name: 'Delete “hello two”' }).click();
