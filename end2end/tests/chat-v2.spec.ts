@@ -1,24 +1,12 @@
 import { test, expect, type Page } from '@playwright/test';
-import { hydrated, uniqueEmail, watchErrors, PASSWORD } from './helpers';
+import { hydrated, sendMessage, signInToChat, uniqueEmail, watchErrors, PASSWORD } from './helpers';
 
 // Chat v2 in the browser: versions of questions (edit) and answers
 // (regenerate) with the ‹ 1 / 2 › switch, an answer followed across a
 // reload, and search from the sidebar.
 
-async function signIn(page: Page) {
-  const res = await page.request.post('/auth/register', {
-    data: { email: uniqueEmail('chat2'), password: PASSWORD },
-  });
-  expect(res.status()).toBe(201);
-  await page.goto('/app');
-  await hydrated(page);
-}
-
-async function send(page: Page, text: string) {
-  const input = page.getByLabel('Message', { exact: true });
-  await input.fill(text);
-  await input.press('Enter');
-}
+const signIn = (page: Page) => signInToChat(page, 'chat2');
+const send = sendMessage;
 
 const questions = (page: Page) => page.locator('.message.user .message-body');
 const answer = (page: Page) => page.locator('.message.assistant').last();

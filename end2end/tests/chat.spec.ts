@@ -1,23 +1,10 @@
 import { test, expect, type Page } from '@playwright/test';
-import { hydrated, uniqueEmail, watchErrors, PASSWORD } from './helpers';
+import { hydrated, sendMessage, signInToChat, uniqueEmail, watchErrors, PASSWORD } from './helpers';
 
 const CHINESE = '你好，世界！这是一个测试。Xin chào thế giới, đây là một bài kiểm tra.';
 
-/** Registers through the page's own request context, which signs the page in. */
-async function signIn(page: Page) {
-  const res = await page.request.post('/auth/register', {
-    data: { email: uniqueEmail('chat'), password: PASSWORD, display_name: 'Chatty' },
-  });
-  expect(res.status()).toBe(201);
-  await page.goto('/app');
-  await hydrated(page);
-}
-
-async function send(page: Page, text: string) {
-  const input = page.getByLabel('Message', { exact: true });
-  await input.fill(text);
-  await input.press('Enter');
-}
+const signIn = (page: Page) => signInToChat(page);
+const send = sendMessage;
 
 const answer = (page: Page) => page.locator('.message.assistant').last();
 

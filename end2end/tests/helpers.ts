@@ -99,3 +99,21 @@ export async function totp(secret: string, atSeconds = Date.now() / 1000): Promi
   const offset = mac[mac.length - 1] & 15;
   return ((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, '0');
 }
+
+/** Registers through the page's own request context (which signs the page
+ *  in), then opens /app and waits for the bundle. */
+export async function signInToChat(page: Page, tag = 'chat') {
+  const res = await page.request.post('/auth/register', {
+    data: { email: uniqueEmail(tag), password: PASSWORD, display_name: 'Chatty' },
+  });
+  expect(res.status()).toBe(201);
+  await page.goto('/app');
+  await hydrated(page);
+}
+
+/** Types `text` in the message box and sends it with Enter. */
+export async function sendMessage(page: Page, text: string) {
+  const input = page.getByLabel('Message', { exact: true });
+  await input.fill(text);
+  await input.press('Enter');
+}
