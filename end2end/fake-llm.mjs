@@ -4,7 +4,10 @@
 //   contains "slow"     -> 150 numbered words, one every 40 ms
 //   contains "chinese"  -> Chinese and Vietnamese text, cut mid-character
 //   contains "markdown" -> a code block and a <script> tag
+//   starts "prompt?"    -> the system prompt it was sent, verbatim
 //   anything else       -> a short greeting in a few pieces
+// Asked for usage (stream_options.include_usage), it ends with OpenAI's
+// usage chunk: 10 prompt tokens per message sent, 1 per piece written.
 import http from 'node:http';
 
 const port = Number(process.env.E2E_LLM_PORT ?? 3108);
@@ -14,10 +17,20 @@ const event = (content) => `data: ${JSON.stringify({ choices: [{ delta: { conten
 export const CHINESE = '你好，世界！这是一个测试。Xin chào thế giới, đây là một bài kiểm tra.';
 export const MARKDOWN = 'Here is code:\n\n```rust\nfn main() {\n    println!("hi");\n}\n```\n\nAnd this must stay text: <script>alert(1)</script>';
 
-async function answer(res, last) {
+async function answer(res, request) {
+  const messages = request.messages ?? [];
+  const last = String(messages[messages.length - 1]?.content ?? '');
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   res.write(': keep-alive\n\n');
-  if (last.startsWith('echo:')) {
+  let pieces = 0;
+  const write = res.write.bind(res);
+  res.write = (chunk) => {
+    pieces++;
+    return write(chunk);
+  };
+  if (last.startsWith('prompt?')) {
+    res.write(event(String(messages[0]?.role === 'system' ? messages[0].content : '(none)').split('\n\n')[0]));
+  } else if (last.startsWith('echo:')) {
     for (const piece of last.slice(5).trim().match(/[\s\S]{1,16}/g) ?? []) {
       res.write(event(piece));
       await sleep(5);
@@ -44,6 +57,10 @@ async function answer(res, last) {
       await sleep(30);
     }
   }
+  if (request.stream_options?.include_usage && !res.destroyed) {
+    const usage = { prompt_tokens: 10 * messages.length, completion_tokens: pieces - 1 };
+    write(`data: ${JSON.stringify({ choices: [], usage })}\n\n`);
+  }
   if (!res.destroyed) res.end('data: [DONE]\n\n');
 }
 
@@ -57,8 +74,7 @@ http
         res.writeHead(401).end('{"error":{"message":"bad key"}}');
         return;
       }
-      const messages = JSON.parse(body).messages ?? [];
-      answer(res, String(messages[messages.length - 1]?.content ?? '')).catch(() => res.destroy());
+      answer(res, JSON.parse(body)).catch(() => res.destroy());
     });
   })
   .listen(port, '127.0.0.1');

@@ -1,6 +1,6 @@
 //! Everything that touches the browser directly (`window()`, `web_sys`):
 //! the address bar, page loads, the clipboard, the tab's
-//! `sessionStorage`, and the streamed `fetch` behind the chat.
+//! `sessionStorage`, the streamed `fetch` behind the chat, and picked files.
 //!
 //! The real code is built with the `hydrate` feature. The server build gets
 //! fallbacks that do nothing (a dialog is declined, a copy or a fetch
@@ -8,7 +8,11 @@
 //! event handlers and effects, which only run in the browser. So pages and
 //! components call them without `cfg` blocks of their own.
 
+mod file;
+
 use std::future::Future;
+
+pub use file::picked_file_text;
 
 #[cfg(feature = "hydrate")]
 use leptos::prelude::window;

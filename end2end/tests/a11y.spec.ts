@@ -247,6 +247,9 @@ const cases: Case[] = [
       await expect(page.getByRole('textbox', { name: 'Edit your message' })).toBeFocused();
       await expectNoViolations(page, info, '/app (versions, editing)');
       await page.getByRole('button', { name: 'Cancel' }).click();
+      await page.locator('.conversation-prompt summary').click();
+      await expect(page.getByRole('textbox', { name: 'System prompt' })).toBeVisible();
+      await expectNoViolations(page, info, '/app (system prompt open)');
 
       const search = page.getByRole('searchbox', { name: 'Search conversations' });
       if (!(await search.isVisible())) await page.getByRole('button', { name: 'Conversations' }).click();

@@ -311,15 +311,15 @@ test.describe('without JavaScript', () => {
 test('each answer names its model, and a conversation reopens on the model it last used', async ({ page }) => {
   await signIn(page);
   await send(page, 'hello models');
-  await expect(answer(page).locator('.message-model')).toHaveText('fake-model');
+  await expect(answer(page).locator('.message-model .model-name')).toHaveText('fake-model');
   await page.getByRole('combobox', { name: 'Model' }).selectOption('other-model');
   await send(page, 'and you?');
   await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
-  await expect(answer(page).locator('.message-model')).toHaveText('other-model');
+  await expect(answer(page).locator('.message-model .model-name')).toHaveText('other-model');
   await expect(page).toHaveURL(/\/app\?c=\d+$/);
   await page.reload();
   await hydrated(page);
-  await expect(page.locator('.message.assistant .message-model')).toHaveText(['fake-model', 'other-model']);
+  await expect(page.locator('.message.assistant .message-model .model-name')).toHaveText(['fake-model', 'other-model']);
   await expect(page.getByRole('combobox', { name: 'Model' })).toHaveValue('other-model');
   // The tab is named after the conversation.
   await expect(page).toHaveTitle('hello models · Palaver');

@@ -20,8 +20,37 @@ use crate::{
 #[server(prefix = "/api/chat", endpoint = "config", input = GetUrl)]
 pub async fn get_chat_config() -> Result<ChatConfig, AppError> {
     use crate::server::{chat, edge};
-    let (state, _) = edge::signed_in().await?;
-    Ok(chat::config(&state))
+    let (state, user) = edge::signed_in().await?;
+    chat::config(&state, &user).await
+}
+
+/// Sets the user's default system prompt, which new conversations start
+/// from (empty: the server's). Conversations under way keep theirs.
+#[server(prefix = "/api/chat", endpoint = "defaults", input = FormOrJson)]
+pub async fn set_chat_defaults(system_prompt: String) -> Result<Done, AppError> {
+    use crate::server::{chat::settings, edge};
+    let result = async {
+        let (state, user) = edge::signed_in().await?;
+        settings::set_default_prompt(&state, &user, &system_prompt).await?;
+        Ok(Done::OK)
+    }
+    .await;
+    edge::finish(result, "/settings?done=chat", "/settings?form=chat")
+}
+
+/// Sets a conversation's own system prompt (empty: the server's); the next
+/// answer follows it.
+#[server(prefix = "/api/conversations", endpoint = "settings", input = FormOrJson)]
+pub async fn set_conversation_settings(id: i64, system_prompt: String) -> Result<Done, AppError> {
+    use crate::server::{chat::settings, edge};
+    let result = async {
+        let (state, user) = edge::signed_in().await?;
+        settings::set_conversation_prompt(&state, &user, id, &system_prompt).await?;
+        Ok(Done::OK)
+    }
+    .await;
+    let back = format!("/app?c={id}");
+    edge::finish(result, &back, &back)
 }
 
 /// The signed-in user's conversations, most recent first.
@@ -101,5 +130,7 @@ crate::form_or_json!(
     DeleteConversation,
     ClearConversation,
     SwitchBranch,
-    StopAnswer
+    StopAnswer,
+    SetChatDefaults,
+    SetConversationSettings
 );

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::domain::chat::{Conversation, Exchange, Message, MessageStatus, Role};
+pub use crate::domain::chat::{Conversation, Exchange, Message, MessageStatus, Role, Usage};
 
 /// `POST /api/chat` body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +76,9 @@ pub enum ChatEvent {
     Done {
         /// Always true.
         done: bool,
+        /// The token counts, where the model service sent them.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        usage: Option<Usage>,
     },
     /// The answer was stopped (`POST /api/chat/stop`); what it had is kept,
     /// marked partial.
@@ -133,4 +136,11 @@ pub struct ChatConfig {
     pub notice: Option<String>,
     /// The longest message accepted, in characters.
     pub max_message_chars: usize,
+    /// The user's default system prompt, which new conversations start
+    /// from; `null`: the server's.
+    #[serde(default)]
+    pub system_prompt: Option<String>,
+    /// The longest system prompt accepted, in characters.
+    #[serde(default)]
+    pub max_system_prompt_chars: usize,
 }

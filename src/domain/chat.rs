@@ -17,6 +17,9 @@ pub struct Conversation {
     /// The last message of the branch shown (`None` when it has none).
     #[serde(default)]
     pub current_leaf_id: Option<i64>,
+    /// Its own system prompt; `None`: the operator's (`LLM_SYSTEM_PROMPT`).
+    #[serde(default)]
+    pub system_prompt: Option<String>,
 }
 
 /// Who wrote a message.
@@ -117,4 +120,17 @@ pub struct Message {
     /// first: the branches the page can switch between here.
     #[serde(default)]
     pub siblings: Vec<i64>,
+    /// What the answer cost, where the model service said (answers only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
+}
+
+/// An answer's token counts, as the model service reported them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Usage {
+    /// Tokens of the prompt: the system prompt and the branch sent.
+    pub prompt_tokens: i64,
+    /// Tokens of the answer.
+    pub completion_tokens: i64,
 }

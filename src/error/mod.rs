@@ -68,6 +68,11 @@ pub enum AppError {
         /// The limit, in characters.
         max: usize,
     },
+    /// A system prompt over `max` characters.
+    SystemPromptTooLong {
+        /// The limit, in characters.
+        max: usize,
+    },
     /// An API key name that is blank or over `max` characters.
     InvalidKeyName {
         /// The limit, in characters.
@@ -138,6 +143,7 @@ impl AppError {
             | Self::MessageTooLong { .. }
             | Self::UnknownModel
             | Self::InvalidTitle { .. }
+            | Self::SystemPromptTooLong { .. }
             | Self::InvalidKeyName { .. }
             | Self::InvalidMfaCode { at_sign_in: false }
             | Self::MfaNotEnabled
@@ -177,6 +183,7 @@ impl AppError {
             Self::MessageTooLong { .. } => "message_too_long",
             Self::UnknownModel => "unknown_model",
             Self::InvalidTitle { .. } => "invalid_title",
+            Self::SystemPromptTooLong { .. } => "system_prompt_too_long",
             Self::InvalidKeyName { .. } => "invalid_key_name",
             Self::TooManyKeys { .. } => "too_many_keys",
             Self::SessionRequired => "session_required",
@@ -222,6 +229,9 @@ impl fmt::Display for AppError {
             Self::MessageTooLong { max } => f.write_str(&tr!(errors.message_too_long, max = *max)),
             Self::UnknownModel => f.write_str(tr!(errors.unknown_model)),
             Self::InvalidTitle { max } => f.write_str(&tr!(errors.invalid_title, max = *max)),
+            Self::SystemPromptTooLong { max } => {
+                f.write_str(&tr!(errors.system_prompt_too_long, max = *max))
+            }
             Self::InvalidCredentials => f.write_str(tr!(errors.invalid_credentials)),
             Self::Unauthorized => f.write_str(tr!(errors.unauthorized)),
             Self::Forbidden => f.write_str(tr!(errors.forbidden)),

@@ -17,6 +17,7 @@ fn every_error() -> Vec<AppError> {
         AppError::MessageTooLong { max: 4000 },
         AppError::UnknownModel,
         AppError::InvalidTitle { max: 120 },
+        AppError::SystemPromptTooLong { max: 8000 },
         AppError::InvalidKeyName { max: 60 },
         AppError::TooManyKeys { max: 20 },
         AppError::InvalidCredentials,
@@ -106,6 +107,7 @@ fn a_redirect_code_alone_rebuilds_the_error() {
         match err {
             AppError::MessageTooLong { .. }
             | AppError::InvalidTitle { .. }
+            | AppError::SystemPromptTooLong { .. }
             | AppError::InvalidKeyName { .. }
             | AppError::TooManyKeys { .. } => {
                 // Its limit is not in the URL: no number is made up.

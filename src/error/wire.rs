@@ -25,8 +25,9 @@ pub struct ErrorBody {
     /// For `weak_password`: which rule the password broke.
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<PasswordError>,
-    /// For `message_too_long`, `invalid_title` and `invalid_key_name`: the
-    /// limit, in characters; for `too_many_keys`, in keys.
+    /// For `message_too_long`, `invalid_title`, `system_prompt_too_long` and
+    /// `invalid_key_name`: the limit, in characters; for `too_many_keys`, in
+    /// keys.
     #[serde(skip_serializing_if = "Option::is_none")]
     max: Option<usize>,
 }
@@ -71,6 +72,7 @@ impl From<AppError> for ErrorBody {
             AppError::WeakPassword(reason) => (*reason, None),
             AppError::MessageTooLong { max }
             | AppError::InvalidTitle { max }
+            | AppError::SystemPromptTooLong { max }
             | AppError::InvalidKeyName { max }
             | AppError::TooManyKeys { max } => (None, Some(*max)),
             _ => (None, None),
@@ -151,6 +153,10 @@ impl AppError {
             "unknown_model" => Self::UnknownModel,
             "invalid_title" => match max {
                 Some(max) => Self::InvalidTitle { max },
+                None => Self::generic(),
+            },
+            "system_prompt_too_long" => match max {
+                Some(max) => Self::SystemPromptTooLong { max },
                 None => Self::generic(),
             },
             "invalid_key_name" => match max {

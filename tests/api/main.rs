@@ -17,6 +17,7 @@ mod chat;
 mod chat_lines;
 mod chat_live;
 mod chat_search;
+mod chat_settings;
 mod chat_sign_out;
 mod chat_transfer;
 mod chat_tree;

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::chat_types::{Message, MessageStatus, Role},
+    api::chat_types::{Message, MessageStatus, Role, Usage},
     components::markdown::Markdown,
 };
 
@@ -27,6 +27,8 @@ pub struct UiMessage {
     pub stopped: RwSignal<bool>,
     /// The model that wrote it (answers only).
     pub model: RwSignal<Option<String>>,
+    /// Its token counts, where the model service sent them (answers only).
+    pub usage: RwSignal<Option<Usage>>,
     /// Its stored id, once the server has said it.
     pub id: RwSignal<Option<i64>>,
     /// The stored message it follows (`None` for a first message).
@@ -48,6 +50,7 @@ impl UiMessage {
             error: RwSignal::new(None),
             stopped: RwSignal::new(false),
             model: RwSignal::new(None),
+            usage: RwSignal::new(None),
             id: RwSignal::new(None),
             parent_id: RwSignal::new(None),
             siblings: RwSignal::new(Vec::new()),
@@ -70,6 +73,7 @@ impl UiMessage {
         let status = m.status;
         let ui = Self::new(m.id as u64, m.role, m.content, status);
         ui.model.set(m.model);
+        ui.usage.set(m.usage);
         ui.id.set(Some(m.id));
         ui.parent_id.set(m.parent_id);
         ui.siblings.set(m.siblings);
@@ -78,6 +82,30 @@ impl UiMessage {
             ui.error.set(Some(crate::tr!(chat.answer_failed).into()));
         }
         ui
+    }
+}
+
+/// Under an answer: the model that wrote it and, where the model service
+/// said, its token counts (short on screen, in words for screen readers).
+#[component]
+fn AnswerFacts(message: UiMessage) -> impl IntoView {
+    move || {
+        let model = message.model.get();
+        let usage = message.usage.get();
+        (model.is_some() || usage.is_some()).then(|| {
+            let usage = usage.map(|u| {
+                let (prompt, completion) = (u.prompt_tokens, u.completion_tokens);
+                view! {
+                    <span class="message-usage" aria-hidden="true">
+                        {crate::tr!(chat.tokens, prompt = prompt, completion = completion)}
+                    </span>
+                    <span class="visually-hidden">
+                        {crate::tr!(chat.tokens_label, prompt = prompt, completion = completion)}
+                    </span>
+                }
+            });
+            view! { <p class="message-model">{model.map(|m| view! { <span class="model-name">{m}</span> })}{usage}</p> }
+        })
     }
 }
 
@@ -143,9 +171,7 @@ pub fn MessageView(message: UiMessage, actions: MessageActions) -> impl IntoView
                     <button type="button" class="btn btn-ghost" on:click=move |_| on_retry.run(())>{crate::tr!(chat.retry)}</button>
                 </div>
             })}
-            {move || message.model.get().map(|model| view! {
-                <p class="message-model">{model}</p>
-            })}
+            <AnswerFacts message/>
             <Show when=move || !editing.get() && !message.streaming.get()>
                 <div class="message-actions">
                     {match message.role {

@@ -27,6 +27,10 @@ pub fn Sidebar(
     menu_open: RwSignal<bool>,
     /// A search result opened: its conversation and message.
     on_found: Callback<(i64, Option<i64>)>,
+    /// A file imported: its new conversations (see `import::ImportButton`).
+    on_imported: Callback<Vec<i64>>,
+    /// An import that stored nothing: why.
+    on_import_failed: Callback<String>,
 ) -> impl IntoView {
     // What the search box holds (`/app?q=` without JavaScript); while it
     // holds words, the results take the list's place.
@@ -98,6 +102,7 @@ pub fn Sidebar(
                 })}
             </Transition>
             </Show>
+            <super::import::ImportButton on_imported on_failed=on_import_failed/>
         </aside>
     }
 }

@@ -84,7 +84,7 @@ pub async fn stream_chat(
 /// What the person is told when the answer could not be streamed: when the
 /// server refused, the words that belong to its error's code (never the
 /// body's own text).
-fn failure_message(err: &FetchError) -> String {
+pub(super) fn failure_message(err: &FetchError) -> String {
     match err {
         FetchError::Aborted | FetchError::Lost => crate::tr!(chat.connection_lost).into(),
         FetchError::Refused { status, body } => {
@@ -116,7 +116,10 @@ mod tests {
                 ChatEvent::Text {
                     text: "你好".into()
                 },
-                ChatEvent::Done { done: true }
+                ChatEvent::Done {
+                    done: true,
+                    usage: None
+                }
             ]
         );
         assert_eq!(buf, b"{\"conv");

@@ -328,7 +328,10 @@ impl ChatState {
                 }
             }
             ChatEvent::Text { text } => reply.text.update(|t| t.push_str(&text)),
-            ChatEvent::Done { .. } => reply.status.set(MessageStatus::Complete),
+            ChatEvent::Done { usage, .. } => {
+                reply.status.set(MessageStatus::Complete);
+                reply.usage.set(usage);
+            }
             ChatEvent::Stopped { .. } => {
                 reply.status.set(MessageStatus::Partial);
                 reply.stopped.set(true);

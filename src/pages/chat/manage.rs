@@ -1,5 +1,5 @@
 //! Managing a conversation from the page: rename, delete and clear (each
-//! with Undo). A refusal
+//! with Undo), its system prompt saved, a file imported. A refusal
 //! (the conversation was deleted elsewhere, the title is too long, the
 //! service is down) is shown in the page's alert, never dropped.
 
@@ -30,6 +30,24 @@ impl ChatState {
             }
             self.refresh_list();
         });
+    }
+
+    /// A file was imported: the list shows its conversations, and the
+    /// newest of them opens.
+    pub fn imported(self, ids: Vec<i64>) {
+        self.alert.set(None);
+        self.announcement
+            .set(crate::tr!(chat.imported, count = ids.len()));
+        self.refresh_list();
+        if let Some(last) = ids.last() {
+            self.select(Some(*last));
+        }
+    }
+
+    /// The open conversation's system prompt was saved.
+    pub fn prompt_saved(self) {
+        self.announcement.set(crate::tr!(chat.prompt_saved).into());
+        self.refresh_list();
     }
 
     /// Deletes conversation `id` on screen at once (a new chat replaces it

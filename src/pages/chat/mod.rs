@@ -23,6 +23,7 @@ use crate::{
         chat::{
             composer::Composer,
             message::{MessageActions, MessageView},
+            prompt::ConversationPrompt,
             sidebar::Sidebar,
         },
         session::use_auth,
@@ -160,6 +161,15 @@ pub fn ChatPage() -> impl IntoView {
         menu_open.set(false);
         chat.open_found(id, message);
     });
+    let on_imported = Callback::new(move |ids: Vec<i64>| chat.imported(ids));
+    let on_import_failed = Callback::new(move |why| chat.alert.set(Some(why)));
+    let on_prompt_saved = Callback::new(move |()| chat.prompt_saved());
+    let max_prompt_chars = move || {
+        config
+            .get()
+            .and_then(Result::ok)
+            .map_or(8000, |c| c.max_system_prompt_chars)
+    };
     let on_rename = Callback::new(move |(id, title)| chat.rename(id, title));
     let on_delete = Callback::new(move |(id, title)| chat.delete(id, title));
     // Leaving the page with a delete on offer: it happens all the same.
@@ -185,6 +195,7 @@ pub fn ChatPage() -> impl IntoView {
         <Title text=move || chat.title.get().unwrap_or_else(|| tr!(chat.title).to_owned())/>
         <div class="chat-layout">
             <Sidebar conversations current=chat.current on_select on_rename on_delete menu_open on_found
+                on_imported on_import_failed
                 hidden=Signal::derive(move || chat.pending.read().as_ref().map(|p| p.id))/>
             <section class="conversation" aria-label=tr!(chat.messages)>
                 // The page's one top heading, for screen readers' outline.
@@ -226,6 +237,15 @@ pub fn ChatPage() -> impl IntoView {
                         <button type="button" class="btn btn-ghost needs-js" on:click=move |_| chat.clear() disabled=move || chat.streaming.get()>{tr!(chat.clear)}</button>
                     </div>
                 })}
+                // After the list (and the set-up) have come: the prompt is
+                // the list's, rendered alike on the server and in the browser.
+                <Transition fallback=|| ()>
+                    {move || chat.current.get().and_then(|id| {
+                        let saved = conversations.get()?.ok()?.into_iter().find(|c| c.id == id)?.system_prompt;
+                        let max_chars = max_prompt_chars();
+                        Some(view! { <ConversationPrompt id saved max_chars on_saved=on_prompt_saved/> })
+                    })}
+                </Transition>
                 <div class="visually-hidden" role="status" aria-live="polite">{move || chat.announcement.get()}</div>
                 <div class="messages" node_ref=scroller on:scroll=on_scroll>
                     <Transition fallback=|| view! { <p class="muted">{tr!(chat.loading)}</p> }>

@@ -1,10 +1,11 @@
 //! `/settings`: the signed-in person's own account: profile, password,
-//! sessions, two-factor sign-in, API keys, security events, deleting the
-//! account.
+//! the chat's default system prompt, sessions, two-factor sign-in, API
+//! keys, security events, deleting the account.
 //! Every form works as a plain post without JavaScript; a failed post comes
 //! back as `/settings?form=<which>&error=<code>`, so only the form that
 //! failed shows the error.
 
+mod chat;
 mod keys;
 mod mfa;
 mod sessions;
@@ -77,6 +78,7 @@ pub fn SettingsPage() -> impl IntoView {
             <h1>{tr!(settings.title)}</h1>
             <Profile/>
             <Password/>
+            <chat::ChatDefaults/>
             <mfa::TwoFactor/>
             <sessions::Sessions/>
             <keys::ApiKeys/>

@@ -19,7 +19,7 @@ use super::{
     turn::Turn,
     upstream::Upstream,
 };
-use crate::domain::chat::MessageStatus;
+use crate::domain::chat::{MessageStatus, Usage};
 
 /// Starts `turn`'s answer in a task of its own and returns its registry
 /// entry, which readers attach to, with the asker's reader attached before
@@ -38,7 +38,7 @@ pub fn spawn(state: &AppState, turn: Turn, user_id: i64) -> (Arc<Running>, Attac
 }
 
 enum Ended {
-    Complete,
+    Complete(Option<Usage>),
     Stopped,
     Failed(LlmError),
 }
@@ -52,16 +52,20 @@ async fn run(state: AppState, running: Arc<Running>, model: String, mut upstream
     drop(upstream);
     let answer = running.text();
     let (status, ended_by) = match &ended {
-        Ended::Complete => (MessageStatus::Complete, None),
+        Ended::Complete(_) => (MessageStatus::Complete, None),
         Ended::Stopped => (MessageStatus::Partial, Some("stopped")),
         Ended::Failed(err) if answer.is_empty() => (MessageStatus::Error, Some(err.code())),
         Ended::Failed(err) => (MessageStatus::Partial, Some(err.code())),
     };
     let reply_id = running.exchange.reply_id;
-    let stored = store_answer(&state, reply_id, &answer, status, ended_by).await;
+    let usage = match ended {
+        Ended::Complete(usage) => usage,
+        _ => None,
+    };
+    let stored = store_answer(&state, reply_id, &answer, status, ended_by, usage).await;
     let ending = match ended {
-        Ended::Complete if stored => Ending::Done,
-        Ended::Complete => Ending::Failed {
+        Ended::Complete(usage) if stored => Ending::Done(usage),
+        Ended::Complete(_) => Ending::Failed {
             error: "The answer could not be saved: it will be missing when you reload".into(),
             code: "not_saved".into(),
         },
@@ -98,7 +102,7 @@ async fn forward(upstream: &mut Upstream, running: &Running) -> Ended {
             Err(err) => return Ended::Failed(err),
         }
     }
-    Ended::Complete
+    Ended::Complete(tokens.usage())
 }
 
 /// How long saving an answer is retried while the database is busy (when
@@ -114,13 +118,14 @@ async fn store_answer(
     answer: &str,
     status: MessageStatus,
     ended_by: Option<&str>,
+    usage: Option<Usage>,
 ) -> bool {
     let give_up = Instant::now() + STORE_FOR;
     let mut pause = Duration::from_millis(50);
     loop {
         let stored = state
             .db
-            .answer_finish(reply_id, answer, status, ended_by, state.clock.now())
+            .answer_finish(reply_id, answer, status, ended_by, usage, state.clock.now())
             .await;
         match stored {
             Ok(()) => return true,

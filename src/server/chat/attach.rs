@@ -67,7 +67,10 @@ pub fn line(event: &ChatEvent) -> Bytes {
 
 fn ending_line(ending: &Ending) -> Bytes {
     line(&match ending {
-        Ending::Done => ChatEvent::Done { done: true },
+        Ending::Done(usage) => ChatEvent::Done {
+            done: true,
+            usage: *usage,
+        },
         Ending::Stopped => ChatEvent::Stopped { stopped: true },
         Ending::Failed { error, code } => ChatEvent::Error {
             error: error.clone(),
@@ -223,7 +226,7 @@ async fn follow_stored(state: &AppState, reply_id: i64, tx: &mpsc::Sender<Bytes>
         }
         let ending = match stored.status() {
             MessageStatus::Streaming => None,
-            MessageStatus::Complete => Some(Ending::Done),
+            MessageStatus::Complete => Some(Ending::Done(stored.usage())),
             MessageStatus::Partial | MessageStatus::Error => {
                 Some(stored_ending(stored.ended_by.as_deref()))
             }

@@ -15,6 +15,8 @@
 //!   left by a dead instance).
 //! - [`search`]: finding words in one's titles and messages;
 //!   [`transfer`] and [`import`]: export and import.
+//! - [`settings`]: the system prompt, each conversation's own and the
+//!   person's default.
 //! - [`conversations`]: listing, reading (the branch shown), switching
 //!   branches, renaming, clearing and deleting, each only for the owner.
 //! - `prompt`: what the model is sent, and a new conversation's title;
@@ -28,6 +30,7 @@ pub mod import;
 mod prompt;
 pub mod registry;
 pub mod search;
+pub mod settings;
 pub mod transfer;
 pub mod turn;
 pub mod upkeep;
@@ -36,15 +39,18 @@ mod upstream;
 pub use handler::{chat, regenerate, stream};
 
 use super::state::AppState;
-use crate::api::chat_types::ChatConfig;
+use crate::{api::chat_types::ChatConfig, domain::User, error::AppError};
 
 /// What the chat page needs to know about the model set-up: the models on
-/// offer, what is missing from the configuration, the longest message.
-pub fn config(state: &AppState) -> ChatConfig {
+/// offer, what is missing from the configuration, the longest message;
+/// and the user's default system prompt.
+pub async fn config(state: &AppState, user: &User) -> Result<ChatConfig, AppError> {
     let llm = state.llm.settings();
-    ChatConfig {
+    Ok(ChatConfig {
         models: llm.models.clone(),
         notice: llm.missing_configuration(),
         max_message_chars: llm.max_message_chars,
-    }
+        system_prompt: settings::default_prompt(state, user).await?,
+        max_system_prompt_chars: settings::MAX_SYSTEM_PROMPT_CHARS,
+    })
 }

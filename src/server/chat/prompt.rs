@@ -88,6 +88,7 @@ mod tests {
             model: None,
             created_at: 0,
             siblings: Vec::new(),
+            usage: None,
         }
     }
 

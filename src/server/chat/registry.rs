@@ -14,7 +14,7 @@ use std::{
 
 use tokio::sync::{broadcast, watch};
 
-use crate::domain::chat::Exchange;
+use crate::domain::chat::{Exchange, Usage};
 
 /// Pieces buffered per reader before it must catch up from the text.
 const BUFFERED: usize = 64;
@@ -22,8 +22,8 @@ const BUFFERED: usize = 64;
 /// How an answer ended, as its readers are told.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ending {
-    /// Whole and stored.
-    Done,
+    /// Whole and stored, with the token counts where the model gave them.
+    Done(Option<Usage>),
     /// Stopped (`POST /api/chat/stop`); what it had is stored.
     Stopped,
     /// Failed or cut off: the message for people and its stable code.

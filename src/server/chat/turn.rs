@@ -85,7 +85,13 @@ pub async fn start(state: &AppState, user: &User, request: &ChatRequest) -> Resu
         _ => Vec::new(),
     };
     let model = pick_model(request.model.as_deref(), conversation.as_ref(), &llm.models);
-    let prompt = prompt_for(llm, &history, message);
+    // A new conversation starts from the person's default prompt (the
+    // database copies it into the conversation as it is created).
+    let own_prompt = match &conversation {
+        Some(conversation) => conversation.system_prompt.clone(),
+        None => state.db.chat_default_prompt(user.id).await?,
+    };
+    let prompt = prompt_for(llm, own_prompt.as_deref(), &history, message);
     let asker = |conversation_id| Asker {
         uid: user.uid.clone(),
         display_name: user.display_name.clone(),
@@ -166,7 +172,8 @@ pub async fn regenerate(
         display_name: user.display_name.clone(),
         conversation_id: Some(conversation.id),
     };
-    let prompt = prompt_for(llm, &history, &question.content);
+    let own_prompt = conversation.system_prompt.as_deref();
+    let prompt = prompt_for(llm, own_prompt, &history, &question.content);
     let upstream = Upstream::ask(state, model.clone(), prompt, asker);
     let now = state.clock.now();
     let reply_id = state
@@ -185,13 +192,19 @@ pub async fn regenerate(
     })
 }
 
-/// The prompt: the system prompt (naming the reader's language when set
-/// so), what fits of `history`, then `message`.
-fn prompt_for(llm: &LlmSettings, history: &[Message], message: &str) -> Vec<PromptMessage> {
-    let system = system_prompt(
-        &llm.system_prompt,
-        llm.answer_in_user_language.then(crate::lang::current),
-    );
+/// The prompt: the system prompt (the conversation's own, else the
+/// operator's; naming the reader's language when set so), what fits of
+/// `history`, then `message`.
+fn prompt_for(
+    llm: &LlmSettings,
+    own_prompt: Option<&str>,
+    history: &[Message],
+    message: &str,
+) -> Vec<PromptMessage> {
+    let base = own_prompt
+        .filter(|p| !p.trim().is_empty())
+        .unwrap_or(&llm.system_prompt);
+    let system = system_prompt(base, llm.answer_in_user_language.then(crate::lang::current));
     build_prompt(&system, history, message, llm.max_history_chars)
 }
 
@@ -234,6 +247,7 @@ mod tests {
             model: model.into(),
             updated_at: 0,
             current_leaf_id: None,
+            system_prompt: None,
         }
     }
 

@@ -93,6 +93,7 @@ impl Settings {
                 "LLM_ANSWER_IN_USER_LANGUAGE",
                 switch(llm.answer_in_user_language),
             ),
+            ("LLM_STREAM_USAGE", switch(llm.stream_usage)),
             (
                 "LLM_TIMEOUT_SECONDS",
                 llm.first_token_timeout.as_secs().to_string(),

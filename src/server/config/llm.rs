@@ -71,6 +71,10 @@ pub struct LlmSettings {
     /// `LLM_ANSWER_IN_USER_LANGUAGE` (on unless `0`): the system prompt
     /// also names the language the person's pages are in.
     pub answer_in_user_language: bool,
+    /// `LLM_STREAM_USAGE` (on unless `0`): asks for the token counts at the
+    /// end of each stream (`stream_options.include_usage`). Off for a
+    /// server that refuses unknown fields (some answer 400 or 422).
+    pub stream_usage: bool,
     /// `LLM_TIMEOUT_SECONDS`: until the first token.
     pub first_token_timeout: Duration,
     /// `LLM_IDLE_TIMEOUT_SECONDS`: between two tokens.
@@ -170,6 +174,8 @@ impl LlmSettings {
             models,
             system_prompt: get("LLM_SYSTEM_PROMPT").unwrap_or_else(|| DEFAULT_PROMPT.into()),
             answer_in_user_language: get("LLM_ANSWER_IN_USER_LANGUAGE")
+                .is_none_or(|v| !matches!(v.trim(), "0" | "false" | "off" | "no")),
+            stream_usage: get("LLM_STREAM_USAGE")
                 .is_none_or(|v| !matches!(v.trim(), "0" | "false" | "off" | "no")),
             first_token_timeout: secs("LLM_TIMEOUT_SECONDS", 20)?,
             idle_timeout: secs("LLM_IDLE_TIMEOUT_SECONDS", 30)?,
@@ -305,6 +311,8 @@ mod tests {
                 .unwrap()
                 .answer_in_user_language
         );
+        assert!(s.stream_usage);
+        assert!(!load(&[("LLM_STREAM_USAGE", "0")]).unwrap().stream_usage);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 
 use super::{
     pool::{on_pool, WriteTx},
-    DbError, MessageStatus, SqlRepo,
+    DbError, MessageStatus, SqlRepo, Usage,
 };
 
 /// An answer as stored: what a reader served by another instance follows.
@@ -20,12 +20,24 @@ pub struct StoredAnswer {
     /// Why an answer that is not `complete` ended: `stopped`, the model's
     /// failure code, or `interrupted` (its instance went away).
     pub ended_by: Option<String>,
+    /// The token counts the model service reported, if it did.
+    pub prompt_tokens: Option<i64>,
+    /// See `prompt_tokens`.
+    pub completion_tokens: Option<i64>,
 }
 
 impl StoredAnswer {
     /// The status, parsed.
     pub fn status(&self) -> MessageStatus {
         MessageStatus::parse(&self.status)
+    }
+
+    /// The token counts, when both were reported.
+    pub fn usage(&self) -> Option<Usage> {
+        Some(Usage {
+            prompt_tokens: self.prompt_tokens?,
+            completion_tokens: self.completion_tokens?,
+        })
     }
 }
 
@@ -39,13 +51,15 @@ pub trait Answers: Send + Sync {
         answers: &[(i64, Option<String>)],
         now: i64,
     ) -> Result<(), DbError>;
-    /// Stores how an answer ended: its whole text, its status, and why.
+    /// Stores how an answer ended: its whole text, its status, why, and
+    /// what it cost where the model service said.
     async fn answer_finish(
         &self,
         id: i64,
         content: &str,
         status: MessageStatus,
         ended_by: Option<&str>,
+        usage: Option<Usage>,
         now: i64,
     ) -> Result<(), DbError>;
     /// Asks the instance running answer `id` to stop it (it polls).
@@ -93,18 +107,22 @@ impl Answers for SqlRepo {
         content: &str,
         status: MessageStatus,
         ended_by: Option<&str>,
+        usage: Option<Usage>,
         now: i64,
     ) -> Result<(), DbError> {
         Ok(on_pool!(&self.pool, |p| {
             let mut tx = p.begin_write().await?;
             sqlx::query(
                 "UPDATE messages SET content = $1, status = $2, ended_by = $3,
-                     heartbeat_at = NULL, stop_requested = FALSE
-                 WHERE id = $4",
+                     heartbeat_at = NULL, stop_requested = FALSE,
+                     prompt_tokens = $4, completion_tokens = $5
+                 WHERE id = $6",
             )
             .bind(content)
             .bind(status.as_str())
             .bind(ended_by)
+            .bind(usage.map(|u| u.prompt_tokens))
+            .bind(usage.map(|u| u.completion_tokens))
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -150,10 +168,13 @@ impl Answers for SqlRepo {
     #[tracing::instrument(skip_all, err)]
     async fn answer_get(&self, id: i64) -> Result<Option<StoredAnswer>, DbError> {
         Ok(on_pool!(&self.pool, |p| {
-            sqlx::query_as("SELECT content, status, ended_by FROM messages WHERE id = $1")
-                .bind(id)
-                .fetch_optional(p)
-                .await
+            sqlx::query_as(
+                "SELECT content, status, ended_by, prompt_tokens, completion_tokens
+                 FROM messages WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(p)
+            .await
         })?)
     }
 

@@ -21,6 +21,22 @@ pub trait Chat: Send + Sync {
         first_message: &str,
         now: i64,
     ) -> Result<(Conversation, Exchange), DbError>;
+    /// Sets the system prompt of one of the user's conversations (`None`:
+    /// the operator's); false when it is not theirs.
+    async fn conversation_set_prompt(
+        &self,
+        user_id: i64,
+        id: i64,
+        system_prompt: Option<&str>,
+    ) -> Result<bool, DbError>;
+    /// The person's default system prompt for new conversations.
+    async fn chat_default_prompt(&self, user_id: i64) -> Result<Option<String>, DbError>;
+    /// Sets the person's default system prompt (`None`: the operator's).
+    async fn chat_set_default_prompt(
+        &self,
+        user_id: i64,
+        system_prompt: Option<&str>,
+    ) -> Result<(), DbError>;
     /// One of the user's conversations; `None` for anyone else's.
     async fn conversation_get(
         &self,
@@ -153,9 +169,11 @@ impl Chat for SqlRepo {
         let (row, exchange) = on_pool!(&self.pool, |p| {
             let mut tx = p.begin_write().await?;
             let mut row: ConversationRow = sqlx::query_as(
-                "INSERT INTO conversations (user_id, title, model, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $4)
-                 RETURNING id, title, model, updated_at, current_leaf_id",
+                // It starts from the person's default system prompt.
+                "INSERT INTO conversations (user_id, title, model, created_at, updated_at, system_prompt)
+                 VALUES ($1, $2, $3, $4, $4,
+                         (SELECT chat_system_prompt FROM users WHERE id = $1))
+                 RETURNING id, title, model, updated_at, current_leaf_id, system_prompt",
             )
             .bind(user_id)
             .bind(title)
@@ -172,6 +190,55 @@ impl Chat for SqlRepo {
     }
 
     #[tracing::instrument(skip_all, err)]
+    async fn conversation_set_prompt(
+        &self,
+        user_id: i64,
+        id: i64,
+        system_prompt: Option<&str>,
+    ) -> Result<bool, DbError> {
+        let done = on_pool!(&self.pool, |p| {
+            sqlx::query(
+                "UPDATE conversations SET system_prompt = $1 WHERE id = $2 AND user_id = $3",
+            )
+            .bind(system_prompt)
+            .bind(id)
+            .bind(user_id)
+            .execute(p)
+            .await
+            .map(|done| done.rows_affected())
+        })?;
+        Ok(done == 1)
+    }
+
+    #[tracing::instrument(skip_all, err)]
+    async fn chat_default_prompt(&self, user_id: i64) -> Result<Option<String>, DbError> {
+        let prompt: Option<Option<String>> = on_pool!(&self.pool, |p| {
+            sqlx::query_scalar("SELECT chat_system_prompt FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(p)
+                .await
+        })?;
+        Ok(prompt.flatten())
+    }
+
+    #[tracing::instrument(skip_all, err)]
+    async fn chat_set_default_prompt(
+        &self,
+        user_id: i64,
+        system_prompt: Option<&str>,
+    ) -> Result<(), DbError> {
+        on_pool!(&self.pool, |p| {
+            sqlx::query("UPDATE users SET chat_system_prompt = $1 WHERE id = $2")
+                .bind(system_prompt)
+                .bind(user_id)
+                .execute(p)
+                .await
+                .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all, err)]
     async fn conversation_get(
         &self,
         user_id: i64,
@@ -179,7 +246,7 @@ impl Chat for SqlRepo {
     ) -> Result<Option<Conversation>, DbError> {
         let row: Option<ConversationRow> = on_pool!(&self.pool, |p| {
             sqlx::query_as(
-                "SELECT id, title, model, updated_at, current_leaf_id FROM conversations
+                "SELECT id, title, model, updated_at, current_leaf_id, system_prompt FROM conversations
                  WHERE id = $1 AND user_id = $2",
             )
             .bind(id)
@@ -194,7 +261,7 @@ impl Chat for SqlRepo {
     async fn conversations_list(&self, user_id: i64) -> Result<Vec<Conversation>, DbError> {
         let rows: Vec<ConversationRow> = on_pool!(&self.pool, |p| {
             sqlx::query_as(
-                "SELECT id, title, model, updated_at, current_leaf_id FROM conversations c
+                "SELECT id, title, model, updated_at, current_leaf_id, system_prompt FROM conversations c
                  WHERE user_id = $1
                  AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id)
                  ORDER BY updated_at DESC, id DESC LIMIT 500",

@@ -59,7 +59,7 @@ pub use users::{ChangeRefused, Changed, UserChange, Users, MAX_LISTED_USERS};
 pub use verification::Verification;
 
 pub use crate::domain::{
-    chat::{Conversation, Exchange, Message, MessageStatus, Role},
+    chat::{Conversation, Exchange, Message, MessageStatus, Role, Usage},
     User,
 };
 use crate::server::config::db::DbSettings;

@@ -1,7 +1,7 @@
 //! Rows as the queries return them, and their domain types. `FromRow` is
 //! derived generically, so one row type serves both backends.
 
-use super::{Conversation, Message, MessageStatus, Role as MessageRole, User};
+use super::{Conversation, Message, MessageStatus, Role as MessageRole, Usage, User};
 use crate::domain::Role;
 
 /// The columns [`UserRow`] reads; a macro, so that every query that uses
@@ -57,7 +57,8 @@ pub(super) struct UserWithHashRow {
     pub password_hash: Option<String>,
 }
 
-/// `id, title, model, updated_at` of `conversations`.
+/// `id, title, model, updated_at, current_leaf_id, system_prompt` of
+/// `conversations`.
 #[derive(sqlx::FromRow)]
 pub(super) struct ConversationRow {
     pub id: i64,
@@ -65,6 +66,7 @@ pub(super) struct ConversationRow {
     model: String,
     updated_at: i64,
     pub current_leaf_id: Option<i64>,
+    system_prompt: Option<String>,
 }
 
 impl From<ConversationRow> for Conversation {
@@ -75,11 +77,13 @@ impl From<ConversationRow> for Conversation {
             model: r.model,
             updated_at: r.updated_at,
             current_leaf_id: r.current_leaf_id,
+            system_prompt: r.system_prompt,
         }
     }
 }
 
-/// `id, parent_id, role, content, status, model, created_at` of `messages`.
+/// `id, parent_id, role, content, status, model, created_at, prompt_tokens,
+/// completion_tokens` of `messages`.
 #[derive(sqlx::FromRow)]
 pub(super) struct MessageRow {
     id: i64,
@@ -89,6 +93,8 @@ pub(super) struct MessageRow {
     status: String,
     model: Option<String>,
     created_at: i64,
+    prompt_tokens: Option<i64>,
+    completion_tokens: Option<i64>,
 }
 
 impl From<MessageRow> for Message {
@@ -107,6 +113,13 @@ impl From<MessageRow> for Message {
             created_at: r.created_at,
             // Filled in by the caller, which knows the tree.
             siblings: Vec::new(),
+            usage: match (r.prompt_tokens, r.completion_tokens) {
+                (Some(prompt_tokens), Some(completion_tokens)) => Some(Usage {
+                    prompt_tokens,
+                    completion_tokens,
+                }),
+                _ => None,
+            },
         }
     }
 }

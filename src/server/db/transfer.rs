@@ -63,7 +63,8 @@ impl Transfer for SqlRepo {
     async fn messages_all(&self, conversation_id: i64) -> Result<Vec<Message>, DbError> {
         let rows: Vec<MessageRow> = on_pool!(&self.pool, |p| {
             sqlx::query_as(
-                "SELECT id, parent_id, role, content, status, model, created_at FROM messages
+                "SELECT id, parent_id, role, content, status, model, created_at,
+                        prompt_tokens, completion_tokens FROM messages
                  WHERE conversation_id = $1 ORDER BY id",
             )
             .bind(conversation_id)

@@ -98,7 +98,8 @@ impl ChatTree for SqlRepo {
                      SELECT m.parent_id, b.depth + 1 FROM branch b JOIN messages m ON m.id = b.id
                      WHERE m.parent_id IS NOT NULL AND b.depth < $3
                  )
-                 SELECT m.id, m.parent_id, m.role, m.content, m.status, m.model, m.created_at
+                 SELECT m.id, m.parent_id, m.role, m.content, m.status, m.model, m.created_at,
+                        m.prompt_tokens, m.completion_tokens
                  FROM branch b JOIN messages m ON m.id = b.id
                  ORDER BY b.depth DESC",
             )

@@ -7,17 +7,20 @@
 //! split across reads arrive whole. Dropping a [`TokenStream`] drops the
 //! HTTP response, which closes the upstream connection at once.
 
+mod events;
 mod webhook;
 
-use std::{pin::Pin, time::Duration};
+use std::time::Duration;
 
 use eventsource_stream::Eventsource;
-use futures_util::{Stream, StreamExt};
-use serde::{Deserialize, Serialize};
+use futures_util::StreamExt;
+use serde::Serialize;
 use tokio::time::{timeout_at, Instant};
 
 pub use crate::server::config::LlmSettings;
-use crate::server::config::Provider;
+use events::{completion_event, Step, Steps};
+
+use crate::{domain::chat::Usage, server::config::Provider};
 
 /// Failures, worded for the person chatting. The upstream's own body is
 /// logged (truncated), never shown.
@@ -86,46 +89,15 @@ struct CompletionRequest<'a> {
     model: &'a str,
     messages: &'a [PromptMessage],
     stream: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stream_options: Option<StreamOptions>,
 }
 
-#[derive(Deserialize)]
-struct Chunk {
-    #[serde(default)]
-    choices: Vec<Choice>,
-    #[serde(default)]
-    error: Option<serde_json::Value>,
+/// Asks for a last chunk with the token counts (`LLM_STREAM_USAGE`).
+#[derive(Serialize)]
+struct StreamOptions {
+    include_usage: bool,
 }
-
-#[derive(Deserialize)]
-struct Choice {
-    #[serde(default)]
-    delta: Delta,
-    #[serde(default)]
-    finish_reason: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct Delta {
-    #[serde(default)]
-    content: Option<String>,
-}
-
-/// What one event (or line) of an answer says.
-#[derive(Debug, PartialEq, Eq)]
-enum Step {
-    /// A piece of the answer (may be empty: a role-only event).
-    Text(String),
-    /// The last piece (may be empty): the model says it has finished, and
-    /// the connection may end without [`Step::Done`].
-    Finish(String),
-    /// The answer is complete.
-    Done,
-}
-
-/// An answer's events, already read: the body's bytes are cut into events
-/// or lines before any decoding, so a character split across reads arrives
-/// whole.
-type Steps = Pin<Box<dyn Stream<Item = Result<Step, String>> + Send>>;
 
 /// Who asks: what a back end may want to know beside the prompt (the
 /// webhook passes it on; the Chat Completions API is not told).
@@ -198,6 +170,9 @@ impl LlmClient {
                         model,
                         messages,
                         stream: true,
+                        stream_options: self.settings.stream_usage.then_some(StreamOptions {
+                            include_usage: true,
+                        }),
                     });
                 if let Some(key) = &self.settings.api_key {
                     request = request.bearer_auth(key.expose());
@@ -262,6 +237,7 @@ impl LlmClient {
             started_text: false,
             saw_finish: false,
             finished: false,
+            usage: None,
         })
     }
 }
@@ -275,9 +251,15 @@ pub struct TokenStream {
     started_text: bool,
     saw_finish: bool,
     finished: bool,
+    usage: Option<Usage>,
 }
 
 impl TokenStream {
+    /// The token counts the model service sent, once it has (at the end).
+    pub fn usage(&self) -> Option<Usage> {
+        self.usage
+    }
+
     /// The next piece of text; `None` when the answer is complete.
     pub async fn next(&mut self) -> Option<Result<String, LlmError>> {
         if self.finished {
@@ -319,6 +301,10 @@ impl TokenStream {
                 }
                 Step::Text(text) => (text, false),
                 Step::Finish(text) => (text, true),
+                Step::Usage { usage, finished } => {
+                    self.usage = Some(usage);
+                    (String::new(), finished)
+                }
             };
             self.saw_finish |= last;
             if !text.is_empty() {
@@ -332,33 +318,4 @@ impl TokenStream {
         self.finished = true;
         Some(Err(err))
     }
-}
-
-/// One event of a Chat Completions stream: `[DONE]`, or a chunk whose
-/// choices' text is joined ([`Step::Finish`] when one has a
-/// `finish_reason`).
-fn completion_event(data: &str) -> Result<Step, String> {
-    let data = data.trim();
-    if data == "[DONE]" {
-        return Ok(Step::Done);
-    }
-    if data.is_empty() {
-        return Ok(Step::Text(String::new()));
-    }
-    let chunk: Chunk =
-        serde_json::from_str(data).map_err(|e| format!("unreadable model event: {e}"))?;
-    if let Some(error) = chunk.error {
-        return Err(format!("the model reported an error mid-stream: {error}"));
-    }
-    let finished = chunk.choices.iter().any(|c| c.finish_reason.is_some());
-    let text: String = chunk
-        .choices
-        .into_iter()
-        .filter_map(|c| c.delta.content)
-        .collect();
-    Ok(if finished {
-        Step::Finish(text)
-    } else {
-        Step::Text(text)
-    })
 }

@@ -17,7 +17,14 @@ use crate::{
 
 /// This feature's part of the document.
 #[derive(OpenApi)]
-#[openapi(paths(chat, regenerate, stream, stop_answer, get_chat_config))]
+#[openapi(paths(
+    chat,
+    regenerate,
+    stream,
+    stop_answer,
+    get_chat_config,
+    set_chat_defaults
+))]
 pub(super) struct Doc;
 
 /// `POST /api/chat/stop`.
@@ -27,6 +34,21 @@ pub(super) struct StopBody {
     /// The answer to stop (`reply_id` of the stream's first line).
     reply_id: i64,
 }
+
+/// `POST /api/chat/defaults`.
+#[derive(ToSchema)]
+#[schema(example = json!({"system_prompt": "Answer briefly, in plain words."}))]
+pub(super) struct DefaultsBody {
+    /// The system prompt new conversations start from, at most 8,000
+    /// characters; empty: the server's.
+    system_prompt: String,
+}
+
+errors!(DefaultsErrors:
+    AppError::BadRequest("Invalid request: missing field `system_prompt`".into()),
+    AppError::SystemPromptTooLong { max: 8000 },
+    AppError::Unauthorized,
+);
 
 errors!(ChatErrors:
     AppError::BadRequest("Invalid request: missing field `message`".into()),
@@ -189,8 +211,25 @@ errors!(StopErrors:
     security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, description = "The set-up", body = ChatConfig,
-            example = json!({"models": ["gpt-4o-mini", "gpt-4o"], "notice": null, "max_message_chars": 4000})),
+            example = json!({"models": ["gpt-4o-mini", "gpt-4o"], "notice": null, "max_message_chars": 4000,
+                "system_prompt": null, "max_system_prompt_chars": 8000})),
         ReadErrors,
     )
 )]
 fn get_chat_config() {}
+
+/// Sets the default system prompt of new conversations
+///
+/// Conversations already started keep their own prompt.
+#[utoipa::path(
+    post,
+    path = "/api/chat/defaults",
+    tag = "chat",
+    security(("session" = []), ("bearer" = [])),
+    request_body = DefaultsBody,
+    responses(
+        (status = 200, description = "Saved", body = Done, example = json!({"ok": true})),
+        DefaultsErrors,
+    )
+)]
+fn set_chat_defaults() {}

@@ -24,6 +24,7 @@ use crate::{
     export_conversation,
     import_conversations,
     rename_conversation,
+    set_conversation_settings,
     delete_conversation,
     clear_conversation
 ))]
@@ -37,6 +38,17 @@ pub(super) struct RenameBody {
     id: i64,
     /// Its new title: 1 to 120 characters.
     title: String,
+}
+
+/// `POST /api/conversations/settings`.
+#[derive(ToSchema)]
+#[schema(example = json!({"id": 12, "system_prompt": "You are a patient Vietnamese tutor."}))]
+pub(super) struct SettingsBody {
+    /// The conversation.
+    id: i64,
+    /// Its own system prompt, at most 8,000 characters; empty: the
+    /// server's.
+    system_prompt: String,
 }
 
 /// `POST /api/conversations/delete` and `/clear`.
@@ -93,6 +105,12 @@ errors!(RenameErrors:
     AppError::InvalidTitle { max: 120 },
     AppError::Unauthorized,
     AppError::Forbidden,
+    AppError::NotFound,
+);
+errors!(SettingsErrors:
+    AppError::BadRequest("Invalid request: missing field `system_prompt`".into()),
+    AppError::SystemPromptTooLong { max: 8000 },
+    AppError::Unauthorized,
     AppError::NotFound,
 );
 errors!(SwitchErrors:
@@ -249,6 +267,23 @@ fn import_conversations() {}
     )
 )]
 fn rename_conversation() {}
+
+/// Sets a conversation's system prompt
+///
+/// The next answer follows it; `system_prompt` of the conversation list
+/// shows it (`null`: the server's).
+#[utoipa::path(
+    post,
+    path = "/api/conversations/settings",
+    tag = "chat",
+    security(("session" = []), ("bearer" = [])),
+    request_body = SettingsBody,
+    responses(
+        (status = 200, description = "Saved", body = Done, example = json!({"ok": true})),
+        SettingsErrors,
+    )
+)]
+fn set_conversation_settings() {}
 
 /// Deletes a conversation and its messages
 #[utoipa::path(

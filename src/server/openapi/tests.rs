@@ -130,6 +130,8 @@ fn request_bodies_are_the_server_functions_arguments() {
     same_fields::<admin::AdminResetMfa>(&doc, "UserId");
     same_fields::<chat::SwitchBranch>(&doc, "SwitchBody");
     same_fields::<chat::StopAnswer>(&doc, "StopBody");
+    same_fields::<chat::SetChatDefaults>(&doc, "DefaultsBody");
+    same_fields::<chat::SetConversationSettings>(&doc, "SettingsBody");
     same_fields::<crate::api::chat_types::RegenerateRequest>(&doc, "RegenerateRequest");
     same_fields::<password::ForgotPassword>(&doc, "ForgotBody");
     same_fields::<password::ResetPassword>(&doc, "ResetBody");
