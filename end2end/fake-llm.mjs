@@ -58,7 +58,7 @@ async function answer(res, request) {
     }
   }
   if (request.stream_options?.include_usage && !res.destroyed) {
-    const usage = { prompt_tokens: 10 * messages.length, completion_tokens: pieces - 1 };
+    const usage = { prompt_tokens: 10 * messages.length, completion_tokens: pieces };
     write(`data: ${JSON.stringify({ choices: [], usage })}\n\n`);
   }
   if (!res.destroyed) res.end('data: [DONE]\n\n');

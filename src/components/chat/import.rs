@@ -42,7 +42,7 @@ pub fn ImportButton(on_imported: Callback<Vec<i64>>, on_failed: Callback<String>
             // in the tab order through the label's `for`.
             <label for=INPUT class="btn btn-ghost" class:busy=move || busy.get()>{tr!(chat.import)}</label>
             <input id=INPUT type="file" accept=".json,application/json" class="visually-hidden"
-                aria-label=tr!(chat.import_label) on:change=on_change disabled=move || busy.get()/>
+                title=tr!(chat.import_label) on:change=on_change disabled=move || busy.get()/>
         </div>
     }
 }
