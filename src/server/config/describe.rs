@@ -94,6 +94,10 @@ impl Settings {
                 switch(llm.answer_in_user_language),
             ),
             (
+                "LLM_HTTP2_PRIOR_KNOWLEDGE",
+                switch(llm.http2_prior_knowledge),
+            ),
+            (
                 "LLM_TIMEOUT_SECONDS",
                 llm.first_token_timeout.as_secs().to_string(),
             ),

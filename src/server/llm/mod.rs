@@ -152,8 +152,13 @@ const MAX_IDLE_UPSTREAM: usize = 64;
 impl LlmClient {
     /// A client for `settings`.
     pub fn new(settings: LlmSettings) -> Result<Self, reqwest::Error> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
+        let mut http = reqwest::Client::builder().connect_timeout(Duration::from_secs(10));
+        if settings.http2_prior_knowledge {
+            // h2c: every stream over one connection, so 10,000 answers at
+            // once hold one upstream descriptor, not 10,000 (benches/README.md).
+            http = http.http2_prior_knowledge();
+        }
+        let http = http
             // Connections to the model are kept for reuse (a TLS handshake
             // costs more than a token), but not one per stream of a past
             // burst: after 10,000 answers at once, 10,000 idle sockets would
