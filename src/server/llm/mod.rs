@@ -153,11 +153,17 @@ impl LlmClient {
     /// A client for `settings`.
     pub fn new(settings: LlmSettings) -> Result<Self, reqwest::Error> {
         let mut http = reqwest::Client::builder().connect_timeout(Duration::from_secs(10));
-        if settings.http2_prior_knowledge {
+        http = if settings.http2_prior_knowledge {
             // h2c: every stream over one connection, so 10,000 answers at
             // once hold one upstream descriptor, not 10,000 (benches/README.md).
-            http = http.http2_prior_knowledge();
-        }
+            http.http2_prior_knowledge()
+        } else {
+            // Else HTTP/1.1 as before, also over TLS, where ALPN would now
+            // pick h2: reqwest keeps one h2 connection per host, so answers
+            // past the server's stream limit (often 100) would wait for a
+            // slot, and time out, instead of opening a connection of their own.
+            http.http1_only()
+        };
         let http = http
             // Connections to the model are kept for reuse (a TLS handshake
             // costs more than a token), but not one per stream of a past
