@@ -240,7 +240,12 @@ pub async fn batch(ctx: &Arc<Ctx>, n: usize, first_id: u64, tokens: usize) -> Ba
                 .tcp_nodelay(true)
                 .connect_timeout(Duration::from_secs(30));
             if ctx.h2c {
-                client.http2_prior_knowledge()
+                // As Palaver's own client does (src/server/llm/mod.rs): with
+                // h2's default window, 10,000 streams a token or two behind
+                // end the connection (too_many_data_frames).
+                client
+                    .http2_prior_knowledge()
+                    .http2_initial_connection_window_size(1 << 30)
             } else {
                 client
             }
