@@ -107,7 +107,11 @@ struct Figure {
 
 async fn run(config: &Config) -> Result<bool, String> {
     let rows = seed::rows(config.messages, config.per_conversation);
-    let chars: usize = rows.messages.iter().map(|m| m.4.chars().count()).sum();
+    let chars: usize = rows
+        .messages
+        .iter()
+        .map(|m| m.content.chars().count())
+        .sum();
     eprintln!(
         "search_load: {} messages in {} conversations, {:.1} M characters",
         rows.messages.len(),

@@ -9,8 +9,17 @@ use crate::text::{conversation, message, Rng};
 pub struct Rows {
     /// `(id, title, updated_at, current_leaf_id)`.
     pub conversations: Vec<(i64, String, i64, i64)>,
-    /// `(id, conversation_id, parent_id, role, content, created_at)`.
-    pub messages: Vec<(i64, i64, Option<i64>, &'static str, String, i64)>,
+    pub messages: Vec<Message>,
+}
+
+/// One message row.
+pub struct Message {
+    pub id: i64,
+    pub conversation_id: i64,
+    pub parent_id: Option<i64>,
+    pub role: &'static str,
+    pub content: String,
+    pub created_at: i64,
 }
 
 /// `messages` messages in conversations of `per_conversation`, a question
@@ -35,8 +44,14 @@ pub fn rows(messages: usize, per_conversation: usize) -> Rows {
             let answer = k % 2 == 1;
             let role = if answer { "assistant" } else { "user" };
             let content = message(&mut rng, main, answer, n);
-            rows.messages
-                .push((id, c, parent, role, content, start + 60 * n as i64));
+            rows.messages.push(Message {
+                id,
+                conversation_id: c,
+                parent_id: parent,
+                role,
+                content,
+                created_at: start + 60 * n as i64,
+            });
             parent = Some(id);
             n += 1;
         }
@@ -64,17 +79,17 @@ pub async fn sqlite(pool: &sqlx::SqlitePool, user_id: i64, rows: &Rows) -> Resul
         .execute(&mut *tx)
         .await?;
     }
-    for (id, c, parent, role, content, at) in &rows.messages {
+    for m in &rows.messages {
         sqlx::query(
             "INSERT INTO messages (id, conversation_id, parent_id, role, content, status, model, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, 'complete', CASE ?4 WHEN 'assistant' THEN 'bench' END, ?6)",
         )
-        .bind(id)
-        .bind(c)
-        .bind(parent)
-        .bind(role)
-        .bind(content)
-        .bind(at)
+        .bind(m.id)
+        .bind(m.conversation_id)
+        .bind(m.parent_id)
+        .bind(m.role)
+        .bind(&m.content)
+        .bind(m.created_at)
         .execute(&mut *tx)
         .await?;
     }
@@ -105,12 +120,12 @@ pub async fn postgres(pool: &sqlx::PgPool, user_id: i64, rows: &Rows) -> Result<
         .await?;
     }
     for chunk in rows.messages.chunks(10_000) {
-        let ids: Vec<i64> = chunk.iter().map(|r| r.0).collect();
-        let convs: Vec<i64> = chunk.iter().map(|r| r.1).collect();
-        let parents: Vec<Option<i64>> = chunk.iter().map(|r| r.2).collect();
-        let roles: Vec<&str> = chunk.iter().map(|r| r.3).collect();
-        let contents: Vec<&str> = chunk.iter().map(|r| r.4.as_str()).collect();
-        let ats: Vec<i64> = chunk.iter().map(|r| r.5).collect();
+        let ids: Vec<i64> = chunk.iter().map(|r| r.id).collect();
+        let convs: Vec<i64> = chunk.iter().map(|r| r.conversation_id).collect();
+        let parents: Vec<Option<i64>> = chunk.iter().map(|r| r.parent_id).collect();
+        let roles: Vec<&str> = chunk.iter().map(|r| r.role).collect();
+        let contents: Vec<&str> = chunk.iter().map(|r| r.content.as_str()).collect();
+        let ats: Vec<i64> = chunk.iter().map(|r| r.created_at).collect();
         sqlx::query(
             "INSERT INTO messages (id, conversation_id, parent_id, role, content, status, model, created_at)
              SELECT id, c, parent, role, content, 'complete',

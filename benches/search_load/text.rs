@@ -113,7 +113,9 @@ pub fn message(rng: &mut Rng, main: &'static [&'static str], answer: bool, n: us
         } else {
             main
         };
-        if !text.is_empty() && !(from == CHINESE && text.ends_with('。')) {
+        // Chinese sentences follow each other without a space.
+        let glued = text.is_empty() || (from == CHINESE && text.ends_with('。'));
+        if !glued {
             text.push(' ');
         }
         text.push_str(rng.pick(from));
