@@ -6,7 +6,7 @@
 //!
 //! Usage: chat_load [--palaver BIN] [--site DIR] [--levels 1,100,1000,10000]
 //!   [--tokens 50] [--first-ms 0] [--delay-ms 10] [--users 20] [--ramp 64] [--samples 30]
-//!   [--timeout-s 300] [--quiet-s 3] [--palaver-env "NAME=value ..."]
+//!   [--timeout-s 300] [--quiet-s 3] [--reattach 10] [--h2c] [--palaver-env "NAME=value ..."]
 //! Each option may also come from `CHAT_LOAD_<NAME>` (`CHAT_LOAD_DELAY_MS`...);
 //! the binary also from `PALAVER_BIN`. Prints a table, then `chat_load ...`
 //! lines for scripts (`row|...` lines are ready-made rows for
@@ -25,6 +25,14 @@
 //! Levels with fewer streams than `--samples` are repeated until they have
 //! that many; direct and Palaver rounds take turns.
 //!
+//! `--reattach PCT` of the Palaver streams read the first line and a few
+//! tokens, drop the connection, and re-attach with `GET
+//! /api/chat/stream?reply_id=R` (same session): the second connection
+//! alone must deliver the whole answer, and the stored answer must be that
+//! text. `--h2c` makes the fake speak HTTP/2 only (prior knowledge, as
+//! vLLM or a proxy in front of a model can) and Palaver use it
+//! (`LLM_HTTP2_PRIOR_KNOWLEDGE=1`); the direct streams then use it too.
+//!
 //! The fake runs in a process of its own (this binary, `--fake-server`): at
 //! 10,000 streams this process holds 10,000 client sockets and the fake holds
 //! the other end of Palaver's 10,000 upstream connections, and one process
@@ -39,16 +47,23 @@ use std::{
     time::{Duration, Instant},
 };
 
+use batch::Batch;
 use fake::{fake_server, start_fake};
-use palaver::{database, memory_kib, open_fds, sign_up, start_palaver, stored};
+use palaver::{
+    database, memory_kib, open_fds, sign_up, start_palaver, stored, stored_as_reattached,
+};
 use report::{mib, report, Memory};
-use streams::{batch, Batch, Ctx, Target};
+use streams::{batch, Ctx, Target};
 
 // A crate root's modules sit beside it, so each is named by its path.
+#[path = "chat_load/batch.rs"]
+mod batch;
 #[path = "chat_load/fake.rs"]
 mod fake;
 #[path = "chat_load/palaver.rs"]
 mod palaver;
+#[path = "chat_load/reattach.rs"]
+mod reattach;
 #[path = "chat_load/report.rs"]
 mod report;
 #[path = "chat_load/streams.rs"]
@@ -102,6 +117,10 @@ struct Config {
     samples: usize,
     timeout: Duration,
     quiet: Duration,
+    /// Percentage of Palaver streams that drop and re-attach.
+    reattach: u64,
+    /// HTTP/2 with prior knowledge to the fake model.
+    h2c: bool,
     /// Extra `NAME=value` settings for Palaver, for experiments.
     palaver_env: Vec<(String, String)>,
 }
@@ -144,6 +163,9 @@ impl Config {
             samples: num("samples", "30").max(1),
             timeout: Duration::from_secs(num("timeout-s", "300") as u64),
             quiet: Duration::from_secs(num("quiet-s", "3") as u64),
+            reattach: num("reattach", "10").min(100) as u64,
+            h2c: args.iter().any(|a| a == "--h2c")
+                || std::env::var("CHAT_LOAD_H2C").is_ok_and(|v| v == "1"),
             palaver_env: get("palaver-env", "")
                 .split_whitespace()
                 .filter_map(|kv| kv.split_once('='))
@@ -217,6 +239,9 @@ async fn run(config: Config) -> Result<bool, String> {
             cookies: cookies.clone(),
             ramp: config.ramp,
             timeout: config.timeout,
+            reattach_pct: config.reattach,
+            asked: AtomicU64::new(0),
+            h2c: config.h2c && target == Target::Direct,
         })
     };
     let (palaver_ctx, direct_ctx) = (ctx(Target::Palaver), ctx(Target::Direct));
@@ -244,6 +269,7 @@ async fn run(config: Config) -> Result<bool, String> {
             next_id += n as u64;
             let mut b = batch(&palaver_ctx, n, next_id, config.tokens).await;
             b.stored = Some(stored(&db, next_id, config.tokens).await?);
+            b.reattach_stored = Some(stored_as_reattached(&db, &b.reattached).await?);
             p.add(b);
             next_id += n as u64;
         }
@@ -273,11 +299,12 @@ async fn run(config: Config) -> Result<bool, String> {
     };
     let all_ok = report(&mut levels, &memory, &palaver, &config);
     println!(
-        "chat_load_summary idle_rss_mib={:.1} rss_after_signup_mib={:.1} hwm_mib={:.1} seconds={:.0} all_complete={all_ok} palaver_survived={still_running}",
+        "chat_load_summary idle_rss_mib={:.1} rss_after_signup_mib={:.1} hwm_mib={:.1} seconds={:.0} all_complete={all_ok} palaver_survived={still_running} h2c={}",
         mib(idle_kib),
         mib(signup_kib),
         mib(hwm_kib),
-        began.elapsed().as_secs_f64()
+        began.elapsed().as_secs_f64(),
+        config.h2c
     );
     Ok(all_ok && still_running)
 }

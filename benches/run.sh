@@ -9,8 +9,11 @@
 # time from exec to the first 200 of /auth/healthz; idle RSS; chat streams
 # at 1, 100, 1,000 and 10,000 at once through Palaver and straight to the
 # fake model (benches/chat_load.rs), and one stream again against a fake
-# that takes 50 ms to its first token; and last, the sizes (benches/sizes.sh).
-# Exits non-zero if a chat stream was lost or reordered.
+# that takes 50 ms to its first token; the same levels again with HTTP/2
+# (h2c) to the model; 10% of Palaver's streams re-attaching in each; search
+# over 100,000 messages on both databases (benches/search.sh); and last, the
+# sizes (benches/sizes.sh).
+# Exits non-zero if a chat stream was lost or reordered, or a search failed.
 source "$(dirname "${BASH_SOURCE[0]}")/../.ci/lib.sh"
 cd "$ROOT"
 ensure_rust
@@ -35,6 +38,8 @@ for line in sys.stdin:
 }
 ref_bin=$(bench_bin ref_server)
 chat_bin=$(bench_bin chat_load)
+# benches/search.sh finds this build.
+bench_bin search_load >/dev/null
 # Last: building a bench also builds the palaver binary, without the
 # settings cargo-leptos gives it; this build puts cargo-leptos's back (and
 # leaves nothing for sizes.sh to rebuild).
@@ -166,6 +171,9 @@ chat_load chat
 # and Palaver's writes overlap that wait: one stream again, against a fake
 # that thinks for 50 ms first.
 chat_load chat_think --levels 1 --first-ms 50
+# HTTP/2 with prior knowledge to the model (LLM_HTTP2_PRIOR_KNOWLEDGE=1):
+# one upstream connection for every stream instead of one each.
+chat_load chat_h2c --h2c
 
 printf '\n%-40s %14s %14s %10s\n' "figure" "Palaver" "reference" "target"
 printf '%-40s %14s %14s %10s\n' "SSR /login requests/s" "$app_rps" "$ref_rps" ">= 0.5x"
@@ -184,6 +192,7 @@ printf '%-40s %14s %14s %10s\n' "idle RSS" "$((idle_rss_kib / 1024)) MiB" "" "< 
 # chat streams: the reference column is the same streams asked of the fake model directly.
 awk -F'|' '$1 == "row" { printf "%-40s %14s %14s %10s\n", $2, $3, $4, $5 }' "$work/chat"
 awk -F'|' '$1 == "row" && ($2 ~ /TTFT/) { printf "%-40s %14s %14s %10s\n", $2, $3, $4, $5 }' "$work/chat_think"
+awk -F'|' '$1 == "row" { printf "%-40s %14s %14s %10s\n", $2, $3, $4, $5 }' "$work/chat_h2c"
 [ "$chat_status" -eq 0 ] \
   || echo "chat streams FAILED (chat_load exit $chat_status): streams lost or reordered, or answers not stored; its output is above"
 
@@ -192,5 +201,8 @@ SKIP_BUILD=1 bash "$ROOT/benches/app_page.sh"
 SKIP_BUILD=1 bash "$ROOT/benches/tti.sh"
 SKIP_BUILD=1 bash "$ROOT/benches/held.sh"
 SKIP_BUILD=1 bash "$ROOT/benches/metrics.sh"
+search_status=0
+SKIP_BUILD=1 bash "$ROOT/benches/search.sh" || search_status=$?
 bash "$ROOT/benches/sizes.sh"
-exit "$chat_status"
+[ "$chat_status" -eq 0 ] || exit "$chat_status"
+exit "$search_status"

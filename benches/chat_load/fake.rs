@@ -18,8 +18,12 @@ use axum::{
     http::{header, StatusCode},
     response::{IntoResponse, Response},
     routing::post,
-    serve::ListenerExt,
     Json, Router,
+};
+use hyper_util::{
+    rt::{TokioExecutor, TokioIo},
+    server::conn::auto,
+    service::TowerToHyperService,
 };
 use serde_json::{json, Value};
 use tokio::{
@@ -67,15 +71,35 @@ pub async fn fake_server(config: Config) {
         .await
         .expect("a free port");
     println!("{}", listener.local_addr().expect("bound"));
-    // Without TCP_NODELAY, Nagle and delayed ACKs hold tokens back ~40 ms.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
     std::thread::spawn(|| {
         let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
         std::process::exit(0);
     });
-    axum::serve(listener, app).await.expect("fake server");
+    // hyper's own loop rather than axum::serve, which keeps hyper's limit of
+    // 200 streams per HTTP/2 connection: over h2c Palaver sends every
+    // stream on one connection, and the 201st would wait for the first
+    // 200 to end, which the gate holds until all have started.
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    if config.h2c {
+        builder = builder.http2_only();
+    }
+    builder.http2().max_concurrent_streams(1_000_000);
+    loop {
+        let tcp = match listener.accept().await {
+            Ok((tcp, _)) => tcp,
+            // Out of descriptors (EMFILE) at 10,000: wait for some to close.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
+        };
+        // Without TCP_NODELAY, Nagle and delayed ACKs hold tokens back ~40 ms.
+        let _ = tcp.set_nodelay(true);
+        let (builder, service) = (builder.clone(), TowerToHyperService::new(app.clone()));
+        tokio::spawn(async move {
+            let _ = builder.serve_connection(TokioIo::new(tcp), service).await;
+        });
+    }
 }
 
 /// The streamed answer to a bench message, as real servers send it: a
@@ -219,6 +243,7 @@ pub async fn start_fake(config: &Config) -> Result<(Child, String), String> {
         .args(["--first-ms", &config.first.as_millis().to_string()])
         .args(["--delay-ms", &config.delay.as_millis().to_string()])
         .args(["--quiet-s", &config.quiet.as_secs().to_string()])
+        .args(config.h2c.then_some("--h2c"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .kill_on_drop(true)

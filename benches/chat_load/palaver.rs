@@ -58,6 +58,10 @@ pub async fn start_palaver(config: &Config, fake: &str, dir: &Path) -> Result<Pa
         .env("RATE_LIMIT_REGISTER_IP", unlimited)
         .env("RATE_LIMIT_LOGIN_IP", unlimited)
         .env("RATE_LIMIT_LOGIN_IDENTIFIER", unlimited)
+        .env(
+            "LLM_HTTP2_PRIOR_KNOWLEDGE",
+            if config.h2c { "1" } else { "0" },
+        )
         .envs(config.palaver_env.iter().cloned())
         // Away from the checkout, so no `.env` there is read.
         .current_dir(dir)
@@ -206,4 +210,24 @@ pub async fn stored(db: &sqlx::SqlitePool, first_id: u64, tokens: usize) -> Resu
             Ask::parse(title).is_some_and(|ask| *content == expected(ask.id, tokens))
         })
         .count())
+}
+
+/// How many re-attached answers Palaver stored exactly as their second
+/// connection delivered them (`(answer id, text)`).
+pub async fn stored_as_reattached(
+    db: &sqlx::SqlitePool,
+    reattached: &[(i64, String)],
+) -> Result<usize, String> {
+    let mut same = 0;
+    for (id, text) in reattached {
+        let content: Option<String> = sqlx::query_scalar(
+            "SELECT content FROM messages WHERE id = ?1 AND status = 'complete'",
+        )
+        .bind(id)
+        .fetch_optional(db)
+        .await
+        .map_err(|e| format!("reading a re-attached answer: {e}"))?;
+        same += usize::from(content.as_ref() == Some(text));
+    }
+    Ok(same)
 }

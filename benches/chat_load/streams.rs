@@ -2,9 +2,8 @@
 //! each stream delivered.
 
 use std::{
-    collections::BTreeMap,
     sync::{
-        atomic::{AtomicUsize, Ordering},
+        atomic::{AtomicU64, AtomicUsize, Ordering},
         Arc,
     },
     time::{Duration, Instant},
@@ -15,7 +14,11 @@ use reqwest::{header, StatusCode};
 use serde_json::{json, Value};
 use tokio::{sync::Semaphore, task::JoinSet};
 
-use crate::fake::{expected, Ask};
+use crate::{
+    batch::Batch,
+    fake::{expected, Ask},
+    reattach::{follow, transport, Records, TOKENS_BEFORE_DROP},
+};
 
 const SYSTEM_PROMPT: &str = "You are a helpful assistant.";
 
@@ -37,6 +40,23 @@ pub struct Ctx {
     pub ramp: usize,
     /// For a whole stream, from the client's side.
     pub timeout: Duration,
+    /// The percentage of streams that drop their connection after a few
+    /// tokens and re-attach (Palaver only).
+    pub reattach_pct: u64,
+    /// Streams asked so far, which spreads the re-attaching ones evenly
+    /// over every level (one in ten at 10%, even at one stream a round).
+    pub asked: AtomicU64,
+    /// HTTP/2 with prior knowledge (the fake when it speaks h2c).
+    pub h2c: bool,
+}
+
+impl Ctx {
+    /// Whether the next stream re-attaches.
+    fn next_reattaches(&self) -> bool {
+        let s = self.asked.fetch_add(1, Ordering::SeqCst);
+        self.target == Target::Palaver
+            && (s + 1) * self.reattach_pct / 100 > s * self.reattach_pct / 100
+    }
 }
 
 /// What the streams of one batch share.
@@ -44,6 +64,7 @@ struct Shared {
     ctx: Arc<Ctx>,
     client: reqwest::Client,
     ramp: Semaphore,
+    tokens: usize,
     /// Streams open now, and at most.
     open: AtomicUsize,
     peak_open: AtomicUsize,
@@ -60,12 +81,19 @@ struct Outcome {
     /// When the second token arrived: the batch had been released.
     second_at: Option<Instant>,
     ended: Option<Instant>,
+    /// The answer's text: for a stream that re-attached, what the second
+    /// connection alone delivered (its "so far" line and the live lines).
     text: String,
     done: bool,
     failure: Option<String>,
+    /// Set when the stream re-attached: the answer's id, the text before
+    /// the drop, and the time from the second request to its first line.
+    reattach: Option<(i64, String, Option<Duration>)>,
 }
 
 enum Piece {
+    /// Palaver's first line: the answer's id.
+    Ids(i64),
     Text(String),
     Done,
     Failed(String),
@@ -96,7 +124,9 @@ fn piece(target: Target, record: &[u8]) -> Piece {
         Target::Palaver => &v["text"],
         Target::Direct => &v["choices"][0]["delta"]["content"],
     };
-    if let Some(text) = text.as_str() {
+    if let (Target::Palaver, Some(id)) = (target, v["reply_id"].as_i64()) {
+        Piece::Ids(id)
+    } else if let Some(text) = text.as_str() {
         Piece::Text(text.to_owned())
     } else if v["done"] == true {
         Piece::Done
@@ -107,7 +137,7 @@ fn piece(target: Target, record: &[u8]) -> Piece {
     }
 }
 
-async fn one_stream(shared: Arc<Shared>, ask: Ask) -> Outcome {
+async fn one_stream(shared: Arc<Shared>, ask: Ask, reattaches: bool) -> Outcome {
     // At most `ramp` streams are between sending and their first token, so
     // that 10,000 connects at once do not overflow the listen backlogs (128
     // here, as `ss -ltn` shows for Palaver and the fake: with 256 at once,
@@ -120,15 +150,14 @@ async fn one_stream(shared: Arc<Shared>, ask: Ask) -> Outcome {
     let sent = Instant::now();
     let mut out = Outcome::default();
     let mut permit = Some(permit);
+    let cookie = &ctx.cookies[ask.id as usize % ctx.cookies.len()];
+    let drop_after = TOKENS_BEFORE_DROP.min(shared.tokens.saturating_sub(1));
     let read = async {
         let request = match ctx.target {
             Target::Palaver => shared
                 .client
                 .post(&ctx.url)
-                .header(
-                    header::COOKIE,
-                    &ctx.cookies[ask.id as usize % ctx.cookies.len()],
-                )
+                .header(header::COOKIE, cookie)
                 .json(&json!({"message": ask.message()})),
             Target::Direct => shared
                 .client
@@ -139,36 +168,51 @@ async fn one_stream(shared: Arc<Shared>, ask: Ask) -> Outcome {
                     {"role": "user", "content": ask.message()},
                 ]})),
         };
-        let mut res = request.send().await.map_err(|e| transport(&e))?;
+        let res = request.send().await.map_err(|e| transport(&e))?;
         out.headers = Some(sent.elapsed());
         if res.status() != StatusCode::OK {
             return Err(format!("status {}", res.status().as_u16()));
         }
-        let separator: &[u8] = match ctx.target {
+        let separator: &'static [u8] = match ctx.target {
             Target::Palaver => b"\n",
             Target::Direct => b"\n\n",
         };
-        let mut buf = Vec::new();
-        while let Some(chunk) = res.chunk().await.map_err(|e| transport(&e))? {
-            buf.extend_from_slice(&chunk);
-            while let Some(at) = buf.windows(separator.len()).position(|w| w == separator) {
-                let record: Vec<u8> = buf.drain(..at + separator.len()).collect();
-                match piece(ctx.target, &record[..at]) {
-                    Piece::Text(text) if text.is_empty() => {}
-                    Piece::Text(text) => {
-                        if out.ttft.is_none() {
-                            out.ttft = Some(sent.elapsed());
-                            out.first_at = Some(Instant::now());
-                            permit = None;
-                        } else if out.second_at.is_none() {
-                            out.second_at = Some(Instant::now());
-                        }
-                        out.text.push_str(&text);
+        let mut records = Records::new(res, separator);
+        let (mut reply_id, mut seen) = (None, 0);
+        while let Some(record) = records.next().await? {
+            match piece(ctx.target, &record) {
+                Piece::Ids(id) => reply_id = Some(id),
+                Piece::Text(text) if text.is_empty() => {}
+                Piece::Text(text) => {
+                    if out.ttft.is_none() {
+                        out.ttft = Some(sent.elapsed());
+                        out.first_at = Some(Instant::now());
+                        permit = None;
+                    } else if out.second_at.is_none() {
+                        out.second_at = Some(Instant::now());
                     }
-                    Piece::Done => out.done = true,
-                    Piece::Failed(e) => return Err(e),
-                    Piece::Other => {}
+                    out.text.push_str(&text);
+                    seen += 1;
                 }
+                Piece::Done => out.done = true,
+                Piece::Failed(e) => return Err(e),
+                Piece::Other => {}
+            }
+            if let (true, Some(id), false) = (reattaches && seen >= drop_after, reply_id, out.done)
+            {
+                // Dropping the response closes its connection (HTTP/1.1
+                // mid-body), as a reload does; the answer goes on.
+                drop(records);
+                let before = std::mem::take(&mut out.text);
+                let followed = follow(&shared.client, &ctx.url, cookie, id).await;
+                let (followed, failure) = match followed {
+                    Ok(f) => (f, None),
+                    Err((f, e)) => (f, Some(e)),
+                };
+                out.text = followed.text;
+                out.done = followed.done;
+                out.reattach = Some((id, before, followed.first_line));
+                return failure.map_or(Ok(()), Err);
             }
         }
         Ok(())
@@ -185,99 +229,31 @@ async fn one_stream(shared: Arc<Shared>, ask: Ask) -> Outcome {
     out
 }
 
-/// A transport error with its innermost cause (connect refused, reset...).
-fn transport(e: &reqwest::Error) -> String {
-    let mut cause: &dyn std::error::Error = e;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    format!("transport: {cause}")
-}
-
-/// The figures of one or more batches at one level, for one target.
-#[derive(Default)]
-pub struct Batch {
-    pub streams: usize,
-    pub ok: usize,
-    /// Streams that missed tokens (failed, cut off, or never started).
-    pub lost: usize,
-    /// Streams with every token, but not in order, or with another's tokens.
-    pub disordered: usize,
-    pub tokens: usize,
-    /// Until every stream had its first token: how long opening them took.
-    pub opening: Duration,
-    /// From the first token after the release until the last stream ended,
-    /// and the tokens delivered meanwhile (all but the first of each).
-    pub phase: Duration,
-    pub phase_tokens: usize,
-    pub headers: Vec<Duration>,
-    pub ttfts: Vec<Duration>,
-    pub peak_open: usize,
-    pub failures: BTreeMap<String, usize>,
-    /// Answers stored whole, complete, in their conversation (Palaver only).
-    pub stored: Option<usize>,
-}
-
-impl Batch {
-    /// Adds another round of the same level.
-    pub fn add(&mut self, other: Batch) {
-        self.streams += other.streams;
-        self.ok += other.ok;
-        self.lost += other.lost;
-        self.disordered += other.disordered;
-        self.tokens += other.tokens;
-        self.opening += other.opening;
-        self.phase += other.phase;
-        self.phase_tokens += other.phase_tokens;
-        self.headers.extend(other.headers);
-        self.ttfts.extend(other.ttfts);
-        self.peak_open = self.peak_open.max(other.peak_open);
-        if let Some(n) = other.stored {
-            self.stored = Some(self.stored.unwrap_or(0) + n);
-        }
-        for (k, n) in other.failures {
-            *self.failures.entry(k).or_default() += n;
-        }
-    }
-
-    /// Tokens per second while every stream of the batch was open.
-    pub fn tokens_per_s(&self) -> f64 {
-        self.phase_tokens as f64 / self.phase.as_secs_f64().max(1e-9)
-    }
-
-    /// Streams opened per second, up to the first token of each.
-    pub fn opened_per_s(&self) -> f64 {
-        self.streams as f64 / self.opening.as_secs_f64().max(1e-9)
-    }
-
-    /// The `q` quantile of the time to first token, in ms.
-    pub fn ttft_ms(&mut self, q: f64) -> f64 {
-        quantile_ms(&mut self.ttfts, q)
-    }
-}
-
-/// The `q` quantile in ms (nearest rank); NaN when there is none.
-pub fn quantile_ms(v: &mut [Duration], q: f64) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    v.sort_unstable();
-    let rank = ((q * v.len() as f64).ceil() as usize).clamp(1, v.len());
-    v[rank - 1].as_secs_f64() * 1000.0
-}
-
 /// Streams `n` answers at once, ids from `first_id` (which also names the
 /// batch for the fake's gate), on a fresh client: its connections close
 /// with it, so no process keeps a level's sockets into the next.
 pub async fn batch(ctx: &Arc<Ctx>, n: usize, first_id: u64, tokens: usize) -> Batch {
     let shared = Arc::new(Shared {
         ctx: ctx.clone(),
-        client: reqwest::Client::builder()
-            .tcp_nodelay(true)
-            .connect_timeout(Duration::from_secs(30))
-            .build()
-            .expect("client"),
+        client: {
+            let client = reqwest::Client::builder()
+                .tcp_nodelay(true)
+                .connect_timeout(Duration::from_secs(30));
+            if ctx.h2c {
+                // As Palaver's own client does (src/server/llm/mod.rs): with
+                // h2's default window, 10,000 streams a token or two behind
+                // end the connection (too_many_data_frames).
+                client
+                    .http2_prior_knowledge()
+                    .http2_initial_connection_window_size(1 << 30)
+            } else {
+                client
+            }
+        }
+        .build()
+        .expect("client"),
         ramp: Semaphore::new(ctx.ramp),
+        tokens,
         open: AtomicUsize::new(0),
         peak_open: AtomicUsize::new(0),
     });
@@ -290,7 +266,9 @@ pub async fn batch(ctx: &Arc<Ctx>, n: usize, first_id: u64, tokens: usize) -> Ba
             batch: first_id,
             streams: n,
         };
-        streams.spawn(one_stream(shared.clone(), ask).map(move |out| (first_id + k, out)));
+        let reattaches = ctx.next_reattaches();
+        streams
+            .spawn(one_stream(shared.clone(), ask, reattaches).map(move |out| (first_id + k, out)));
     }
     let (mut last_first, mut last_end, mut firsts) = (started, started, 0);
     let mut released: Option<Instant> = None;
@@ -319,7 +297,16 @@ pub async fn batch(ctx: &Arc<Ctx>, n: usize, first_id: u64, tokens: usize) -> Ba
             released = Some(released.map_or(at, |r| r.min(at)));
         }
         last_end = last_end.max(out.ended.unwrap_or(started));
-        if out.text == want && out.failure.is_none() {
+        let mut failure = out.failure;
+        if let Some((id, before, first_line)) = out.reattach {
+            b.reattach_firsts.extend(first_line);
+            b.reattached.push((id, out.text.clone()));
+            if !want.starts_with(&before) && failure.is_none() {
+                failure =
+                    Some("re-attach: the text before the drop is not the answer's start".into());
+            }
+        }
+        if out.text == want && failure.is_none() {
             b.ok += 1;
             continue;
         }
@@ -330,9 +317,7 @@ pub async fn batch(ctx: &Arc<Ctx>, n: usize, first_id: u64, tokens: usize) -> Ba
         } else {
             b.lost += 1;
         }
-        let reason = out
-            .failure
-            .unwrap_or_else(|| "text differs from the answer".into());
+        let reason = failure.unwrap_or_else(|| "text differs from the answer".into());
         *b.failures.entry(reason).or_default() += 1;
     }
     b.opening = last_first - started;

@@ -95,6 +95,10 @@ impl Settings {
             ),
             ("LLM_STREAM_USAGE", switch(llm.stream_usage)),
             (
+                "LLM_HTTP2_PRIOR_KNOWLEDGE",
+                switch(llm.http2_prior_knowledge),
+            ),
+            (
                 "LLM_TIMEOUT_SECONDS",
                 llm.first_token_timeout.as_secs().to_string(),
             ),

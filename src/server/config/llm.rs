@@ -6,7 +6,7 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use super::{
-    parse::{number, Lookup, TIMEOUT_SECS},
+    parse::{number, switch, Lookup, TIMEOUT_SECS},
     AppEnv, ConfigError,
 };
 
@@ -75,6 +75,11 @@ pub struct LlmSettings {
     /// end of each stream (`stream_options.include_usage`). Off for a
     /// server that refuses unknown fields (some answer 400 or 422).
     pub stream_usage: bool,
+    /// `LLM_HTTP2_PRIOR_KNOWLEDGE` (off unless `1`): speak HTTP/2 over
+    /// plain TCP (h2c) to an `http://` base URL, all streams over one
+    /// connection instead of one connection (a descriptor and its buffers)
+    /// each.
+    pub http2_prior_knowledge: bool,
     /// `LLM_TIMEOUT_SECONDS`: until the first token.
     pub first_token_timeout: Duration,
     /// `LLM_IDLE_TIMEOUT_SECONDS`: between two tokens.
@@ -164,6 +169,23 @@ impl LlmSettings {
                 models.push(m.to_owned());
             }
         }
+        let http2_prior_knowledge =
+            switch(get("LLM_HTTP2_PRIOR_KNOWLEDGE").as_deref().unwrap_or("0"))
+                .map_err(|e| bad("LLM_HTTP2_PRIOR_KNOWLEDGE", e))?;
+        // Over TLS the protocol is agreed by ALPN (reqwest offers h2 there by
+        // itself); prior knowledge would skip that, and a server that does not
+        // speak h2 would fail every stream.
+        // The webhook shares the client, and n8n does not speak h2c.
+        let reason = match (&provider, base_url.scheme()) {
+            (Provider::Webhook(_), _) => Some("1 is for LLM_BASE_URL, not LLM_PROVIDER=webhook"),
+            (Provider::OpenAi, "http") => None,
+            (Provider::OpenAi, _) => {
+                Some("1 needs an http:// LLM_BASE_URL (over https, HTTP/2 is agreed by ALPN)")
+            }
+        };
+        if let Some(reason) = reason.filter(|_| http2_prior_knowledge) {
+            return Err(bad("LLM_HTTP2_PRIOR_KNOWLEDGE", reason.into()));
+        }
         let secs = |var: &'static str, default: u64| -> Result<Duration, ConfigError> {
             number(get, var, default, TIMEOUT_SECS).map(Duration::from_secs)
         };
@@ -177,6 +199,7 @@ impl LlmSettings {
                 .is_none_or(|v| !matches!(v.trim(), "0" | "false" | "off" | "no")),
             stream_usage: get("LLM_STREAM_USAGE")
                 .is_none_or(|v| !matches!(v.trim(), "0" | "false" | "off" | "no")),
+            http2_prior_knowledge,
             first_token_timeout: secs("LLM_TIMEOUT_SECONDS", 20)?,
             idle_timeout: secs("LLM_IDLE_TIMEOUT_SECONDS", 30)?,
             total_timeout: secs("LLM_TOTAL_TIMEOUT_SECONDS", 300)?,

@@ -227,3 +227,36 @@ fn the_description_reads_back_as_the_same_settings() {
         "unset is empty"
     );
 }
+
+#[test]
+fn http2_prior_knowledge_is_off_by_default_and_only_for_plain_http() {
+    assert!(!load(&[]).unwrap().llm.http2_prior_knowledge);
+    let local = ("LLM_BASE_URL", "http://127.0.0.1:8000/v1");
+    let on = load(&[local, ("LLM_HTTP2_PRIOR_KNOWLEDGE", "1")]).unwrap();
+    assert!(on.llm.http2_prior_knowledge);
+    assert!(on
+        .describe()
+        .contains(&("LLM_HTTP2_PRIOR_KNOWLEDGE", "1".to_owned())));
+    for (pairs, why) in [
+        (
+            &[("LLM_HTTP2_PRIOR_KNOWLEDGE", "1")][..],
+            "https is agreed by ALPN",
+        ),
+        (
+            &[local, ("LLM_HTTP2_PRIOR_KNOWLEDGE", "h2")][..],
+            "not a switch",
+        ),
+        (
+            &[
+                ("LLM_HTTP2_PRIOR_KNOWLEDGE", "1"),
+                ("LLM_PROVIDER", "webhook"),
+                ("WEBHOOK_URL", "http://127.0.0.1:5678/webhook/palaver"),
+                ("WEBHOOK_JWT_SECRET", "secret"),
+            ][..],
+            "the webhook shares the client",
+        ),
+    ] {
+        let err = load(pairs).unwrap_err();
+        assert_eq!(err.var, "LLM_HTTP2_PRIOR_KNOWLEDGE", "{why}");
+    }
+}

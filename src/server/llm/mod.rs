@@ -121,11 +121,32 @@ pub struct LlmClient {
 /// Idle connections kept to the model service, for reuse.
 const MAX_IDLE_UPSTREAM: usize = 64;
 
+/// The h2c connection's receive window (1 GiB), which also sets how many
+/// small frames it may hold unread (half of it) before h2 gives up on it.
+const UPSTREAM_H2_WINDOW: u32 = 1 << 30;
+
 impl LlmClient {
     /// A client for `settings`.
     pub fn new(settings: LlmSettings) -> Result<Self, reqwest::Error> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
+        let mut http = reqwest::Client::builder().connect_timeout(Duration::from_secs(10));
+        http = if settings.http2_prior_knowledge {
+            // h2c: every stream over one connection, so 10,000 answers at
+            // once hold one upstream descriptor, not 10,000 (benches/README.md).
+            // h2 closes a connection (ENHANCE_YOUR_CALM) once the small DATA
+            // frames it holds unread pass half its window (5 MiB by default):
+            // a token is a frame, so 10,000 answers a token or two behind
+            // ended every answer at once. The model server is the operator's
+            // own, and each stream's window still bounds what it may buffer.
+            http.http2_prior_knowledge()
+                .http2_initial_connection_window_size(UPSTREAM_H2_WINDOW)
+        } else {
+            // Else HTTP/1.1 as before, also over TLS, where ALPN would now
+            // pick h2: reqwest keeps one h2 connection per host, so answers
+            // past the server's stream limit (often 100) would wait for a
+            // slot, and time out, instead of opening a connection of their own.
+            http.http1_only()
+        };
+        let http = http
             // Connections to the model are kept for reuse (a TLS handshake
             // costs more than a token), but not one per stream of a past
             // burst: after 10,000 answers at once, 10,000 idle sockets would
