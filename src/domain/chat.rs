@@ -2,6 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The longest system prompt, in characters: room for detailed
+/// instructions (ChatGPT allows 1,500 for each of its two boxes), small
+/// next to what a model reads. The page's boxes use it as their
+/// `maxlength`; the server refuses more.
+pub const MAX_SYSTEM_PROMPT_CHARS: usize = 8_000;
+
 /// A conversation in the sidebar.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

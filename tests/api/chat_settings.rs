@@ -210,7 +210,7 @@ async fn the_default_prompt_saved_by_a_plain_form_post_is_on_the_settings_page()
     let fake = model(sse(&["Ok."])).await;
     let app = app(&fake, &[]).await;
     let cookie = app.signed_in("form-prompt@example.com").await;
-    let post = |body: &'static str| {
+    let post = |body: String| {
         app.client
             .post(app.url("/api/chat/defaults"))
             .header("content-type", "application/x-www-form-urlencoded")
@@ -220,7 +220,7 @@ async fn the_default_prompt_saved_by_a_plain_form_post_is_on_the_settings_page()
             .body(body)
             .send()
     };
-    let res = post("system_prompt=Answer+in+haiku.").await.unwrap();
+    let res = post("system_prompt=Answer+in+haiku.".into()).await.unwrap();
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers()["location"], "/settings?done=chat");
     let page = app
@@ -231,8 +231,9 @@ async fn the_default_prompt_saved_by_a_plain_form_post_is_on_the_settings_page()
         .unwrap();
     assert!(page.contains("Answer in haiku."), "{page}");
 
-    let long = Box::leak(format!("system_prompt={}", "a".repeat(8001)).into_boxed_str());
-    let res = post(long).await.unwrap();
+    let res = post(format!("system_prompt={}", "a".repeat(8001)))
+        .await
+        .unwrap();
     assert_eq!(res.status(), 303);
     assert_eq!(
         res.headers()["location"],

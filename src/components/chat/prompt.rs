@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::{
     api::chat::SetConversationSettings,
     components::form::{FormAlert, ProgressiveForm, SubmitButton},
+    domain::chat::MAX_SYSTEM_PROMPT_CHARS,
     tr,
 };
 
@@ -14,12 +15,7 @@ use crate::{
 /// fetches the list again, which shows this anew, closed). A plain post
 /// (no JavaScript) comes back to `/app?c=ID`.
 #[component]
-pub fn ConversationPrompt(
-    id: i64,
-    saved: Option<String>,
-    max_chars: usize,
-    on_saved: Callback<()>,
-) -> impl IntoView {
+pub fn ConversationPrompt(id: i64, saved: Option<String>, on_saved: Callback<()>) -> impl IntoView {
     let action = ServerAction::<SetConversationSettings>::new();
     let error = move || match action.value().get() {
         Some(Err(err)) => Some(err),
@@ -43,7 +39,7 @@ pub fn ConversationPrompt(
                 <p class="muted small" id="system-prompt-lead">{tr!(chat.system_prompt_lead)}</p>
                 <label class="visually-hidden" for="system-prompt">{tr!(chat.system_prompt)}</label>
                 <textarea id="system-prompt" name="system_prompt" rows="4"
-                    aria-describedby="system-prompt-lead" maxlength=max_chars.to_string()>
+                    aria-describedby="system-prompt-lead" maxlength=MAX_SYSTEM_PROMPT_CHARS.to_string()>
                     {saved.unwrap_or_default()}
                 </textarea>
                 <SubmitButton pending=action.pending() idle=tr!(chat.save_prompt) busy=tr!(settings.saving)/>

@@ -164,12 +164,6 @@ pub fn ChatPage() -> impl IntoView {
     let on_imported = Callback::new(move |ids: Vec<i64>| chat.imported(ids));
     let on_import_failed = Callback::new(move |why| chat.alert.set(Some(why)));
     let on_prompt_saved = Callback::new(move |()| chat.prompt_saved());
-    let max_prompt_chars = move || {
-        config
-            .get()
-            .and_then(Result::ok)
-            .map_or(8000, |c| c.max_system_prompt_chars)
-    };
     let on_rename = Callback::new(move |(id, title)| chat.rename(id, title));
     let on_delete = Callback::new(move |(id, title)| chat.delete(id, title));
     // Leaving the page with a delete on offer: it happens all the same.
@@ -242,8 +236,7 @@ pub fn ChatPage() -> impl IntoView {
                 <Transition fallback=|| ()>
                     {move || chat.current.get().and_then(|id| {
                         let saved = conversations.get()?.ok()?.into_iter().find(|c| c.id == id)?.system_prompt;
-                        let max_chars = max_prompt_chars();
-                        Some(view! { <ConversationPrompt id saved max_chars on_saved=on_prompt_saved/> })
+                        Some(view! { <ConversationPrompt id saved on_saved=on_prompt_saved/> })
                     })}
                 </Transition>
                 <div class="visually-hidden" role="status" aria-live="polite">{move || chat.announcement.get()}</div>

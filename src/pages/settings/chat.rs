@@ -7,6 +7,7 @@ use super::{done, section_error};
 use crate::{
     api::chat::{get_chat_config, SetChatDefaults},
     components::form::{FormAlert, ProgressiveForm, SubmitButton},
+    domain::chat::MAX_SYSTEM_PROMPT_CHARS,
     tr,
 };
 
@@ -33,7 +34,7 @@ pub fn ChatDefaults() -> impl IntoView {
                             <label for="default_prompt">{tr!(settings.default_prompt)}</label>
                             <textarea id="default_prompt" name="system_prompt" rows="4"
                                 aria-describedby="default-prompt-lead"
-                                maxlength=config.max_system_prompt_chars.to_string()>
+                                maxlength=MAX_SYSTEM_PROMPT_CHARS.to_string()>
                                 {config.system_prompt.unwrap_or_default()}
                             </textarea>
                         </div>

@@ -51,20 +51,17 @@ async fn run(state: AppState, running: Arc<Running>, model: String, mut upstream
     };
     drop(upstream);
     let answer = running.text();
-    let (status, ended_by) = match &ended {
-        Ended::Complete(_) => (MessageStatus::Complete, None),
-        Ended::Stopped => (MessageStatus::Partial, Some("stopped")),
-        Ended::Failed(err) if answer.is_empty() => (MessageStatus::Error, Some(err.code())),
-        Ended::Failed(err) => (MessageStatus::Partial, Some(err.code())),
+    // Only a whole answer has token counts: the model sends them last.
+    let (status, ended_by, usage) = match &ended {
+        Ended::Complete(usage) => (MessageStatus::Complete, None, *usage),
+        Ended::Stopped => (MessageStatus::Partial, Some("stopped"), None),
+        Ended::Failed(err) if answer.is_empty() => (MessageStatus::Error, Some(err.code()), None),
+        Ended::Failed(err) => (MessageStatus::Partial, Some(err.code()), None),
     };
     let reply_id = running.exchange.reply_id;
-    let usage = match ended {
-        Ended::Complete(usage) => usage,
-        _ => None,
-    };
     let stored = store_answer(&state, reply_id, &answer, status, ended_by, usage).await;
     let ending = match ended {
-        Ended::Complete(usage) if stored => Ending::Done(usage),
+        Ended::Complete(_) if stored => Ending::Done(usage),
         Ended::Complete(_) => Ending::Failed {
             error: "The answer could not be saved: it will be missing when you reload".into(),
             code: "not_saved".into(),

@@ -2,13 +2,10 @@
 //! that new conversations start from. Either may be empty, which means the
 //! operator's `LLM_SYSTEM_PROMPT`.
 
-use super::{super::state::AppState, conversations};
+use super::super::state::AppState;
 use crate::{domain::User, error::AppError};
 
-/// The longest system prompt, in characters: room for detailed
-/// instructions (ChatGPT allows 1,500 for each of its two boxes), small
-/// next to what a model reads.
-pub const MAX_SYSTEM_PROMPT_CHARS: usize = 8_000;
+pub use crate::domain::chat::MAX_SYSTEM_PROMPT_CHARS;
 
 /// The prompt as stored: trimmed, `None` when nothing is left, or why it
 /// cannot be stored.
@@ -31,8 +28,7 @@ pub async fn set_conversation_prompt(
     raw: &str,
 ) -> Result<(), AppError> {
     let prompt = checked_prompt(raw)?;
-    // Checked first, so a stranger's id is a 404 whatever the prompt.
-    conversations::owned(state, user, id).await?;
+    // The update is the owner's only: anyone else's id changes no row.
     if !state
         .db
         .conversation_set_prompt(user.id, id, prompt)

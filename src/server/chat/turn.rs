@@ -85,8 +85,8 @@ pub async fn start(state: &AppState, user: &User, request: &ChatRequest) -> Resu
         _ => Vec::new(),
     };
     let model = pick_model(request.model.as_deref(), conversation.as_ref(), &llm.models);
-    // A new conversation starts from the person's default prompt (the
-    // database copies it into the conversation as it is created).
+    // A new conversation starts from the person's default prompt, stored
+    // with it below: what the model is sent is what the conversation keeps.
     let own_prompt = match &conversation {
         Some(conversation) => conversation.system_prompt.clone(),
         None => state.db.chat_default_prompt(user.id).await?,
@@ -118,7 +118,14 @@ pub async fn start(state: &AppState, user: &User, request: &ChatRequest) -> Resu
         None => {
             state
                 .db
-                .conversation_start(user.id, &title_for(message), &model, message, now)
+                .conversation_start(
+                    user.id,
+                    &title_for(message),
+                    &model,
+                    own_prompt.as_deref(),
+                    message,
+                    now,
+                )
                 .await?
         }
     };

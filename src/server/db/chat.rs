@@ -13,11 +13,13 @@ use super::{
 pub trait Chat: Send + Sync {
     /// Starts a conversation for `user_id` with the user's first message, in
     /// one transaction: there is never a conversation without its question.
+    /// `system_prompt` is its own (`None`: the operator's).
     async fn conversation_start(
         &self,
         user_id: i64,
         title: &str,
         model: &str,
+        system_prompt: Option<&str>,
         first_message: &str,
         now: i64,
     ) -> Result<(Conversation, Exchange), DbError>;
@@ -163,22 +165,22 @@ impl Chat for SqlRepo {
         user_id: i64,
         title: &str,
         model: &str,
+        system_prompt: Option<&str>,
         first_message: &str,
         now: i64,
     ) -> Result<(Conversation, Exchange), DbError> {
         let (row, exchange) = on_pool!(&self.pool, |p| {
             let mut tx = p.begin_write().await?;
             let mut row: ConversationRow = sqlx::query_as(
-                // It starts from the person's default system prompt.
                 "INSERT INTO conversations (user_id, title, model, created_at, updated_at, system_prompt)
-                 VALUES ($1, $2, $3, $4, $4,
-                         (SELECT chat_system_prompt FROM users WHERE id = $1))
+                 VALUES ($1, $2, $3, $4, $4, $5)
                  RETURNING id, title, model, updated_at, current_leaf_id, system_prompt",
             )
             .bind(user_id)
             .bind(title)
             .bind(model)
             .bind(now)
+            .bind(system_prompt)
             .fetch_one(&mut *tx)
             .await?;
             let exchange = insert_exchange!(tx, row.id, None::<i64>, first_message, model, now);
