@@ -46,14 +46,6 @@ fn table(settings: &Settings) -> Vec<(Route, MethodRouter<AppState>)> {
         row(Method::POST, "/theme", Page, post(super::theme::set_theme)),
         row(Method::POST, "/lang", Page, post(super::lang::set_lang)),
         row(Method::GET, "/auth/healthz", Api, get(health::healthz)),
-        row(Method::POST, "/api/chat", Api, post(chat::chat)),
-        row(
-            Method::POST,
-            "/api/chat/regenerate",
-            Api,
-            post(chat::regenerate),
-        ),
-        row(Method::GET, "/api/chat/stream", Api, get(chat::stream)),
         row(
             Method::GET,
             "/api/conversations/export",

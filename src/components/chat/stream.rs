@@ -1,12 +1,19 @@
 //! The browser side of `POST /api/chat`, `POST /api/chat/regenerate` and
-//! `GET /api/chat/stream`: the answer's body is read as it arrives (see
-//! [`crate::browser::post_streaming`]). Bytes are buffered until
-//! a newline, so a JSON line (and any UTF-8 character in it) is only ever
-//! decoded whole.
+//! `GET /api/chat/stream`: the typed server functions of
+//! `api::chat_stream`, whose answer is read as it arrives. Bytes are
+//! buffered until a newline, so a JSON line (and any UTF-8 character in it)
+//! is only ever decoded whole.
+
+use futures_util::future::{select, Either};
 
 use crate::{
-    api::chat_types::{ChatEvent, ChatRequest, RegenerateRequest},
-    browser::{self, Abort, FetchError},
+    api::{
+        chat_stream::{attach_answer, regenerate_answer, send_message},
+        chat_types::{ChatEvent, ChatRequest, RegenerateRequest, StreamQuery},
+        lines::{Later, Lines},
+    },
+    browser::{Abort, FetchError},
+    error::AppError,
 };
 
 /// How a stream ended, when it did not end with `{"done":true}` or an error line.
@@ -44,46 +51,50 @@ pub enum Call<'a> {
 }
 
 /// Makes `call` and calls `on_event` for every line of the answer; `abort`
-/// stops reading it (the answer itself runs on at the server).
+/// stops reading it (the answer itself runs on at the server). Whatever
+/// stops first drops the call: before the answer began, that cancels the
+/// request; after, it cancels reading the body, which closes it.
 pub async fn stream_chat(
     call: Call<'_>,
     abort: &Abort,
+    on_event: impl FnMut(ChatEvent),
+) -> Result<(), StreamError> {
+    let read = std::pin::pin!(read_answer(call, on_event));
+    let aborted = std::pin::pin!(abort.aborted());
+    match select(read, aborted).await {
+        Either::Left((ended, _)) => ended,
+        Either::Right(_) => Err(StreamError::Aborted),
+    }
+}
+
+async fn read_answer(
+    call: Call<'_>,
     mut on_event: impl FnMut(ChatEvent),
 ) -> Result<(), StreamError> {
-    let json = |body: Result<String, serde_json::Error>| {
-        body.map_err(|e| StreamError::Failed(e.to_string()))
+    let started = match call {
+        Call::Send(body) => send_message(Later::new(body.clone())).await,
+        Call::Regenerate(body) => regenerate_answer(Later::new(body.clone())).await,
+        Call::Attach(reply_id) => attach_answer(Later::new(StreamQuery { reply_id })).await,
     };
+    let mut lines: Lines = started.map_err(|err| match err {
+        AppError::Unauthorized => StreamError::SignedOut,
+        other => StreamError::Failed(other.to_string()),
+    })?;
     let mut buf = Vec::new();
-    let on_chunk = |chunk: &[u8]| {
-        buf.extend_from_slice(chunk);
+    while let Some(piece) = lines.next().await {
+        let piece =
+            piece.map_err(|_| StreamError::Failed(crate::tr!(chat.connection_lost).into()))?;
+        buf.extend_from_slice(&piece);
         for event in drain_lines(&mut buf) {
             on_event(event);
         }
-    };
-    let ended = match call {
-        Call::Send(body) => {
-            let body = json(serde_json::to_string(body))?;
-            browser::post_streaming("/api/chat", &body, abort, on_chunk).await
-        }
-        Call::Regenerate(body) => {
-            let body = json(serde_json::to_string(body))?;
-            browser::post_streaming("/api/chat/regenerate", &body, abort, on_chunk).await
-        }
-        Call::Attach(reply_id) => {
-            let url = format!("/api/chat/stream?reply_id={reply_id}");
-            browser::get_streaming(&url, abort, on_chunk).await
-        }
-    };
-    ended.map_err(|e| match e {
-        FetchError::Aborted => StreamError::Aborted,
-        FetchError::Refused { status: 401, .. } => StreamError::SignedOut,
-        other => StreamError::Failed(failure_message(&other)),
-    })
+    }
+    Ok(())
 }
 
-/// What the person is told when the answer could not be streamed: when the
-/// server refused, the words that belong to its error's code (never the
-/// body's own text).
+/// What the person is told when a call of their own (`fetch`) failed:
+/// when the server refused, the words that belong to its error's code
+/// (never the body's own text).
 pub(super) fn failure_message(err: &FetchError) -> String {
     match err {
         FetchError::Aborted | FetchError::Lost => crate::tr!(chat.connection_lost).into(),

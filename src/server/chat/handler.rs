@@ -1,33 +1,27 @@
-//! The streamed chat calls, the HTTP side: `POST /api/chat`,
-//! `POST /api/chat/regenerate` and `GET /api/chat/stream`. Each checks
-//! everything before the first byte (so a refusal is still a status: 401,
-//! 429, 400, 404, 503), then answers `200` with JSON lines.
+//! The streamed chat calls, the server's side of the server functions in
+//! `api::chat_stream`: `POST /api/chat`, `POST /api/chat/regenerate` and
+//! `GET /api/chat/stream`. Each checks everything before the first byte (so
+//! a refusal is still a status: 401, 429, 400, 404, 503), then answers `200`
+//! with JSON lines.
 //!
 //! The rules of a turn are in [`super::turn`], the answer's own task in
 //! [`super::answer`], and the reader that writes the lines in
 //! [`super::attach`].
 
-use std::convert::Infallible;
-
-use axum::{
-    body::{Body, Bytes},
-    extract::{
-        rejection::{JsonRejection, QueryRejection},
-        Query, State,
-    },
-    http::{header, HeaderMap},
-    response::{IntoResponse, Response},
-    Json,
-};
+use axum::body::Bytes;
+use http::{header, HeaderMap, HeaderValue, StatusCode};
 use tokio::sync::mpsc;
 use tower_sessions::Session;
 
 use super::{
-    super::{auth, sign_outs::SessionWatch, state::AppState},
+    super::{auth, edge, sign_outs::SessionWatch, state::AppState},
     answer, attach, turn,
 };
 use crate::{
-    api::chat_types::{ChatRequest, RegenerateRequest, StreamQuery},
+    api::{
+        chat_types::{ChatRequest, RegenerateRequest, StreamQuery},
+        lines::{Later, Lines},
+    },
     domain::{
         chat::{Exchange, Role},
         User,
@@ -35,58 +29,84 @@ use crate::{
     error::AppError,
 };
 
-/// The handler of `POST /api/chat`.
-pub async fn chat(
-    State(state): State<AppState>,
+/// What a streamed call needs of its request.
+pub struct Caller {
+    state: AppState,
     headers: HeaderMap,
     session: Session,
-    body: Result<Json<ChatRequest>, JsonRejection>,
-) -> Response {
-    answer_with(async {
-        let (user, watch) = caller_within_limit(&state, &headers, &session).await?;
-        let Json(request) = body?;
-        let turn = turn::start(&state, &user, &request).await?;
-        Ok(start_answer(&state, &user, turn, watch))
-    })
-    .await
 }
 
-/// The handler of `POST /api/chat/regenerate`: the same checks and lines
-/// as `POST /api/chat`.
+impl Caller {
+    /// The request of the server function running now.
+    pub async fn of_request() -> Result<Self, AppError> {
+        let headers = leptos::prelude::use_context::<http::request::Parts>()
+            .map(|p| p.headers)
+            .unwrap_or_default();
+        Ok(Self {
+            state: edge::state()?,
+            headers,
+            session: edge::session().await?,
+        })
+    }
+}
+
+/// `POST /api/chat`: a new message, and the lines of its answer.
+pub async fn chat(caller: Caller, request: Later<ChatRequest>) -> Result<Lines, AppError> {
+    let (user, watch) = caller_within_limit(&caller).await?;
+    let state = &caller.state;
+    let turn = turn::start(state, &user, &request.read()?).await?;
+    Ok(start_answer(state, &user, turn, watch))
+}
+
+/// `POST /api/chat/regenerate`: the same checks and lines as
+/// [`chat`].
 pub async fn regenerate(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    session: Session,
-    body: Result<Json<RegenerateRequest>, JsonRejection>,
-) -> Response {
-    answer_with(async {
-        let (user, watch) = caller_within_limit(&state, &headers, &session).await?;
-        let Json(request) = body?;
-        let turn = turn::regenerate(&state, &user, &request).await?;
-        Ok(start_answer(&state, &user, turn, watch))
-    })
-    .await
+    caller: Caller,
+    request: Later<RegenerateRequest>,
+) -> Result<Lines, AppError> {
+    let (user, watch) = caller_within_limit(&caller).await?;
+    let state = &caller.state;
+    let turn = turn::regenerate(state, &user, &request.read()?).await?;
+    Ok(start_answer(state, &user, turn, watch))
 }
 
-/// The handler of `GET /api/chat/stream?reply_id=R`: attaches to one of
-/// the user's answers, running (here or on another instance) or ended.
-pub async fn stream(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    session: Session,
-    query: Result<Query<StreamQuery>, QueryRejection>,
-) -> Response {
-    answer_with(async {
-        let (user, credential) = auth::caller(&state, &headers, &session).await?;
-        let watch = state.sign_outs.watch(user.id, credential);
-        let Query(query) = query
-            .map_err(|e| AppError::BadRequest(format!("Invalid request: {}", e.body_text())))?;
-        let exchange = owned_answer(&state, &user, query.reply_id).await?;
-        let running = state.answers.get(exchange.reply_id).map(|r| (r, None));
-        let lines = attach::spawn(&state, exchange, running, attach::Start::Late, watch);
-        Ok(lines_response(lines))
-    })
-    .await
+/// `GET /api/chat/stream?reply_id=R`: attaches to one of the user's
+/// answers, running (here or on another instance) or ended.
+pub async fn stream(caller: Caller, query: Later<StreamQuery>) -> Result<Lines, AppError> {
+    let Caller {
+        state,
+        headers,
+        session,
+    } = &caller;
+    let (user, credential) = auth::caller(state, headers, session).await?;
+    let watch = state.sign_outs.watch(user.id, credential);
+    let exchange = owned_answer(state, &user, query.read()?.reply_id).await?;
+    let running = state.answers.get(exchange.reply_id).map(|r| (r, None));
+    let lines = attach::spawn(state, exchange, running, attach::Start::Late, watch);
+    Ok(lines_of(lines))
+}
+
+/// Finishes a streamed call: a stream that starts is `200` (also for a
+/// client that asks for HTML, which the framework would otherwise send back
+/// where it came from), with headers that tell proxies to pass each line on
+/// as it comes, never gathering, caching or compressing it. A refusal keeps
+/// the status of its error.
+pub fn streaming(result: Result<Lines, AppError>) -> Result<Lines, AppError> {
+    if let (Ok(_), Some(res)) = (
+        &result,
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        res.set_status(StatusCode::OK);
+        res.insert_header(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache, no-transform"),
+        );
+        res.insert_header(
+            header::HeaderName::from_static("x-accel-buffering"),
+            HeaderValue::from_static("no"),
+        );
+    }
+    result
 }
 
 /// One of the user's answers, as the exchange it belongs to;
@@ -106,21 +126,16 @@ pub async fn owned_answer(
     }
 }
 
-async fn answer_with(
-    answer: impl std::future::Future<Output = Result<Response, AppError>>,
-) -> Response {
-    answer.await.unwrap_or_else(IntoResponse::into_response)
-}
-
 /// Sign-in first, then the rate limit: a signed-out caller learns nothing
 /// about its body, and a malformed request counts against the limit like
 /// any other. The reader is watched from now: a sign-out (or a revoked
 /// key) during the turn ends its stream too.
-async fn caller_within_limit(
-    state: &AppState,
-    headers: &HeaderMap,
-    session: &Session,
-) -> Result<(User, SessionWatch), AppError> {
+async fn caller_within_limit(caller: &Caller) -> Result<(User, SessionWatch), AppError> {
+    let Caller {
+        state,
+        headers,
+        session,
+    } = caller;
     let (user, credential) = auth::caller(state, headers, session).await?;
     auth::may_chat(state, &user)?;
     let watch = state.sign_outs.watch(user.id, credential);
@@ -139,30 +154,25 @@ async fn caller_within_limit(
 }
 
 /// Starts the answer's own task, and the asker's reader of it.
-fn start_answer(state: &AppState, user: &User, turn: turn::Turn, watch: SessionWatch) -> Response {
+fn start_answer(state: &AppState, user: &User, turn: turn::Turn, watch: SessionWatch) -> Lines {
     let exchange = turn.exchange;
     let (running, attached) = answer::spawn(state, turn, user.id);
     let running = Some((running, Some(attached)));
-    let lines = attach::spawn(state, exchange, running, attach::Start::Fresh, watch);
-    lines_response(lines)
+    lines_of(attach::spawn(
+        state,
+        exchange,
+        running,
+        attach::Start::Fresh,
+        watch,
+    ))
 }
 
-fn lines_response(lines: mpsc::Receiver<Bytes>) -> Response {
-    let body = futures_util::stream::unfold(lines, |mut lines| async move {
-        lines
-            .recv()
-            .await
-            .map(|chunk| (Ok::<_, Infallible>(chunk), lines))
-    });
-    (
-        [
-            (header::CONTENT_TYPE, "application/x-ndjson"),
-            // Proxies must pass each line on as it comes, not gather or
-            // compress the answer.
-            (header::CACHE_CONTROL, "no-cache, no-transform"),
-            (header::HeaderName::from_static("x-accel-buffering"), "no"),
-        ],
-        Body::from_stream(body),
-    )
-        .into_response()
+/// The reader's lines as the answer's body. When the client goes away the
+/// body is dropped, and with it the receiver: the reader stops (the answer
+/// runs on).
+fn lines_of(lines: mpsc::Receiver<Bytes>) -> Lines {
+    Lines::new(futures_util::stream::unfold(
+        lines,
+        |mut lines| async move { lines.recv().await.map(|chunk| (Ok(chunk), lines)) },
+    ))
 }

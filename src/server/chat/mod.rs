@@ -36,8 +36,6 @@ pub mod turn;
 pub mod upkeep;
 mod upstream;
 
-pub use handler::{chat, regenerate, stream};
-
 use super::state::AppState;
 use crate::{api::chat_types::ChatConfig, domain::User, error::AppError};
 

@@ -1,6 +1,6 @@
-//! Chat: `POST /api/chat` and the other streams (axum routes of
-//! `server::chat`: they stream JSON lines), stopping an answer, and the
-//! model set-up. The conversations' calls are in `conversations.rs`.
+//! Chat: `POST /api/chat` and the other streams (server functions with
+//! JSON lines out, `api::chat_stream`), stopping an answer, and the model
+//! set-up. The conversations' calls are in `conversations.rs`.
 
 #![allow(dead_code)] // The functions and `...Body` structs only describe.
 

@@ -24,7 +24,7 @@
 //!    Its doc comment is the summary (first line) and the description.
 //!    Its name is the operation's id, unique in the document: use the
 //!    server function's own name. Copy a neighbour: `auth::login` (a
-//!    server function), `chat::regenerate` (a plain axum route).
+//!    server function), `chat::regenerate` (a streamed one).
 //! 2. Failures: `errors!(LoginErrors: AppError::InvalidCredentials, ...)`
 //!    ([`errors::errors`]) lists real [`AppError`](crate::error::AppError)
 //!    values; put `LoginErrors` in `responses(...)`. Their statuses and
@@ -224,11 +224,12 @@ fn add_security_schemes(doc: &mut Document, settings: &Settings) {
 
 /// Every server function taking a body reads a form post as well as JSON
 /// (`api::codec::FormOrJson`): its body gets the form content type too,
-/// with the same schema.
+/// with the same schema. The streamed chat calls take JSON only.
 fn accept_forms(doc: &mut Document) {
     let server_fns: BTreeSet<&str> = server_fn::axum::server_fn_paths()
         .filter(|(_, method)| *method == Method::POST)
         .map(|(path, _)| path)
+        .filter(|path| !crate::api::chat_stream::PATHS.contains(path))
         .collect();
     for (path, item) in doc.paths.paths.iter_mut() {
         if !server_fns.contains(path.as_str()) {
