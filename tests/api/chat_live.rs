@@ -222,3 +222,26 @@ async fn answers_left_streaming_by_a_dead_instance_are_marked_partial() {
     .await;
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[tokio::test]
+async fn a_client_that_asks_for_html_still_gets_the_lines_not_a_redirect() {
+    let (fake, answer) = slow_model(3, Duration::from_millis(1)).await;
+    let app = app_with(&fake, &[]).await;
+    let cookie = app.signed_in("html@example.com").await;
+    let page = app.url("/app");
+    let res = app
+        .client
+        .post(app.url("/api/chat"))
+        .header("cookie", &cookie)
+        .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+        .header("referer", &page)
+        .json(&json!({"message": "hi"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/x-ndjson");
+    let lines = crate::chat_lines::parse(&res.text().await.unwrap());
+    assert_eq!(streamed_text(&lines), answer);
+    assert_eq!(lines.last().unwrap()["done"], true);
+}
