@@ -18,9 +18,9 @@ use crate::{
 /// This feature's part of the document.
 #[derive(OpenApi)]
 #[openapi(paths(
-    chat,
-    regenerate,
-    stream,
+    send_message,
+    regenerate_answer,
+    attach_answer,
     stop_answer,
     get_chat_config,
     set_chat_defaults
@@ -129,7 +129,7 @@ errors!(ReadErrors: AppError::Unauthorized);
         ChatErrors,
     )
 )]
-fn chat() {}
+fn send_message() {}
 
 /// Writes another answer to the same message
 ///
@@ -151,7 +151,7 @@ fn chat() {}
         RegenerateErrors,
     )
 )]
-fn regenerate() {}
+fn regenerate_answer() {}
 
 /// Attaches to an answer again, running or finished
 ///
@@ -174,7 +174,7 @@ fn regenerate() {}
         StreamErrors,
     )
 )]
-fn stream() {}
+fn attach_answer() {}
 
 /// Stops an answer
 ///

@@ -24,7 +24,7 @@
 //!    Its doc comment is the summary (first line) and the description.
 //!    Its name is the operation's id, unique in the document: use the
 //!    server function's own name. Copy a neighbour: `auth::login` (a
-//!    server function), `chat::regenerate` (a streamed one).
+//!    server function), `chat::regenerate_answer` (a streamed one).
 //! 2. Failures: `errors!(LoginErrors: AppError::InvalidCredentials, ...)`
 //!    ([`errors::errors`]) lists real [`AppError`](crate::error::AppError)
 //!    values; put `LoginErrors` in `responses(...)`. Their statuses and
