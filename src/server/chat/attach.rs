@@ -110,7 +110,7 @@ async fn read(
                 None => follow_stored(&state, exchange.reply_id, &tx).await,
             }
         } => over,
-        () = session.ended(&*state.db, &state.clock) => Over::SignedOut,
+        () = session.ended() => Over::SignedOut,
     };
     if let Over::SignedOut = over {
         tracing::info!(
