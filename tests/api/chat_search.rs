@@ -138,3 +138,69 @@ async fn search_finds_words_in_english_chinese_and_vietnamese_with_a_marked_snip
     assert_eq!(res.status(), 200);
     assert!(search(&app, &cookie, "二分查找").await.is_empty());
 }
+
+#[tokio::test]
+async fn the_newest_matches_come_first_whether_or_not_the_newest_messages_hold_a_page() {
+    let fake = FakeLlm::start(Script::Stream {
+        writes: vec![sse(&["ok"])],
+        pause: Duration::ZERO,
+    })
+    .await;
+    let app = app_with(&fake, &[]).await;
+    let cookie = app.signed_in("many-messages@example.com").await;
+    let (conversation, _, _) = said(&app, &cookie, "hello").await;
+    // More messages than a search reads from the newest first (5,000):
+    // `二分` is in 60 new ones, `quokka` in 60 old ones and 10 new ones.
+    let sql = format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000)
+         INSERT INTO messages (conversation_id, role, content, status, created_at)
+         SELECT {conversation}, 'user',
+                CASE WHEN i <= 60 THEN 'old quokka'
+                     WHEN i > 5990 THEN 'new 二分 quokka'
+                     WHEN i > 5940 THEN 'new 二分'
+                     ELSE 'filler' END,
+                'complete', 1000 + i
+         FROM n"
+    );
+    crate::helpers::execute(&app.db_url, &sql).await;
+    let texts = |hits: &[Value]| -> Vec<String> {
+        hits.iter()
+            .map(|h| {
+                h["snippet"]
+                    .as_str()
+                    .unwrap()
+                    .replace("<mark>", "")
+                    .replace("</mark>", "")
+            })
+            .collect()
+    };
+    let newest_first = |hits: &[Value]| {
+        let ids = message_ids(hits);
+        assert!(ids.windows(2).all(|w| w[0] > w[1]), "{ids:?}");
+    };
+
+    // A page of matches among the newest.
+    let hits = search(&app, &cookie, "二分").await;
+    assert_eq!(hits.len(), 50);
+    assert!(
+        texts(&hits).iter().all(|t| t.starts_with("new 二分")),
+        "{hits:?}"
+    );
+    newest_first(&hits);
+    // Too few among the newest: the older ones fill the page, after them.
+    for q in ["quokka", "QUOKKA old"] {
+        let hits = search(&app, &cookie, q).await;
+        assert_eq!(hits.len(), 50, "{q}");
+        newest_first(&hits);
+    }
+    let hits = search(&app, &cookie, "quokka").await;
+    let texts = texts(&hits);
+    assert!(
+        texts[..10].iter().all(|t| t == "new 二分 quokka"),
+        "{texts:?}"
+    );
+    assert!(texts[10..].iter().all(|t| t == "old quokka"), "{texts:?}");
+    // None among the newest at all.
+    assert_eq!(search(&app, &cookie, "old").await.len(), 50);
+    assert!(search(&app, &cookie, "nowhere").await.is_empty());
+}

@@ -191,3 +191,71 @@ async fn a_session_ended_by_another_instance_ends_the_answer_within_seconds() {
     );
     assert_eq!(last["code"], "unauthorized", "{last}");
 }
+
+/// The stored id of a `palaver_session=VALUE` cookie.
+fn stored_id_of(cookie: &str) -> String {
+    let value = cookie.split_once('=').unwrap().1;
+    palaver::server::session_store::stored_id(&value.parse().unwrap())
+}
+
+#[tokio::test]
+async fn the_batched_check_ends_only_the_stream_of_the_session_ended_elsewhere() {
+    let fake = slow_model(12).await;
+    let app = app_with(&fake, &[]).await;
+    let laptop = app.signed_in("pair@example.com").await;
+    let phone = session_cookie(&app.login("pair@example.com", PASSWORD).await).unwrap();
+    let other = app.signed_in("other@example.com").await;
+    let on_laptop = Reading::start(&app, &laptop).await;
+    let on_phone = Reading::start(&app, &phone).await;
+    let on_other = Reading::start(&app, &other).await;
+
+    // Ended on another instance: only the look-up every RECHECK sees it,
+    // and it looks up all three sessions at once.
+    let sql = format!(
+        "DELETE FROM sessions WHERE id = '{}'",
+        stored_id_of(&laptop)
+    );
+    execute(&app.db_url, &sql).await;
+    let deleted = Instant::now();
+
+    let (last, _) = on_laptop.last_line(Duration::from_secs(10)).await;
+    assert!(deleted.elapsed() < Duration::from_secs(8));
+    assert_eq!(last["code"], "unauthorized", "{last}");
+    for reading in [on_phone, on_other] {
+        let (last, _) = reading.last_line(Duration::from_secs(30)).await;
+        assert_eq!(last, json!({"done": true}));
+    }
+}
+
+#[tokio::test]
+async fn the_batched_look_up_answers_for_more_sessions_than_one_query_holds() {
+    let app = spawn_app_with(&[]).await;
+    app.signed_in("many@example.com").await;
+    let user_id = crate::helpers::query_text_int(&app.db_url, "SELECT email, id FROM users")
+        .await
+        .pop()
+        .unwrap()
+        .1;
+    let now = app.state.clock.now();
+    let mut ids = Vec::new();
+    for i in 0..1300 {
+        let row = palaver::server::db::SessionRow {
+            id: format!("s{i}"),
+            user_id: Some(user_id),
+            data: "{}".into(),
+            // Every third one has expired.
+            expires_at: if i % 3 == 0 { now - 1 } else { now + 60 },
+        };
+        assert!(app.state.db.session_insert(&row).await.unwrap());
+        ids.push(row.id);
+    }
+    ids.push("never-stored".into());
+    let mut live = app.state.db.sessions_live(&ids, now).await.unwrap();
+    live.sort();
+    let mut expected: Vec<String> = (0..1300)
+        .filter(|i| i % 3 != 0)
+        .map(|i| format!("s{i}"))
+        .collect();
+    expected.sort();
+    assert_eq!(live, expected);
+}

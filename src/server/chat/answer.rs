@@ -107,6 +107,18 @@ async fn forward(upstream: &mut Upstream, running: &Running) -> Ended {
 /// SQLite lock). The user has read the answer: it is worth the wait.
 const STORE_FOR: Duration = Duration::from_secs(30);
 
+/// How many answers of this process are stored at once. When thousands of
+/// answers end together, each write waited for one of the pool's
+/// connections (and on SQLite for the one write lock) while holding it,
+/// until the pool had none left for reads: a re-attach (`GET
+/// /api/chat/stream`) then waited 3.6 s at p50 for its session and
+/// message reads (`chat_load --h2c --levels 10000`, 2026-12-04). SQLite
+/// writes one transaction at a time anyway, so a few writers queued here
+/// store as fast, and leave the rest of the pool to reads.
+const STORING_AT_ONCE: usize = 3;
+
+static STORING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(STORING_AT_ONCE);
+
 /// Stores the answer's end, retrying transient failures with a growing,
 /// jittered pause; false if it could not be stored.
 async fn store_answer(
@@ -120,10 +132,14 @@ async fn store_answer(
     let give_up = Instant::now() + STORE_FOR;
     let mut pause = Duration::from_millis(50);
     loop {
-        let stored = state
-            .db
-            .answer_finish(reply_id, answer, status, ended_by, usage, state.clock.now())
-            .await;
+        let stored = {
+            // Never closed, so acquiring cannot fail.
+            let _turn = STORING.acquire().await.expect("the semaphore stays open");
+            state
+                .db
+                .answer_finish(reply_id, answer, status, ended_by, usage, state.clock.now())
+                .await
+        };
         match stored {
             Ok(()) => return true,
             Err(e) if e.is_transient() && Instant::now() + pause < give_up => {

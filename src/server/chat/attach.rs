@@ -24,8 +24,11 @@ use crate::{
     error::AppError,
 };
 
-/// Lines buffered between a reader's task and a slow client.
-const BUFFERED_LINES: usize = 64;
+/// Lines buffered between a reader's task and a slow client. Few: while
+/// the client is behind, the reader waits here and the pieces it misses are
+/// sent as one line from the text (see `follow_here`), so a longer queue
+/// only holds more small allocations per stream.
+const BUFFERED_LINES: usize = 16;
 
 /// How often a reader following the database looks again: a re-attach
 /// served by an instance that does not run the answer.
@@ -110,7 +113,7 @@ async fn read(
                 None => follow_stored(&state, exchange.reply_id, &tx).await,
             }
         } => over,
-        () = session.ended(&*state.db, &state.clock) => Over::SignedOut,
+        () = session.ended() => Over::SignedOut,
     };
     if let Over::SignedOut = over {
         tracing::info!(

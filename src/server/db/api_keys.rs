@@ -8,6 +8,7 @@ use super::{
     audit::append_in,
     pool::{on_pool, WriteTx},
     rows::{user_columns, UserRow},
+    sessions::{in_lists, placeholders},
     AuditEvent, DbError, SqlRepo, User,
 };
 
@@ -55,8 +56,9 @@ pub trait ApiKeys: Send + Sync {
         key_hash: &str,
         now: i64,
     ) -> Result<Option<(User, i64)>, DbError>;
-    /// Whether key `id` still exists.
-    async fn api_key_exists(&self, id: i64) -> Result<bool, DbError>;
+    /// Which of the keys `ids` still exist, in no order (see
+    /// [`Sessions::sessions_live`](super::Sessions::sessions_live)).
+    async fn api_keys_existing(&self, ids: &[i64]) -> Result<Vec<i64>, DbError>;
 }
 
 #[derive(sqlx::FromRow)]
@@ -177,13 +179,22 @@ impl ApiKeys for SqlRepo {
     }
 
     #[tracing::instrument(skip_all, err)]
-    async fn api_key_exists(&self, id: i64) -> Result<bool, DbError> {
-        let found: Option<i64> = on_pool!(&self.pool, |p| {
-            sqlx::query_scalar("SELECT id FROM api_keys WHERE id = $1")
-                .bind(id)
-                .fetch_optional(p)
-                .await
-        })?;
-        Ok(found.is_some())
+    async fn api_keys_existing(&self, ids: &[i64]) -> Result<Vec<i64>, DbError> {
+        let mut existing = Vec::new();
+        for list in in_lists(ids) {
+            let sql = format!(
+                "SELECT id FROM api_keys WHERE id IN ({})",
+                placeholders(1, list.len())
+            );
+            let found: Vec<i64> = on_pool!(&self.pool, |p| {
+                let mut query = sqlx::query_scalar(&sql);
+                for id in &list {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(p).await
+            })?;
+            existing.extend(found);
+        }
+        Ok(existing)
     }
 }

@@ -18,6 +18,9 @@ pub trait Sessions: Send + Sync {
     async fn session_upsert(&self, row: &SessionRow) -> Result<(), DbError>;
     /// A session that has not expired at `now`.
     async fn session_load(&self, id: &str, now: i64) -> Result<Option<SessionRow>, DbError>;
+    /// Which of the sessions `ids` have not expired at `now`, in no order:
+    /// a query per 512 ids, for the readers that watch them.
+    async fn sessions_live(&self, ids: &[String], now: i64) -> Result<Vec<String>, DbError>;
     /// Deletes one session.
     async fn session_delete(&self, id: &str) -> Result<(), DbError>;
     /// Deletes every session of a user; returns how many there were.
@@ -39,6 +42,31 @@ pub trait Sessions: Send + Sync {
 
 /// Ends every session of user `$1`.
 pub(super) const DELETE_USER_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
+
+/// The most ids one `IN (...)` list holds: far below both backends' limit
+/// on bound values (SQLite 32,766 since 3.32, PostgreSQL 65,535), so a
+/// statement stays small.
+const IN_CHUNK: usize = 512;
+
+/// `ids` cut into lists for `IN (...)`, each padded with its last id to a
+/// power of two: a handful of statement shapes instead of one per length,
+/// so the prepared-statement cache keeps them.
+pub(super) fn in_lists<T: Clone>(ids: &[T]) -> impl Iterator<Item = Vec<T>> + '_ {
+    ids.chunks(IN_CHUNK).map(|chunk| {
+        let mut list = chunk.to_vec();
+        let last = chunk.last().expect("chunks are not empty").clone();
+        list.resize(chunk.len().next_power_of_two(), last);
+        list
+    })
+}
+
+/// `$first, $first+1, ...`: `n` placeholders for an `IN (...)` list.
+pub(super) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 #[async_trait]
 impl Sessions for SqlRepo {
@@ -90,6 +118,26 @@ impl Sessions for SqlRepo {
             .fetch_optional(p)
             .await
         })?)
+    }
+
+    #[tracing::instrument(skip_all, err)]
+    async fn sessions_live(&self, ids: &[String], now: i64) -> Result<Vec<String>, DbError> {
+        let mut live = Vec::new();
+        for list in in_lists(ids) {
+            let sql = format!(
+                "SELECT id FROM sessions WHERE expires_at > $1 AND id IN ({})",
+                placeholders(2, list.len())
+            );
+            let found: Vec<String> = on_pool!(&self.pool, |p| {
+                let mut query = sqlx::query_scalar(&sql).bind(now);
+                for id in &list {
+                    query = query.bind(id);
+                }
+                query.fetch_all(p).await
+            })?;
+            live.extend(found);
+        }
+        Ok(live)
     }
 
     #[tracing::instrument(skip_all, err)]
