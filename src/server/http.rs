@@ -46,6 +46,14 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     let status = res.status();
     let headers = res.headers_mut();
 
+    // leptos_axum gives every server function asked for HTML with a
+    // Referer (a form posted without JavaScript) `Location: <referer>`;
+    // the chat streams then set 200 to stream their lines, and a 200 with
+    // a Location only misleads a client. A 201 would keep its own.
+    if status == StatusCode::OK {
+        headers.remove(header::LOCATION);
+    }
+
     // Pages rendered by Leptos carry a CSP with their own script nonce.
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         headers.insert(

@@ -241,6 +241,7 @@ async fn a_client_that_asks_for_html_still_gets_the_lines_not_a_redirect() {
         .unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "application/x-ndjson");
+    assert_eq!(res.headers().get("location"), None);
     let lines = crate::chat_lines::parse(&res.text().await.unwrap());
     assert_eq!(streamed_text(&lines), answer);
     assert_eq!(lines.last().unwrap()["done"], true);
