@@ -1,7 +1,7 @@
 use crate::helpers::spawn_app;
 
 #[tokio::test]
-async fn login_is_server_rendered_and_loads_the_hydration_script() {
+async fn login_is_server_rendered_without_any_script() {
     let app = spawn_app().await;
     let res = app.get("/login").await;
     assert_eq!(res.status(), 200);
@@ -9,14 +9,46 @@ async fn login_is_server_rendered_and_loads_the_hydration_script() {
         .to_str()
         .unwrap()
         .starts_with("text/html"));
-    // The inline bootstrap runs under the nonce that the CSP names.
-    let (html, _) = page_and_nonce(res).await;
+    let html = res.text().await.unwrap();
     assert!(html.contains("<h1>Sign in to Palaver</h1>"), "{html}");
-    assert!(
-        html.contains("/pkg/palaver.js"),
-        "no hydration script: {html}"
-    );
     assert!(html.contains("<title>Sign in · Palaver</title>"));
+    // No island on it: nothing to download but the HTML and the CSS.
+    assert!(!html.contains("<script"), "{html}");
+    assert!(!html.contains("/pkg/palaver.js"), "{html}");
+    assert!(!html.contains(".wasm"), "{html}");
+    // Its theme switch is the plain form.
+    assert!(html.contains(r#"action="/theme""#), "{html}");
+}
+
+#[tokio::test]
+async fn pages_load_the_bundle_exactly_where_they_have_islands() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("first-admin@example.com").await;
+    let pages = [
+        ("/login", "", false),
+        ("/forgot-password", "", false),
+        ("/mfa", "", false),
+        ("/no/such/page", "", false),
+        ("/register", "", true),
+        ("/reset-password?token=abc", "", true),
+        ("/settings", admin.as_str(), false),
+        ("/admin", admin.as_str(), false),
+        ("/waiting", admin.as_str(), false),
+        ("/app", admin.as_str(), true),
+    ];
+    for (path, cookie, islands) in pages {
+        let res = app.get_as(path, cookie).await;
+        let html = res.text().await.unwrap();
+        assert_eq!(html.contains("<leptos-island"), islands, "{path}: {html}");
+        assert_eq!(html.contains("/pkg/palaver"), islands, "{path}");
+        assert_eq!(html.contains("<script"), islands, "{path}");
+        let path = path.split('?').next().unwrap();
+        assert_eq!(
+            palaver::app::PAGES_WITH_ISLANDS.contains(&path),
+            islands,
+            "{path}"
+        );
+    }
 }
 
 /// The page's body and its script nonce, checked against its CSP header.
@@ -41,15 +73,16 @@ async fn page_and_nonce(res: reqwest::Response) -> (String, String) {
 #[tokio::test]
 async fn each_page_gets_a_fresh_nonce_even_when_it_is_served_from_memory() {
     let app = spawn_app().await;
-    for path in ["/login", "/register", "/forgot-password"] {
-        let (first, a) = page_and_nonce(app.get(path).await).await;
-        let (second, b) = page_and_nonce(app.get(path).await).await;
-        assert_ne!(a, b, "{path}");
-        assert!(
-            !second.contains(&a),
-            "{path}: no trace of another page's nonce"
-        );
-        assert_eq!(first.replace(&a, "N"), second.replace(&b, "N"), "{path}");
+    let (first, a) = page_and_nonce(app.get("/register").await).await;
+    let (second, b) = page_and_nonce(app.get("/register").await).await;
+    assert_ne!(a, b);
+    assert!(!second.contains(&a), "no trace of another page's nonce");
+    assert_eq!(first.replace(&a, "N"), second.replace(&b, "N"));
+    // The pages without a script are the same bytes each time.
+    for path in ["/login", "/forgot-password"] {
+        let first = app.get(path).await.text().await.unwrap();
+        let second = app.get(path).await.text().await.unwrap();
+        assert_eq!(first, second, "{path}");
     }
     assert_eq!(app.state.page_cache.len(), 3, "rendered once each");
     // Kept per theme: the dark page is not the light one.
@@ -121,13 +154,9 @@ async fn unknown_paths_get_a_404_page() {
             .to_owned();
         let html = res.text().await.unwrap();
         assert!(html.contains("Page not found"));
-        // Its scripts run: the CSP names the nonce they carry, every time.
-        let nonce = html
-            .split("<script type=\"module\" nonce=\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .expect("module script with a nonce");
-        assert!(csp.contains(&format!("'nonce-{nonce}'")), "{csp}");
+        // No script may run on it; the policy still allows none inline.
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
     }
 }
 
