@@ -23,12 +23,14 @@ now = int(time.time())
 cur = db.execute("INSERT INTO conversations (user_id, title, model, created_at, updated_at) "
                  "VALUES (?, 'Eight messages', 'bench-model', ?, ?)", (user, now, now))
 answer = "Sure. Here is **one way**:\n\n```python\nprint('hello')\n```\n\nand a list:\n\n- one\n- two"
+parent = None
 for m in range(8):
     role = "user" if m % 2 == 0 else "assistant"
-    db.execute("INSERT INTO messages (conversation_id, role, content, status, created_at, model) "
-               "VALUES (?, ?, ?, 'complete', ?, ?)",
-               (cur.lastrowid, role, f"Question {m}?" if role == "user" else answer, now,
-                None if role == "user" else "bench-model"))
+    parent = db.execute("INSERT INTO messages (conversation_id, parent_id, role, content, status, created_at, model) "
+               "VALUES (?, ?, ?, ?, 'complete', ?, ?)",
+               (cur.lastrowid, parent, role, f"Question {m}?" if role == "user" else answer, now,
+                None if role == "user" else "bench-model")).lastrowid
+db.execute("UPDATE conversations SET current_leaf_id = ? WHERE id = ?", (parent, cur.lastrowid))
 db.commit()
 print(cur.lastrowid)
 PY

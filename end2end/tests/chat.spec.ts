@@ -265,6 +265,19 @@ test('Copy puts the whole answer on the clipboard', async ({ page, context }) =>
   expect(copied).toContain('```');
 });
 
+test('Copy code puts just the code of its block on the clipboard', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await signIn(page);
+  await send(page, 'markdown please');
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+  await answer(page).getByRole('button', { name: 'Copy code' }).first().click();
+  await expect(answer(page).getByRole('button', { name: 'Copied' })).toBeVisible();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toContain('fn main()');
+  expect(copied).not.toContain('```');
+  await expect(answer(page).getByRole('button', { name: 'Copy code' }).first()).toBeVisible();
+});
+
 test('text typed before the page hydrates stays in the box and can be sent', async ({ page }) => {
   const res = await page.request.post('/auth/register', {
     data: { email: uniqueEmail('early'), password: PASSWORD },
