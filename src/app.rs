@@ -129,15 +129,19 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         // In order: pages arrive complete, so they read right
                         // with JavaScript off (out-of-order chunks need a script).
+                        // Async where the page's title depends on what it
+                        // loads: the whole page (head included) is rendered
+                        // before the first byte, and no script in the
+                        // browser sets the title afterwards (islands).
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::InOrder/>
                         <Route path=path!("/register") view=RegisterPage ssr=SsrMode::InOrder/>
-                        <Route path=path!("/app") view=ChatPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("/app") view=ChatPage ssr=SsrMode::Async/>
                         <Route path=path!("/forgot-password") view=ForgotPage ssr=SsrMode::InOrder/>
                         <Route path=path!("/mfa") view=crate::pages::mfa::MfaPage ssr=SsrMode::InOrder/>
                         <Route path=path!("/admin") view=crate::pages::admin::AdminPage ssr=SsrMode::InOrder/>
                         <Route path=path!("/settings") view=crate::pages::settings::SettingsPage ssr=SsrMode::InOrder/>
                         <Route path=path!("/waiting") view=crate::pages::waiting::WaitingPage ssr=SsrMode::InOrder/>
-                        <Route path=path!("/reset-password") view=ResetPage ssr=SsrMode::InOrder/>
+                        <Route path=path!("/reset-password") view=ResetPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
             </div>

@@ -83,6 +83,9 @@ test('signed out elsewhere, a message goes through sign-in and comes back in the
   await expect(page).toHaveURL(/\/app\?c=\d+$/);
   const conversation = new URL(page.url()).search;
   await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+  // The list has been fetched again after the answer (that fetch, signed
+  // out, would leave for the sign-in page before the message is sent).
+  await expect(page.getByRole('link', { name: 'hello there' })).toBeVisible();
 
   // The session ends elsewhere (here: this context's cookie is signed out).
   expect((await page.request.post('/auth/logout')).status()).toBe(200);
