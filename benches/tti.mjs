@@ -5,7 +5,7 @@
 // MutationObserver installed before any page script; for a page without
 // islands, which loads no script, when its HTML was parsed and painted),
 // and the script bytes transferred. Median of RUNS (default 3). Run by benches/tti.sh.
-// Usage: node benches/tti.mjs BASE_URL COOKIE PATH...
+// Usage: node benches/tti.mjs BASE_URL COOKIE PATH...   (COOKIE '' for none)
 import { createRequire } from 'node:module';
 
 const require = createRequire(new URL('../end2end/package.json', import.meta.url));
@@ -24,7 +24,7 @@ for (const path of paths) {
   const fcp = [], tti = [], bytes = [];
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext();
-    await context.addCookies([{ name, value, url: base }]);
+    if (cookie) await context.addCookies([{ name, value, url: base }]);
     const page = await context.newPage();
     await page.addInitScript(() => {
       new MutationObserver((_, observer) => {
