@@ -328,6 +328,8 @@ test('each answer names its model, and a conversation reopens on the model it la
   await signIn(page);
   await send(page, 'hello models');
   await expect(answer(page).locator('.message-model .model-name')).toHaveText('fake-model');
+  // The name shows from the answer's first line: let it end before the next.
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
   await page.getByRole('combobox', { name: 'Model' }).selectOption('other-model');
   await send(page, 'and you?');
   await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
