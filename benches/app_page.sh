@@ -35,11 +35,14 @@ for c in range(20):
                      "VALUES (?, ?, 'bench-model', ?, ?)", (user, f"Conversation {c}", now - c * 86400, now - c * 86400))
     last = cur.lastrowid if c == 0 else last
     n = 50 if c == 0 else 2
+    parent = None
     for m in range(n):
         role = "user" if m % 2 == 0 else "assistant"
         text = f"Question {m}: how does this work?" if role == "user" else answer
-        db.execute("INSERT INTO messages (conversation_id, role, content, status, created_at, model) "
-                   "VALUES (?, ?, ?, 'complete', ?, ?)", (cur.lastrowid, role, text, now, "bench-model" if role == "assistant" else None))
+        parent = db.execute("INSERT INTO messages (conversation_id, parent_id, role, content, status, created_at, model) "
+                   "VALUES (?, ?, ?, ?, 'complete', ?, ?)",
+                   (cur.lastrowid, parent, role, text, now, "bench-model" if role == "assistant" else None)).lastrowid
+    db.execute("UPDATE conversations SET current_leaf_id = ? WHERE id = ?", (parent, cur.lastrowid))
 db.commit()
 print(last)
 PY

@@ -19,10 +19,12 @@ ref_server_bin() {
 }
 
 # Starts the release Palaver on 127.0.0.1:$1 with the SQLite file $2 and
-# waits for its health check; its pid is in $palaver_pid.
+# waits for its health check; its pid is in $palaver_pid. BENCH_PALAVER and
+# BENCH_SITE measure another build instead (an earlier revision's binary,
+# with its hash.txt beside it, and its site), for a before/after in one run.
 start_palaver() {
-  LEPTOS_SITE_ADDR=127.0.0.1:$1 LEPTOS_SITE_ROOT="$ROOT/target/site" DATABASE_URL="sqlite://$2" \
-    MAIL_OUTBOX_DIR="$work/outbox" RUST_LOG=warn "$CARGO_TARGET_DIR/release/palaver" &
+  LEPTOS_SITE_ADDR=127.0.0.1:$1 LEPTOS_SITE_ROOT="${BENCH_SITE:-$ROOT/target/site}" DATABASE_URL="sqlite://$2" \
+    MAIL_OUTBOX_DIR="$work/outbox" RUST_LOG=warn "${BENCH_PALAVER:-$CARGO_TARGET_DIR/release/palaver}" &
   palaver_pid=$!
   pids+=("$palaver_pid")
   until curl -fs -o /dev/null "http://127.0.0.1:$1/auth/healthz"; do sleep 0.01; done

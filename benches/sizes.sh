@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the release site and prints what a browser downloads for /app (the
-# WASM bundle, its JS glue and the stylesheet: raw, gzip -9 and brotli) and
-# the size of the server binary. With a git revision, it first builds that
+# Builds the release site and prints what a browser downloads for a page
+# with islands (/app, /register, /reset-password: the WASM bundle, its JS
+# glue and the stylesheet; raw, gzip -9 and brotli) and the size of the
+# server binary. Every other page loads the stylesheet alone (no script). With a git revision, it first builds that
 # revision's browser bundle in a temporary worktree and prints its figures
 # too, then the difference ("before" and "after" in one run):
 #   bash benches/sizes.sh            # this checkout
@@ -27,7 +28,7 @@ table() {
     case "$f" in *.wasm|*.js) total_gz=$((total_gz + gz)) ;; esac
     printf '%-34s %12s %12s %12s\n' "$(basename "$f")" "$(kib "$raw")" "$(kib "$gz")" "$(kib "$br")"
   done
-  printf '%-34s %12s %12s\n' "WASM + JS (target: <= 250 KB gzip)" "" "$(kib "$total_gz")"
+  printf '%-34s %12s %12s\n' "WASM + JS, pages with islands" "" "$(kib "$total_gz")"
 }
 
 before_gz=""

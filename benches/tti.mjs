@@ -1,10 +1,11 @@
 // Time to interactive in Chromium with a slow phone's CPU and link: 4× CPU
 // throttling, 1.6 Mbps down, 750 kbps up, 150 ms round trip (CDP), cache
 // empty. For each page: when its HTML was first painted (FCP), when the
-// WASM had hydrated it (the shell's data-hydrated, seen by a
-// MutationObserver installed before any page script), and the script bytes
-// transferred. Median of RUNS (default 3). Run by benches/tti.sh.
-// Usage: node benches/tti.mjs BASE_URL COOKIE PATH...
+// WASM had hydrated its islands (the shell's data-hydrated, seen by a
+// MutationObserver installed before any page script; for a page without
+// islands, which loads no script, when its HTML was parsed and painted),
+// and the script bytes transferred. Median of RUNS (default 3). Run by benches/tti.sh.
+// Usage: node benches/tti.mjs BASE_URL COOKIE PATH...   (COOKIE '' for none)
 import { createRequire } from 'node:module';
 
 const require = createRequire(new URL('../end2end/package.json', import.meta.url));
@@ -23,7 +24,7 @@ for (const path of paths) {
   const fcp = [], tti = [], bytes = [];
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext();
-    await context.addCookies([{ name, value, url: base }]);
+    if (cookie) await context.addCookies([{ name, value, url: base }]);
     const page = await context.newPage();
     await page.addInitScript(() => {
       new MutationObserver((_, observer) => {
@@ -49,6 +50,17 @@ for (const path of paths) {
     const sizes = new Map();
     cdp.on('Network.loadingFinished', (e) => sizes.set(e.requestId, e.encodedDataLength));
     await page.goto(base + path);
+    // A page without islands loads no script: it is interactive once its
+    // HTML is parsed and painted (its forms post without a script).
+    const scripted = await page.evaluate(() => document.querySelector('script[type="module"]') !== null);
+    if (!scripted) {
+      await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0);
+      await page.evaluate(() => {
+        const nav = performance.getEntriesByType('navigation')[0];
+        const paint = performance.getEntriesByName('first-contentful-paint')[0].startTime;
+        window.__hydratedAt = Math.max(nav.domContentLoadedEventEnd, paint);
+      });
+    }
     await page.waitForFunction(() => window.__hydratedAt !== undefined, null, { timeout: 60_000 });
     const [paint, hydrated] = await page.evaluate(() => [
       performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,

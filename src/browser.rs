@@ -115,6 +115,16 @@ pub fn root_attribute(name: &str) -> Option<String> {
     }
 }
 
+/// Sets the tab's title (`document.title`).
+pub fn set_title(title: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(doc) = window().document() {
+        doc.set_title(title);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = title;
+}
+
 /// Sets an attribute of `<html>` (the theme, which styles the whole page).
 pub fn set_root_attribute(name: &str, value: &str) {
     #[cfg(feature = "hydrate")]
@@ -243,6 +253,45 @@ pub fn copy_text(text: &str) -> impl Future<Output = bool> + 'static {
         let _ = text;
         std::future::ready(false)
     }
+}
+
+/// Handles a click inside the list of messages that landed on a code
+/// block's Copy button (the markdown is HTML text, so its buttons have no
+/// handler of their own): copies the block's code, then says "Copied" on
+/// the button for a moment. Any other click is left alone.
+pub fn copy_code_block(ev: &leptos::ev::MouseEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(button) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.closest(".copy-btn").ok().flatten())
+        else {
+            return;
+        };
+        let code = button
+            .closest(".code-block")
+            .ok()
+            .flatten()
+            .and_then(|block| block.query_selector("code").ok().flatten())
+            .and_then(|code| code.text_content())
+            .unwrap_or_default();
+        let written = copy_text(&code);
+        leptos::task::spawn_local(async move {
+            if written.await {
+                let say = move |face: &str, label: &str| {
+                    button.set_text_content(Some(face));
+                    let _ = button.set_attribute("aria-label", label);
+                };
+                say("Copied", "Copied");
+                let reset = move || say("Copy", "Copy code");
+                leptos::prelude::set_timeout(reset, std::time::Duration::from_millis(1500));
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
 }
 
 /// Cancels a request (an `AbortController`): a [`post_streaming`] one

@@ -23,10 +23,13 @@ pub mod server;
 #[cfg(feature = "ssr")]
 pub mod cli;
 
-/// Entry point of the WASM bundle: takes over the server-rendered page.
+/// Entry point of the WASM bundle: sets up the reactive runtime. The page
+/// loader (`server::assets::Assets::hydration_script`) then hydrates each
+/// island of the page through its own exported function; everything else
+/// on the page stays the server's HTML.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
 }

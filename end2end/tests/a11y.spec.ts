@@ -171,15 +171,12 @@ const cases: Case[] = [
   },
   {
     // The server answers any address alike, so the failure is made here:
-    // the request is refused as if rate-limited.
+    // the post is refused as if rate-limited, as the server answers a form
+    // (a redirect back with the error's code).
     name: '/forgot-password after a refused request',
     check: async ({ page }, info) => {
       await page.route('**/auth/password/forgot', (route) =>
-        route.fulfill({
-          status: 429,
-          contentType: 'application/json',
-          body: JSON.stringify({ ok: false, error: 'Too many requests', code: 'rate_limited' }),
-        }),
+        route.fulfill({ status: 303, headers: { location: '/forgot-password?error=rate_limited' } }),
       );
       await page.goto('/forgot-password');
       await hydrated(page);

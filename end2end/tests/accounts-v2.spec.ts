@@ -39,7 +39,10 @@ test('changing the password on /settings keeps this browser and signs the others
   // That refusal is a 401 answer, which the browser logs; nothing else may be.
   errors.splice(0, errors.length, ...errors.filter((e) => !e.includes('status of 401')));
 
+  // The form came back (a plain post); a password is never kept.
+  await expect(page.getByLabel('New password')).toHaveValue('');
   await page.getByLabel('Current password').fill(PASSWORD);
+  await page.getByLabel('New password').fill('a-fresh-horse-77');
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByRole('status')).toContainText('Your password was changed');
 

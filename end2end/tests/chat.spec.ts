@@ -83,6 +83,9 @@ test('signed out elsewhere, a message goes through sign-in and comes back in the
   await expect(page).toHaveURL(/\/app\?c=\d+$/);
   const conversation = new URL(page.url()).search;
   await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+  // The list has been fetched again after the answer (that fetch, signed
+  // out, would leave for the sign-in page before the message is sent).
+  await expect(page.getByRole('link', { name: 'hello there' })).toBeVisible();
 
   // The session ends elsewhere (here: this context's cookie is signed out).
   expect((await page.request.post('/auth/logout')).status()).toBe(200);
@@ -265,6 +268,19 @@ test('Copy puts the whole answer on the clipboard', async ({ page, context }) =>
   expect(copied).toContain('```');
 });
 
+test('Copy code puts just the code of its block on the clipboard', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await signIn(page);
+  await send(page, 'markdown please');
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+  await answer(page).getByRole('button', { name: 'Copy code' }).first().click();
+  await expect(answer(page).getByRole('button', { name: 'Copied' })).toBeVisible();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toContain('fn main()');
+  expect(copied).not.toContain('```');
+  await expect(answer(page).getByRole('button', { name: 'Copy code' }).first()).toBeVisible();
+});
+
 test('text typed before the page hydrates stays in the box and can be sent', async ({ page }) => {
   const res = await page.request.post('/auth/register', {
     data: { email: uniqueEmail('early'), password: PASSWORD },
@@ -312,6 +328,8 @@ test('each answer names its model, and a conversation reopens on the model it la
   await signIn(page);
   await send(page, 'hello models');
   await expect(answer(page).locator('.message-model .model-name')).toHaveText('fake-model');
+  // The name shows from the answer's first line: let it end before the next.
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
   await page.getByRole('combobox', { name: 'Model' }).selectOption('other-model');
   await send(page, 'and you?');
   await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();

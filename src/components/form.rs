@@ -7,9 +7,11 @@ use serde::de::DeserializeOwned;
 use crate::{error::AppError, tr};
 
 /// A form that posts to a server function: a plain `<form method=post>` that
-/// works without JavaScript, and with it, a dispatch of `action` without a
-/// reload. Leptos' own `ActionForm` only takes form-encoded server functions;
-/// ours accept JSON too (see `api::codec`), so this takes any of them.
+/// works without JavaScript. Inside an island (the chat's) the submit
+/// dispatches `action` without a reload; on a page without islands it stays
+/// the plain form (the server answers with a redirect). Leptos' own
+/// `ActionForm` only takes form-encoded server functions; ours accept JSON
+/// too (see `api::codec`), so this takes any of them.
 #[component]
 pub fn ProgressiveForm<S>(
     action: ServerAction<S>,
@@ -103,7 +105,8 @@ pub fn FormAlert(
 #[component]
 pub fn FieldError(
     /// The field's `name` (and `id`); the message's id is `<id>-error`.
-    id: &'static str,
+    #[prop(into)]
+    id: String,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     view! {

@@ -6,12 +6,11 @@ use leptos_router::components::A;
 
 use crate::{
     api::auth::Logout,
-    browser::open,
     components::{
         form::ProgressiveForm,
         lang_switch::LangSwitch,
         session::use_auth,
-        theme::{Theme, ThemeSwitch},
+        theme::{ThemeForm, ThemeSwitch},
     },
     lang, tr,
 };
@@ -24,7 +23,8 @@ use crate::{
 /// announces it, with no script of ours). A browser without popovers shows
 /// them in the bar as on a wide screen.
 #[component]
-pub fn Header(theme: RwSignal<Theme>) -> impl IntoView {
+pub fn Header() -> impl IntoView {
+    let here = crate::components::here();
     view! {
         <a class="skip-link" href="#main">{tr!(header.skip)}</a>
         <header class="topbar">
@@ -47,7 +47,11 @@ pub fn Header(theme: RwSignal<Theme>) -> impl IntoView {
                 </button>
                 <div id="prefs" class="prefs" popover="auto">
                     <LangSwitch/>
-                    <ThemeSwitch theme/>
+                    {if crate::app::loads_bundle() {
+                        view! { <ThemeSwitch next=here()/> }.into_any()
+                    } else {
+                        view! { <ThemeForm next=here()/> }.into_any()
+                    }}
                 </div>
                 <UserMenu/>
             </nav>
@@ -60,11 +64,6 @@ pub fn Header(theme: RwSignal<Theme>) -> impl IntoView {
 fn UserMenu() -> impl IntoView {
     let auth = use_auth();
     let logout = ServerAction::<Logout>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = logout.value().get() {
-            open("/login");
-        }
-    });
     view! {
         <Transition fallback=|| ()>
             {move || {

@@ -1,5 +1,5 @@
-//! A password input with a live strength meter (the meter needs the WASM
-//! bundle; without it the hint still states the rules).
+//! A password input with a live strength meter: an island, as the meter
+//! needs the WASM bundle (without it the hint still states the rules).
 
 use leptos::prelude::*;
 
@@ -7,28 +7,25 @@ use crate::{components::form::FieldError, domain::strength, error::AppError};
 
 /// `<input type=password>` plus the meter (empty until something is
 /// typed), and the field's own error under it; `id` is also its name.
-#[component]
+/// `error` is the form's error when it is about this field (a plain post
+/// that failed comes back with it).
+#[island]
 pub fn PasswordField(
-    id: &'static str,
+    #[prop(into)] id: String,
     #[prop(into)] label: String,
     #[prop(into)] autocomplete: String,
-    /// The form's error when it is about this field.
-    error: Signal<Option<AppError>>,
+    error: Option<AppError>,
 ) -> impl IntoView {
     let (value, set_value) = signal(String::new());
     let score = move || (!value.read().is_empty()).then(|| strength(&value.read()).to_string());
     let hint_id = format!("{id}-hint");
-    let invalid = move || error.read().is_some();
-    let described = {
-        let hint_id = hint_id.clone();
-        move || {
-            if invalid() {
-                format!("{id}-error {hint_id}")
-            } else {
-                hint_id.clone()
-            }
-        }
+    let described = if error.is_some() {
+        format!("{id}-error {hint_id}")
+    } else {
+        hint_id.clone()
     };
+    let invalid = error.is_some().then_some("true");
+    let error = Signal::stored(error);
     let text = move || {
         if value.read().is_empty() {
             crate::tr!(password.hint).to_owned()
@@ -45,17 +42,17 @@ pub fn PasswordField(
     };
     view! {
         <div class="field">
-            <label for=id>{label}</label>
+            <label for=id.clone()>{label}</label>
             <input
-                id=id
-                name=id
+                id=id.clone()
+                name=id.clone()
                 type="password"
                 autocomplete=autocomplete
                 required=true
                 minlength="8"
                 maxlength="128"
                 aria-describedby=described
-                aria-invalid=move || invalid().then_some("true")
+                aria-invalid=invalid
                 on:input=move |ev| set_value.set(event_target_value(&ev))
             />
             <FieldError id error/>

@@ -102,12 +102,20 @@ pub fn initial_theme() -> Theme {
     }
 }
 
+/// The switch on a page that loads the WASM bundle: an island, so a click
+/// applies the theme in place (nothing typed on the page is lost).
+#[island]
+pub fn ThemeSwitch(next: String) -> impl IntoView {
+    view! { <ThemeForm next/> }
+}
+
 /// The switch: three buttons, the one in force pressed. Each submits the
-/// form, which sets the cookie and comes back to this page; with the WASM
-/// bundle, the click applies the theme in place instead.
+/// form, which sets the cookie and comes back to `next` (this page). Alone
+/// (on the pages without islands, see `app::LoadsBundle`) it is just that
+/// form; inside [`ThemeSwitch`] the click applies the theme in place.
 #[component]
-pub fn ThemeSwitch(theme: RwSignal<Theme>) -> impl IntoView {
-    let here = crate::components::here();
+pub fn ThemeForm(next: String) -> impl IntoView {
+    let theme = RwSignal::new(initial_theme());
     Effect::new(move |first: Option<()>| {
         let chosen = theme.get();
         // The server already rendered the opening theme.
@@ -118,7 +126,7 @@ pub fn ThemeSwitch(theme: RwSignal<Theme>) -> impl IntoView {
     });
     view! {
         <form method="post" action="/theme" class="theme-switch">
-            <input type="hidden" name="next" value=here/>
+            <input type="hidden" name="next" value=next/>
             <div class="theme-choices" role="group" aria-label=crate::tr!(theme.group)>
             {Theme::ALL.into_iter().map(|choice| view! {
                 <button

@@ -1,5 +1,6 @@
-//! `/login`: sign in. Works as a plain form post without JavaScript; with it,
-//! errors show inline and the app opens without a reload.
+//! `/login`: sign in. A plain form post, rendered on the server only (no
+//! islands, no script): the server answers it with a redirect to `next`
+//! (or `/mfa`), or back here with the error's code.
 
 use leptos::prelude::*;
 
@@ -9,11 +10,9 @@ use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
     api::auth::Login,
-    browser::open,
     components::form::{
         form_error, FormAlert, KeptFields, ProgressiveForm, SubmitButton, TextField,
     },
-    domain::safe_next,
 };
 
 /// The sign-in page.
@@ -24,17 +23,6 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let error = form_error(action);
     let kept = KeptFields::take();
-    Effect::new(move |_| {
-        if let Some(Ok(done)) = action.value().get() {
-            let next = safe_next(Some(&next()));
-            if done.mfa_required {
-                open(&format!("/mfa?next={}", crate::domain::urlencoding(&next)));
-            } else {
-                // A full load: the server renders the app with the new session.
-                open(&next);
-            }
-        }
-    });
 
     view! {
         <Title text=tr!(login.title)/>

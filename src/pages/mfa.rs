@@ -9,9 +9,7 @@ use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
     api::auth::MfaVerify,
-    browser::open,
     components::form::{form_error, FormAlert, ProgressiveForm, SubmitButton},
-    domain::safe_next,
 };
 
 /// The "enter your code" page.
@@ -21,11 +19,6 @@ pub fn MfaPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_default();
     let action = ServerAction::<MfaVerify>::new();
     let error = form_error(action);
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            open(&safe_next(Some(&next())));
-        }
-    });
     view! {
         <Title text=tr!(mfa.title)/>
         <section class="card narrow auth-card">

@@ -1,4 +1,5 @@
-//! `/register`: create an account (and be signed in at once).
+//! `/register`: create an account (and be signed in at once). A plain form
+//! post; its one island is the password strength meter.
 
 use leptos::prelude::*;
 
@@ -8,14 +9,12 @@ use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
     api::auth::Register,
-    browser::open,
     components::{
         form::{
             error_of, form_error, FormAlert, KeptFields, ProgressiveForm, SubmitButton, TextField,
         },
         password_field::PasswordField,
     },
-    domain::safe_next,
 };
 
 /// The registration page.
@@ -26,12 +25,6 @@ pub fn RegisterPage() -> impl IntoView {
     let action = ServerAction::<Register>::new();
     let error = form_error(action);
     let kept = KeptFields::take();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            // A full load: the server renders the app with the new session.
-            open(&safe_next(Some(&next())));
-        }
-    });
 
     view! {
         <Title text=tr!(register.title)/>
@@ -47,7 +40,7 @@ pub fn RegisterPage() -> impl IntoView {
                     value=kept.get("display_name") error=error_of(error, "display_name")/>
                 <TextField id="phone" label=tr!(register.phone) kind="tel" autocomplete="tel" optional=true
                     value=kept.get("phone") error=error_of(error, "phone")/>
-                <PasswordField id="password" label=tr!(common.password) autocomplete="new-password" error=error_of(error, "password")/>
+                <PasswordField id="password" label=tr!(common.password) autocomplete="new-password" error=error_of(error, "password").get_untracked()/>
                 <SubmitButton pending=action.pending() idle=tr!(register.submit) busy=tr!(register.submitting)/>
             </ProgressiveForm>
             <p class="form-footer">{tr!(register.have_account)}" " <A href="/login">{tr!(common.sign_in)}</A></p>

@@ -11,7 +11,7 @@ use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
     api::password::{check_reset_link, ResetPassword},
-    browser::{self, open},
+    browser,
     components::{
         form::{error_of, form_error, FormAlert, ProgressiveForm, SubmitButton},
         password_field::PasswordField,
@@ -45,14 +45,9 @@ pub fn ResetPage() -> impl IntoView {
     let link_dead = move || {
         matches!(error(), Some(AppError::InvalidToken)) || matches!(link.get(), Some(Ok(false)))
     };
-    Effect::new(move |_| {
-        browser::replace_url("/reset-password");
-        if let Some(Ok(_)) = action.value().get() {
-            open("/login?reset=1");
-        }
-    });
 
     view! {
+        <CleanAddress/>
         <section class="card narrow auth-card">
             <Suspense fallback=|| view! { <p class="muted">{tr!(reset.checking)}</p> }>
                 {move || link.get().map(|_| view! {
@@ -63,7 +58,7 @@ pub fn ResetPage() -> impl IntoView {
                             <FormAlert message=error fields=&["password"]/>
                             <input type="hidden" name="token" value=move || token.get_value()/>
                             <PasswordField id="password" label=tr!(reset.new_password) autocomplete="new-password"
-                                error=error_of(error, "password")/>
+                                error=error_of(error, "password").get_untracked()/>
                             <SubmitButton pending=action.pending() idle=tr!(reset.submit) busy=tr!(reset.submitting)/>
                         </ProgressiveForm>
                         <p class="muted small">{tr!(reset.signs_out)}</p>
@@ -72,6 +67,13 @@ pub fn ResetPage() -> impl IntoView {
             </Suspense>
         </section>
     }
+}
+
+/// Takes the token out of the address bar (and the history) once the
+/// page is in the browser; the form keeps it. Needs the WASM bundle.
+#[island]
+fn CleanAddress() -> impl IntoView {
+    Effect::new(|_| browser::replace_url("/reset-password"));
 }
 
 /// What a link that no longer works shows.

@@ -112,11 +112,26 @@ impl Assets {
             .is_file()
     }
 
-    /// The module script that loads the bundle and hydrates the page.
+    /// The module script that loads the bundle and hydrates the page's
+    /// islands: each `<leptos-island>` names the function the bundle
+    /// exports for it (`data-component`), which takes over that element.
+    /// Islands here are never nested in one another, so only outermost
+    /// ones are called. Once all have run, `.shell` gets
+    /// `data-hydrated="true"` (styles and the browser tests key off it);
+    /// an island that fails leaves it `false`.
     pub fn hydration_script(&self) -> String {
         format!(
-            "import init, {{ hydrate }} from \"{}\";\n\
-             init({{ module_or_path: \"{}\" }}).then(hydrate);",
+            "import init, * as bundle from \"{}\";\n\
+             init({{ module_or_path: \"{}\" }}).then(async () => {{\n\
+             bundle.hydrate();\n\
+             for (const el of document.querySelectorAll(\"leptos-island\")) {{\n\
+             if (el.parentElement.closest(\"leptos-island\")) continue;\n\
+             const island = bundle[el.dataset.component];\n\
+             if (!island) {{ console.error(\"no island \" + el.dataset.component); return; }}\n\
+             await island(el);\n\
+             }}\n\
+             document.querySelector(\".shell\")?.setAttribute(\"data-hydrated\", \"true\");\n\
+             }});",
             self.js, self.wasm
         )
     }
@@ -136,7 +151,9 @@ mod tests {
         assert_eq!(a.js, "/pkg/palaver.J1.js");
         assert_eq!(a.wasm, "/pkg/palaver.W2.wasm");
         assert_eq!(a.css, "/pkg/palaver.C3.css");
-        assert!(a.hydration_script().contains("from \"/pkg/palaver.J1.js\""));
+        assert!(a
+            .hydration_script()
+            .contains("import init, * as bundle from \"/pkg/palaver.J1.js\""));
         assert!(a
             .hydration_script()
             .contains("module_or_path: \"/pkg/palaver.W2.wasm\""));

@@ -1,7 +1,7 @@
 use crate::helpers::spawn_app;
 
 #[tokio::test]
-async fn login_is_server_rendered_and_loads_the_hydration_script() {
+async fn login_is_server_rendered_without_any_script() {
     let app = spawn_app().await;
     let res = app.get("/login").await;
     assert_eq!(res.status(), 200);
@@ -9,14 +9,47 @@ async fn login_is_server_rendered_and_loads_the_hydration_script() {
         .to_str()
         .unwrap()
         .starts_with("text/html"));
-    // The inline bootstrap runs under the nonce that the CSP names.
-    let (html, _) = page_and_nonce(res).await;
+    let html = res.text().await.unwrap();
     assert!(html.contains("<h1>Sign in to Palaver</h1>"), "{html}");
-    assert!(
-        html.contains("/pkg/palaver.js"),
-        "no hydration script: {html}"
-    );
     assert!(html.contains("<title>Sign in · Palaver</title>"));
+    // No island on it: nothing to download but the HTML and the CSS (its
+    // only scripts are Leptos' few bytes of inline resource bootstrap).
+    assert!(!html.contains(r#"<script type="module""#), "{html}");
+    assert!(!html.contains("/pkg/palaver.js"), "{html}");
+    assert!(!html.contains(".wasm"), "{html}");
+    // Its theme switch is the plain form.
+    assert!(html.contains(r#"action="/theme""#), "{html}");
+}
+
+#[tokio::test]
+async fn pages_load_the_bundle_exactly_where_they_have_islands() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("first-admin@example.com").await;
+    let pages = [
+        ("/login", "", false),
+        ("/forgot-password", "", false),
+        ("/mfa", "", false),
+        ("/no/such/page", "", false),
+        ("/register", "", true),
+        ("/reset-password?token=abc", "", true),
+        ("/settings", admin.as_str(), false),
+        ("/admin", admin.as_str(), false),
+        ("/waiting", admin.as_str(), false),
+        ("/app", admin.as_str(), true),
+    ];
+    for (path, cookie, islands) in pages {
+        let res = app.get_as(path, cookie).await;
+        let html = res.text().await.unwrap();
+        assert_eq!(html.contains("<leptos-island"), islands, "{path}: {html}");
+        assert_eq!(html.contains(".wasm"), islands, "{path}");
+        assert_eq!(html.contains(r#"<script type="module""#), islands, "{path}");
+        let path = path.split('?').next().unwrap();
+        assert_eq!(
+            palaver::app::PAGES_WITH_ISLANDS.contains(&path),
+            islands,
+            "{path}"
+        );
+    }
 }
 
 /// The page's body and its script nonce, checked against its CSP header.
@@ -28,10 +61,10 @@ async fn page_and_nonce(res: reqwest::Response) -> (String, String) {
         .to_owned();
     let html = res.text().await.unwrap();
     let nonce = html
-        .split("<script type=\"module\" nonce=\"")
+        .split("<script nonce=\"")
         .nth(1)
         .and_then(|rest| rest.split('"').next())
-        .expect("module script with a nonce")
+        .expect("an inline script with a nonce")
         .to_owned();
     assert_eq!(nonce.len(), 22, "128 random bits, base64url");
     assert!(csp.contains(&format!("'nonce-{nonce}'")), "{csp}");
@@ -121,12 +154,14 @@ async fn unknown_paths_get_a_404_page() {
             .to_owned();
         let html = res.text().await.unwrap();
         assert!(html.contains("Page not found"));
-        // Its scripts run: the CSP names the nonce they carry, every time.
+        // No bundle; its inline scripts run under the nonce that the CSP
+        // names, every time.
+        assert!(!html.contains(r#"<script type="module""#), "{html}");
         let nonce = html
-            .split("<script type=\"module\" nonce=\"")
+            .split("<script nonce=\"")
             .nth(1)
             .and_then(|rest| rest.split('"').next())
-            .expect("module script with a nonce");
+            .expect("an inline script with a nonce");
         assert!(csp.contains(&format!("'nonce-{nonce}'")), "{csp}");
     }
 }

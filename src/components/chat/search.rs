@@ -6,7 +6,13 @@
 
 use leptos::prelude::*;
 
-use crate::{api::chat::search_conversations, tr};
+use leptos::task::spawn_local;
+
+use crate::{
+    api::{chat::search_conversations, chat_types::SearchResults},
+    error::AppError,
+    tr,
+};
 
 /// How long typing must pause before the search is made.
 const PAUSE: std::time::Duration = std::time::Duration::from_millis(250);
@@ -17,22 +23,33 @@ const PAUSE: std::time::Duration = std::time::Duration::from_millis(250);
 pub fn Search(
     /// What is in the box.
     query: RwSignal<String>,
+    /// What the box's first words found (the server's search, for
+    /// `/app?q=`).
+    found: Option<Result<SearchResults, AppError>>,
     /// A result opened: its conversation, and the message that matched.
     on_found: Callback<(i64, Option<i64>)>,
 ) -> impl IntoView {
     // The words searched for: the box's, once typing has paused.
     let asked = RwSignal::new(query.get_untracked());
     let timer = StoredValue::new(None::<TimeoutHandle>);
-    let results = Resource::new(
-        move || asked.get(),
-        |q| async move {
-            if q.trim().is_empty() {
-                None
-            } else {
-                Some(search_conversations(q).await)
+    // What they found; an answer to words no longer asked is dropped.
+    let results = RwSignal::new(found);
+    Effect::new(move |first: Option<()>| {
+        let q = asked.get();
+        if first.is_none() {
+            return;
+        }
+        if q.trim().is_empty() {
+            results.set(None);
+            return;
+        }
+        spawn_local(async move {
+            let answer = search_conversations(q.clone()).await;
+            if asked.get_untracked() == q {
+                results.set(Some(answer));
             }
-        },
-    );
+        });
+    });
     let on_input = move |ev| {
         query.set(event_target_value(&ev));
         if let Some(pending) = timer.get_value() {
@@ -51,8 +68,7 @@ pub fn Search(
                 placeholder=tr!(chat.search_placeholder) prop:value=move || query.get() on:input=on_input/>
         </form>
         <Show when=move || !query.read().trim().is_empty()>
-            <Transition fallback=|| ()>
-                {move || results.get().flatten().map(|found| match found {
+                {move || results.get().map(|found| match found {
                     Ok(found) if found.results.is_empty() => view! {
                         <p class="muted small" role="status">{tr!(chat.search_none)}</p>
                     }.into_any(),
@@ -83,7 +99,6 @@ pub fn Search(
                         <p class="muted small" role="alert">{tr!(chat.search_failed, why = e.to_string())}</p>
                     }.into_any(),
                 })}
-            </Transition>
         </Show>
     }
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::chat_types::Conversation,
+    api::chat_types::{Conversation, SearchResults},
     browser,
     components::page_cookie,
     domain::dates::{parse_offset, Age, UTC_OFFSET_COOKIE},
@@ -16,7 +16,8 @@ use crate::{
 /// page switches conversations in place.
 #[component]
 pub fn Sidebar(
-    conversations: Resource<Result<Vec<Conversation>, AppError>>,
+    /// The list (always `Some`; a signal of the same shape as a resource's).
+    conversations: Signal<Option<Result<Vec<Conversation>, AppError>>>,
     current: RwSignal<Option<i64>>,
     on_select: Callback<Option<i64>>,
     on_rename: Callback<(i64, String)>,
@@ -31,15 +32,14 @@ pub fn Sidebar(
     on_imported: Callback<Vec<i64>>,
     /// An import that stored nothing: why.
     on_import_failed: Callback<String>,
+    /// The words of `/app?q=` (the search form without JavaScript).
+    search: String,
+    /// What they found, rendered by the server.
+    found: Option<Result<SearchResults, AppError>>,
 ) -> impl IntoView {
-    // What the search box holds (`/app?q=` without JavaScript); while it
-    // holds words, the results take the list's place.
-    let query = RwSignal::new(
-        leptos_router::hooks::use_query_map()
-            .get_untracked()
-            .get("q")
-            .unwrap_or_default(),
-    );
+    // What the search box holds; while it holds words, the results take
+    // the list's place.
+    let query = RwSignal::new(search);
     // The conversation whose name is being edited in place, if any.
     let editing = RwSignal::new(None::<i64>);
     // The headings (Today, Yesterday…) are the reader's days: the server
@@ -74,9 +74,8 @@ pub fn Sidebar(
                     on_select.run(None);
                 }>{tr!(chat.new_chat)}</a>
             </div>
-            <super::search::Search query on_found/>
+            <super::search::Search query found on_found/>
             <Show when=move || query.read().trim().is_empty()>
-            <Transition fallback=|| ()>
                 {move || conversations.get().map(|list| match list {
                     Ok(list) if list.is_empty() => view! { <p class="muted small">{tr!(chat.no_conversations)}</p> }.into_any(),
                     Ok(list) => {
@@ -100,7 +99,6 @@ pub fn Sidebar(
                     }
                     Err(_) => view! { <p class="muted small">{tr!(chat.list_failed)}</p> }.into_any(),
                 })}
-            </Transition>
             </Show>
             <super::import::ImportButton on_imported on_failed=on_import_failed/>
         </aside>

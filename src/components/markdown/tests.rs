@@ -35,6 +35,12 @@ fn only_web_and_mail_links_become_links() {
         r#"<div class="message-body"><p>a b c d</p></div>"#
     );
     assert!(!html("<vbscript:x> [x]( javascript:y)").contains("href"));
+    // A quote cannot end the attribute early.
+    let out = html(r#"[q](https://a.example/"onmouseover=alert(1))"#);
+    assert_contains(
+        &out,
+        &[r#"href="https://a.example/&quot;onmouseover=alert(1)""#],
+    );
     let out = html("[site](https://example.com/?q=1&r=2) <me@example.com> <HTTP://A.B>");
     assert_contains(
         &out,

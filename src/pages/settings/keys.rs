@@ -50,19 +50,8 @@ pub fn ApiKeys() -> impl IntoView {
     let revoke_error = section_error(revoke, "api_key_revoke");
     let revoked = done(revoke, "api_key_revoked");
     let kept = KeptFields::take();
-    // The key just made: from a plain post's redirect (kept for one read),
-    // then the action's; revoking a key takes it off the page.
+    // The key just made: from the post's redirect (kept for one read).
     let new_key = RwSignal::new(Some(kept.get(KEPT_KEY)).filter(|k| !k.is_empty()));
-    Effect::new(move |_| {
-        if let Some(Ok(made)) = create.value().get() {
-            new_key.set(Some(made.key));
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = revoke.value().get() {
-            new_key.set(None);
-        }
-    });
     let keys = Resource::new(
         move || (create.version().get(), revoke.version().get()),
         |_| list_api_keys(),

@@ -1,9 +1,10 @@
 //! `/settings`: the signed-in person's own account: profile, password,
 //! the chat's default system prompt, sessions, two-factor sign-in, API
 //! keys, security events, deleting the account.
-//! Every form works as a plain post without JavaScript; a failed post comes
-//! back as `/settings?form=<which>&error=<code>`, so only the form that
-//! failed shows the error.
+//! The page has no islands: every form is a plain post, answered with a
+//! redirect; a failed post comes back as
+//! `/settings?form=<which>&error=<code>`, so only the form that failed
+//! shows the error.
 
 mod chat;
 mod keys;
@@ -16,7 +17,6 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::account::{ChangePassword, DeleteAccount, UpdateProfile},
-    browser::open,
     components::{
         form::{FormAlert, ProgressiveForm, SubmitButton},
         session::use_auth,
@@ -158,11 +158,6 @@ fn Password() -> impl IntoView {
 fn DeleteAccount() -> impl IntoView {
     let action = ServerAction::<DeleteAccount>::new();
     let error = section_error(action, "delete");
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            open("/login");
-        }
-    });
     view! {
         <section class="card settings-card danger-zone" aria-labelledby="delete-heading">
             <h2 id="delete-heading">{tr!(settings.delete)}</h2>

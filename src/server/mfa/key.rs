@@ -39,19 +39,7 @@ impl MfaKey {
             .and_then(|p| p.parent().map(Path::to_path_buf))
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or_else(|| "data".into());
-        let file = dir.join("mfa.key");
-        if let Ok(text) = std::fs::read_to_string(&file) {
-            if let Some(key) = from_hex(text.trim()) {
-                return Ok(Some(Self(key)));
-            }
-        }
-        std::fs::create_dir_all(&dir)?;
-        let mut key = [0u8; 32];
-        rand::rng().fill_bytes(&mut key);
-        let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
-        write_private(&file, &hex)?;
-        tracing::warn!(file = %file.display(), "MFA_ENCRYPTION_KEY is unset: made a development key");
-        Ok(Some(Self(key)))
+        kept_key(&dir).map(|key| Some(Self(key)))
     }
 
     fn cipher(&self) -> Aes256Gcm {
@@ -94,6 +82,45 @@ fn undecryptable() -> AppError {
     AppError::Internal
 }
 
+/// The key kept in `dir/mfa.key`, made there first when there is none.
+fn kept_key(dir: &Path) -> std::io::Result<[u8; 32]> {
+    let file = dir.join("mfa.key");
+    if file.exists() {
+        return read_key(&file);
+    }
+    std::fs::create_dir_all(dir)?;
+    let mut key = [0u8; 32];
+    rand::rng().fill_bytes(&mut key);
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    // Written whole under a name of its own, then linked into place:
+    // of instances starting at once, the first link wins, and the
+    // others read that key (never a half-written file).
+    let temp = dir.join(format!("mfa.key.{}.tmp", uuid::Uuid::new_v4()));
+    write_private(&temp, &hex)?;
+    let linked = std::fs::hard_link(&temp, &file);
+    std::fs::remove_file(&temp)?;
+    match linked {
+        Ok(()) => {
+            tracing::warn!(file = %file.display(), "MFA_ENCRYPTION_KEY is unset: made a development key");
+            Ok(key)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read_key(&file),
+        Err(e) => Err(e),
+    }
+}
+
+/// The key kept in `file`; an error when it holds anything else (it is
+/// never replaced: secrets sealed with it would no longer open).
+fn read_key(file: &Path) -> std::io::Result<[u8; 32]> {
+    let text = std::fs::read_to_string(file)?;
+    from_hex(text.trim()).ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{} does not hold a key (64 hex digits)", file.display()),
+        )
+    })
+}
+
 fn write_private(file: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write as _;
     let mut options = std::fs::OpenOptions::new();
@@ -125,5 +152,20 @@ mod tests {
         assert_eq!(key.open(1, &sealed).unwrap(), b"secret bytes here!!!");
         assert!(key.open(2, &sealed).is_err());
         assert!(!sealed.contains("secret"));
+    }
+
+    #[test]
+    fn instances_starting_at_once_make_one_key_and_all_use_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys: Vec<[u8; 32]> = std::thread::scope(|scope| {
+            let made: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| kept_key(dir.path()).unwrap()))
+                .collect();
+            made.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        assert!(keys.iter().all(|k| *k == keys[0]));
+        assert_eq!(read_key(&dir.path().join("mfa.key")).unwrap(), keys[0]);
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file left");
     }
 }
