@@ -32,7 +32,26 @@ export function watchErrors(page: Page): string[] {
  *  CI machine that can take longer than the usual 10 s of an expectation. */
 export async function hydrated(page: Page) {
   if ((await page.locator('script[type="module"]').count()) === 0) return;
-  await expect(page.locator('.shell')).toHaveAttribute('data-hydrated', 'true', { timeout: 20_000 });
+  try {
+    await expect(page.locator('.shell')).toHaveAttribute('data-hydrated', 'true', { timeout: 20_000 });
+  } catch (e) {
+    // Say why: what the page logged or threw, and how far the bundle got.
+    const logged = (await page.consoleMessages()).map((m) => `console.${m.type()}: ${m.text()}`);
+    const thrown = (await page.pageErrors()).map((err) => `uncaught: ${err.message}`);
+    const fetched = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .filter((r) => r.name.includes('/pkg/'))
+        .map((r) => {
+          const t = r as PerformanceResourceTiming;
+          return `${t.name.replace(location.origin, '')} status ${t.responseStatus} at ${Math.round(t.responseEnd)} ms`;
+        }),
+    );
+    const since = await page.evaluate(() => Math.round(performance.now()));
+    throw new Error(
+      `the page did not hydrate (${since} ms after it loaded)\n  ${[...logged, ...thrown, ...fetched].join('\n  ')}\n${e}`,
+    );
+  }
 }
 
 /** Waits for the newest mail to `to` in the file outbox and returns its text

@@ -322,6 +322,7 @@ impl ChatState {
                 reply.stored_as(reply_id);
                 if self.current.get_untracked() != Some(conversation_id) {
                     self.model_shown_for.set_value(Some(conversation_id));
+                    self.started_here.set_value(Some(conversation_id));
                     self.current.set(Some(conversation_id));
                     show_in_address_bar(Some(conversation_id));
                     self.refresh_list();

@@ -81,6 +81,7 @@ pub fn ChatApp(
     });
     let config = config.ok();
     let notice = config.as_ref().and_then(|c| c.notice.clone());
+    let default_prompt = config.as_ref().and_then(|c| c.system_prompt.clone());
     let scroller = NodeRef::<leptos::html::Div>::new();
 
     let models = Signal::stored(
@@ -222,9 +223,15 @@ pub fn ChatApp(
                         <button type="button" class="btn btn-ghost needs-js" on:click=move |_| chat.clear() disabled=move || chat.streaming.get()>{tr!(chat.clear)}</button>
                     </div>
                 })}
-                // The prompt is the list's.
+                // The prompt is the list's; one just started here has the
+                // default until the list has it.
                 {move || chat.current.get().and_then(|id| {
-                    let saved = conversations.get()?.ok()?.into_iter().find(|c| c.id == id)?.system_prompt;
+                    let listed = conversations.get()?.ok()?.into_iter().find(|c| c.id == id);
+                    let saved = match listed {
+                        Some(c) => c.system_prompt,
+                        None if chat.started_here.get_value() == Some(id) => default_prompt.clone(),
+                        None => return None,
+                    };
                     Some(view! { <ConversationPrompt id saved on_saved=on_prompt_saved/> })
                 })}
                 <div class="visually-hidden" role="status" aria-live="polite">{move || chat.announcement.get()}</div>

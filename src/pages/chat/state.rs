@@ -74,6 +74,11 @@ pub struct ChatState {
     /// conversation event, not by an effect that may run after the answer
     /// has ended and a new model been picked.
     pub model_shown_for: StoredValue<Option<i64>>,
+    /// The conversation an answer started on this page: until the list
+    /// fetched again has it, its system prompt is the user's default, which
+    /// it was started with (so the prompt's disclosure shows at once, with
+    /// the other tools, instead of moving the messages when the list comes).
+    pub started_here: StoredValue<Option<i64>>,
     /// The page's reactive owner (see [`ChatState::in_page`]).
     owner: StoredValue<Owner>,
     /// Keys for messages made here; far above any stored message's id.
@@ -107,6 +112,7 @@ impl ChatState {
             title: RwSignal::new(None),
             announcement: RwSignal::new(String::new()),
             model_shown_for: StoredValue::new(None),
+            started_here: StoredValue::new(None),
             owner: StoredValue::new(Owner::current().expect("the page has an owner")),
             next_key: StoredValue::new(1_u64 << 40),
             seeded: StoredValue::new(false),
