@@ -74,7 +74,7 @@ impl Accounts for SqlRepo {
         now: i64,
         welcome: JobFn<'_>,
     ) -> Result<User, DbError> {
-        on_pool!(&self.pool, |p| {
+        on_pool!(&self.writer, |p| {
             let mut tx = p.begin_write().await?;
             // Only the e-mail is unique (a phone number is not an identifier,
             // and may be shared); its unique index guards the race. The
@@ -199,7 +199,7 @@ impl Accounts for SqlRepo {
 
     #[tracing::instrument(skip_all, err)]
     async fn session_touch(&self, session_id: &str, expires_at: i64) -> Result<(), DbError> {
-        on_pool!(&self.pool, |p| {
+        on_pool!(&self.writer, |p| {
             sqlx::query("UPDATE sessions SET expires_at = $2 WHERE id = $1 AND expires_at < $2")
                 .bind(session_id)
                 .bind(expires_at)
@@ -217,7 +217,7 @@ impl Accounts for SqlRepo {
         hash: &PasswordHash,
         now: i64,
     ) -> Result<(), DbError> {
-        on_pool!(&self.pool, |p| {
+        on_pool!(&self.writer, |p| {
             sqlx::query(UPSERT_PASSWORD)
                 .bind(user_id)
                 .bind(hash.expose())

@@ -83,7 +83,7 @@ impl Answers for SqlRepo {
     ) -> Result<(), DbError> {
         // One transaction for all: on SQLite, one commit (one fsync of the
         // WAL) instead of one per answer.
-        Ok(on_pool!(&self.pool, |p| {
+        Ok(on_pool!(&self.writer, |p| {
             let mut tx = p.begin_write().await?;
             for (id, content) in answers {
                 sqlx::query(
@@ -110,7 +110,7 @@ impl Answers for SqlRepo {
         usage: Option<Usage>,
         now: i64,
     ) -> Result<(), DbError> {
-        Ok(on_pool!(&self.pool, |p| {
+        Ok(on_pool!(&self.writer, |p| {
             let mut tx = p.begin_write().await?;
             sqlx::query(
                 "UPDATE messages SET content = $1, status = $2, ended_by = $3,
@@ -140,7 +140,7 @@ impl Answers for SqlRepo {
 
     #[tracing::instrument(skip_all, err)]
     async fn answer_request_stop(&self, id: i64) -> Result<(), DbError> {
-        on_pool!(&self.pool, |p| {
+        on_pool!(&self.writer, |p| {
             sqlx::query(
                 "UPDATE messages SET stop_requested = TRUE WHERE id = $1 AND status = 'streaming'",
             )
@@ -180,7 +180,7 @@ impl Answers for SqlRepo {
 
     #[tracing::instrument(skip_all, err)]
     async fn answers_sweep(&self, stale_before: i64) -> Result<u64, DbError> {
-        Ok(on_pool!(&self.pool, |p| {
+        Ok(on_pool!(&self.writer, |p| {
             sqlx::query(
                 "UPDATE messages SET status = 'partial', ended_by = 'interrupted',
                      heartbeat_at = NULL, stop_requested = FALSE

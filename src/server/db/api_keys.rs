@@ -79,7 +79,7 @@ impl ApiKeys for SqlRepo {
         event: &AuditEvent,
         now: i64,
     ) -> Result<Option<i64>, DbError> {
-        Ok(on_pool!(&self.pool, |p| {
+        Ok(on_pool!(&self.writer, |p| {
             let mut tx = p.begin_write().await?;
             let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_keys WHERE user_id = $1")
                 .bind(new.user_id)
@@ -126,7 +126,7 @@ impl ApiKeys for SqlRepo {
         event: &AuditEvent,
         now: i64,
     ) -> Result<bool, DbError> {
-        Ok(on_pool!(&self.pool, |p| {
+        Ok(on_pool!(&self.writer, |p| {
             let mut tx = p.begin_write().await?;
             let done = sqlx::query("DELETE FROM api_keys WHERE id = $1 AND user_id = $2")
                 .bind(id)
@@ -166,7 +166,7 @@ impl ApiKeys for SqlRepo {
             .last_used_at
             .is_none_or(|at| at + LAST_USED_RESOLUTION_SECS <= now);
         if stale {
-            on_pool!(&self.pool, |p| {
+            on_pool!(&self.writer, |p| {
                 sqlx::query("UPDATE api_keys SET last_used_at = $2 WHERE id = $1")
                     .bind(found.key_id)
                     .bind(now)

@@ -233,7 +233,7 @@ pub trait Audit: Send + Sync {
 impl Audit for SqlRepo {
     #[tracing::instrument(skip_all, err)]
     async fn audit_append(&self, event: &AuditEvent, now: i64) -> Result<i64, DbError> {
-        Ok(on_pool!(&self.pool, |p| {
+        Ok(on_pool!(&self.writer, |p| {
             let mut tx = p.begin_write().await?;
             let id = append_in!(&mut tx, event, now);
             tx.commit().await?;

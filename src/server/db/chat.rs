@@ -169,7 +169,7 @@ impl Chat for SqlRepo {
         first_message: &str,
         now: i64,
     ) -> Result<(Conversation, Exchange), DbError> {
-        let (row, exchange) = on_pool!(&self.pool, |p| {
+        let (row, exchange) = on_pool!(&self.writer, |p| {
             let mut tx = p.begin_write().await?;
             let mut row: ConversationRow = sqlx::query_as(
                 "INSERT INTO conversations (user_id, title, model, created_at, updated_at, system_prompt)
@@ -198,7 +198,7 @@ impl Chat for SqlRepo {
         id: i64,
         system_prompt: Option<&str>,
     ) -> Result<bool, DbError> {
-        let done = on_pool!(&self.pool, |p| {
+        let done = on_pool!(&self.writer, |p| {
             sqlx::query(
                 "UPDATE conversations SET system_prompt = $1 WHERE id = $2 AND user_id = $3",
             )
@@ -229,7 +229,7 @@ impl Chat for SqlRepo {
         user_id: i64,
         system_prompt: Option<&str>,
     ) -> Result<(), DbError> {
-        on_pool!(&self.pool, |p| {
+        on_pool!(&self.writer, |p| {
             sqlx::query("UPDATE users SET chat_system_prompt = $1 WHERE id = $2")
                 .bind(system_prompt)
                 .bind(user_id)
@@ -283,7 +283,7 @@ impl Chat for SqlRepo {
         title: &str,
         now: i64,
     ) -> Result<bool, DbError> {
-        let done = on_pool!(&self.pool, |p| {
+        let done = on_pool!(&self.writer, |p| {
             sqlx::query(
                 "UPDATE conversations SET title = $1, updated_at = $2
                  WHERE id = $3 AND user_id = $4",
@@ -302,7 +302,7 @@ impl Chat for SqlRepo {
     #[tracing::instrument(skip_all, err)]
     async fn conversation_delete(&self, user_id: i64, id: i64) -> Result<bool, DbError> {
         // Messages go with it (ON DELETE CASCADE).
-        let done = on_pool!(&self.pool, |p| {
+        let done = on_pool!(&self.writer, |p| {
             sqlx::query("DELETE FROM conversations WHERE id = $1 AND user_id = $2")
                 .bind(id)
                 .bind(user_id)
@@ -315,7 +315,7 @@ impl Chat for SqlRepo {
 
     #[tracing::instrument(skip_all, err)]
     async fn conversation_clear(&self, user_id: i64, id: i64) -> Result<bool, DbError> {
-        let owned: Option<bool> = on_pool!(&self.pool, |p| {
+        let owned: Option<bool> = on_pool!(&self.writer, |p| {
             let mut tx = p.begin_write().await?;
             let owned: Option<bool> =
                 sqlx::query_scalar("SELECT TRUE FROM conversations WHERE id = $1 AND user_id = $2")
@@ -348,7 +348,7 @@ impl Chat for SqlRepo {
         model: &str,
         now: i64,
     ) -> Result<Exchange, DbError> {
-        Ok(on_pool!(&self.pool, |p| {
+        Ok(on_pool!(&self.writer, |p| {
             let mut tx = p.begin_write().await?;
             let exchange = insert_exchange!(tx, conversation_id, parent_id, content, model, now);
             tx.commit().await?;
@@ -364,7 +364,7 @@ impl Chat for SqlRepo {
         model: &str,
         now: i64,
     ) -> Result<i64, DbError> {
-        Ok(on_pool!(&self.pool, |p| {
+        Ok(on_pool!(&self.writer, |p| {
             let mut tx = p.begin_write().await?;
             let reply_id = insert_message!(
                 tx,

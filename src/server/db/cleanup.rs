@@ -19,7 +19,7 @@ pub trait Cleanup: Send + Sync {
 impl Cleanup for SqlRepo {
     #[tracing::instrument(skip_all, err)]
     async fn delete_expired(&self, now: i64) -> Result<u64, DbError> {
-        Ok(on_pool!(&self.pool, |p| {
+        Ok(on_pool!(&self.writer, |p| {
             let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
                 .bind(now)
                 .execute(p)

@@ -2,7 +2,10 @@
 
 use async_trait::async_trait;
 
-use super::{pool::on_pool, DbError, SqlRepo};
+use super::{
+    pool::{on_pool, Pool},
+    DbError, SqlRepo,
+};
 
 /// The database as a whole.
 #[async_trait]
@@ -27,13 +30,26 @@ impl Health for SqlRepo {
     }
 
     async fn close(&self) {
+        on_pool!(&self.writer, |p| p.close().await);
         on_pool!(&self.pool, |p| p.close().await);
     }
 
+    /// Both pools' on SQLite (its writer has one connection of its own).
     fn pool_connections(&self) -> (u32, u32) {
-        on_pool!(&self.pool, |p| {
-            let idle = u32::try_from(p.num_idle()).unwrap_or(u32::MAX);
-            (idle, p.size().saturating_sub(idle))
-        })
+        let count = |pool: &Pool| {
+            on_pool!(pool, |p| {
+                let idle = u32::try_from(p.num_idle()).unwrap_or(u32::MAX);
+                (idle, p.size().saturating_sub(idle))
+            })
+        };
+        let (idle, busy) = count(&self.pool);
+        match &self.writer {
+            Pool::Sqlite(_) => {
+                let (writer_idle, writer_busy) = count(&self.writer);
+                (idle + writer_idle, busy + writer_busy)
+            }
+            // The same pool as the reads.
+            Pool::Postgres(_) => (idle, busy),
+        }
     }
 }

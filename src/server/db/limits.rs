@@ -21,7 +21,7 @@ impl Limits for SqlRepo {
     async fn rate_limit_hit(&self, key: &str, window_secs: i64, now: i64) -> Result<i64, DbError> {
         // One statement, so concurrent hits (from any instance) all count.
         // The window starts at its first hit and is never pushed back by later ones.
-        Ok(on_pool!(&self.pool, |p| {
+        Ok(on_pool!(&self.writer, |p| {
             sqlx::query_scalar(
                 "INSERT INTO rate_limits (key, window_start, window_secs, count) VALUES ($1, $2, $3, 1)
                  ON CONFLICT (key) DO UPDATE SET

@@ -64,7 +64,7 @@ impl MailQueue for SqlRepo {
 
     #[tracing::instrument(skip_all, err)]
     async fn mail_enqueue(&self, job: &str, now: i64) -> Result<(), DbError> {
-        on_pool!(&self.pool, |p| {
+        on_pool!(&self.writer, |p| {
             sqlx::query(ENQUEUE)
                 .bind(job)
                 .bind(now)
@@ -86,7 +86,7 @@ impl MailQueue for SqlRepo {
             Pool::Sqlite(_) => claim_sql!(""),
             Pool::Postgres(_) => claim_sql!(" FOR UPDATE SKIP LOCKED"),
         };
-        Ok(on_pool!(&self.pool, |p| {
+        Ok(on_pool!(&self.writer, |p| {
             sqlx::query_as(sql)
                 .bind(now)
                 .bind(lease_secs)
@@ -105,7 +105,7 @@ impl MailQueue for SqlRepo {
             MailOutcome::Dead { error } => ("dead", now, Some(error.as_str())),
         };
         let sent_at = matches!(outcome, MailOutcome::Sent).then_some(now);
-        on_pool!(&self.pool, |p| {
+        on_pool!(&self.writer, |p| {
             sqlx::query(
                 "UPDATE mail_outbox
                  SET status = $1, next_attempt_at = $2, last_error = $3, sent_at = $4, locked_until = 0

@@ -87,7 +87,7 @@ impl Mfa for SqlRepo {
 
     #[tracing::instrument(skip_all, err)]
     async fn mfa_begin(&self, user_id: i64, secret: &str, now: i64) -> Result<bool, DbError> {
-        let done = on_pool!(&self.pool, |p| {
+        let done = on_pool!(&self.writer, |p| {
             sqlx::query(
                 "INSERT INTO mfa_credentials (user_id, secret, created_at) VALUES ($1, $2, $3)
                  ON CONFLICT (user_id) DO UPDATE SET secret = $2, created_at = $3, last_step = 0
@@ -112,7 +112,7 @@ impl Mfa for SqlRepo {
         event: &AuditEvent,
         now: i64,
     ) -> Result<bool, DbError> {
-        Ok(on_pool!(&self.pool, |p| {
+        Ok(on_pool!(&self.writer, |p| {
             let mut tx = p.begin_write().await?;
             let on = sqlx::query(
                 "UPDATE mfa_credentials SET enabled_at = $2, last_step = $3
@@ -146,7 +146,7 @@ impl Mfa for SqlRepo {
 
     #[tracing::instrument(skip_all, err)]
     async fn mfa_accept_step(&self, user_id: i64, step: i64) -> Result<bool, DbError> {
-        let done = on_pool!(&self.pool, |p| {
+        let done = on_pool!(&self.writer, |p| {
             sqlx::query(
                 "UPDATE mfa_credentials SET last_step = $2
                  WHERE user_id = $1 AND enabled_at IS NOT NULL AND last_step < $2",
@@ -167,7 +167,7 @@ impl Mfa for SqlRepo {
         code_hash: &str,
         now: i64,
     ) -> Result<bool, DbError> {
-        let done = on_pool!(&self.pool, |p| {
+        let done = on_pool!(&self.writer, |p| {
             sqlx::query(
                 "UPDATE mfa_recovery_codes SET used_at = $3
                  WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
@@ -189,7 +189,7 @@ impl Mfa for SqlRepo {
         event: &AuditEvent,
         now: i64,
     ) -> Result<bool, DbError> {
-        Ok(on_pool!(&self.pool, |p| {
+        Ok(on_pool!(&self.writer, |p| {
             let mut tx = p.begin_write().await?;
             let was_on: Option<bool> = sqlx::query_scalar(
                 "DELETE FROM mfa_credentials WHERE user_id = $1 RETURNING enabled_at IS NOT NULL",

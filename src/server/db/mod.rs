@@ -114,7 +114,11 @@ impl<T> Repo for T where
 /// SQL storage on either backend: the one implementation of every trait.
 #[derive(Clone, Debug)]
 pub struct SqlRepo {
+    /// Where reads go.
     pool: pool::Pool,
+    /// Where writes go: on SQLite a pool of one connection of its own (see
+    /// [`pool::Pool::writer`]), on PostgreSQL the same pool.
+    writer: pool::Pool,
 }
 
 /// Opens the database named in `settings`, creating it when it is a missing
@@ -122,5 +126,6 @@ pub struct SqlRepo {
 #[tracing::instrument(skip_all, err)]
 pub async fn connect(settings: &DbSettings) -> Result<Arc<dyn Repo>, DbError> {
     let pool = pool::Pool::connect(settings).await?;
-    Ok(Arc::new(SqlRepo { pool }))
+    let writer = pool.writer(settings).await?;
+    Ok(Arc::new(SqlRepo { pool, writer }))
 }

@@ -97,47 +97,38 @@ impl Pool {
         }
     }
 
+    /// Where writes go. SQLite lets one connection write at a time, and a
+    /// connection that waits for that lock sleeps in SQLite's busy handler,
+    /// which polls: it serves no one in order, and the waiting connection
+    /// is one the readers cannot have. Under load (10,000 answers streaming
+    /// at once, see `benches/README.md`) a few writes waited past the busy
+    /// timeout (`database is locked`) while reads waited seconds for a
+    /// connection. So SQLite's writes get a pool of one connection of their
+    /// own: they queue for it first come, first served, without holding a
+    /// reader's connection, and they never meet each other at the lock
+    /// (another process, such as the command line, still can: the busy
+    /// timeout stays). PostgreSQL locks rows, not the database: its writes
+    /// use the one pool.
+    pub async fn writer(&self, settings: &DbSettings) -> Result<Self, DbError> {
+        match self {
+            Self::Sqlite(_) => Self::open_sqlite(settings, 1).await,
+            Self::Postgres(pool) => Ok(Self::Postgres(pool.clone())),
+        }
+    }
+
     /// Connects (creating a missing SQLite file and its folder), without
     /// migrating.
     pub async fn open(settings: &DbSettings) -> Result<Self, DbError> {
-        let max = settings.max_connections;
-        let acquire = settings.acquire_timeout;
-        let url = settings.url.expose();
         match &settings.url {
-            DatabaseUrl::Sqlite(_) => {
-                let options = SqliteConnectOptions::from_str(url)
-                    .map_err(DbError::Connect)?
-                    .create_if_missing(true)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    // WAL makes NORMAL durable against application crashes
-                    // and much faster than FULL; only a power cut can lose
-                    // the last commits.
-                    .synchronous(SqliteSynchronous::Normal)
-                    .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(5));
-                let file = options.get_filename().to_owned();
-                if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    tokio::fs::create_dir_all(dir).await?;
-                }
-                // No ping before each use (sqlx's default): a connection to
-                // a local file does not go stale, and the ping is one more
-                // round trip to the connection's worker thread per query.
-                let pool = SqlitePoolOptions::new()
-                    .max_connections(max)
-                    .test_before_acquire(false)
-                    .acquire_timeout(acquire)
-                    .connect_with(options)
-                    .await
-                    .map_err(DbError::Connect)?;
-                Ok(Self::Sqlite(pool))
-            }
+            DatabaseUrl::Sqlite(_) => Self::open_sqlite(settings, settings.max_connections).await,
             DatabaseUrl::Postgres(_) => {
+                let url = settings.url.expose();
                 let options = PgConnectOptions::from_str(url).map_err(DbError::Connect)?;
                 // Connections that break (a database restart) are dropped
                 // and replaced by the pool on the next use.
                 let pool = PgPoolOptions::new()
-                    .max_connections(max)
-                    .acquire_timeout(acquire)
+                    .max_connections(settings.max_connections)
+                    .acquire_timeout(settings.acquire_timeout)
                     .idle_timeout(Some(Duration::from_secs(600)))
                     .connect_with(options)
                     .await
@@ -145,6 +136,37 @@ impl Pool {
                 Ok(Self::Postgres(pool))
             }
         }
+    }
+}
+
+impl Pool {
+    /// A pool of at most `max` connections to the SQLite file of
+    /// `settings`, creating the file and its folder when missing.
+    async fn open_sqlite(settings: &DbSettings, max: u32) -> Result<Self, DbError> {
+        let options = SqliteConnectOptions::from_str(settings.url.expose())
+            .map_err(DbError::Connect)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // WAL makes NORMAL durable against application crashes and much
+            // faster than FULL; only a power cut can lose the last commits.
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let file = options.get_filename().to_owned();
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        // No ping before each use (sqlx's default): a connection to a local
+        // file does not go stale, and the ping is one more round trip to the
+        // connection's worker thread per query.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max)
+            .test_before_acquire(false)
+            .acquire_timeout(settings.acquire_timeout)
+            .connect_with(options)
+            .await
+            .map_err(DbError::Connect)?;
+        Ok(Self::Sqlite(pool))
     }
 }
 

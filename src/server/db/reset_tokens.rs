@@ -61,7 +61,7 @@ impl ResetTokens for SqlRepo {
             Pool::Sqlite(_) => "SELECT id FROM users WHERE id = $1",
             Pool::Postgres(_) => "SELECT id FROM users WHERE id = $1 FOR UPDATE",
         };
-        on_pool!(&self.pool, |p| {
+        on_pool!(&self.writer, |p| {
             let mut tx = p.begin_write().await?;
             sqlx::query(lock_user)
                 .bind(user_id)
@@ -112,7 +112,7 @@ impl ResetTokens for SqlRepo {
         confirmation: JobFn<'_>,
         event: &AuditEvent,
     ) -> Result<Option<ResetDone>, DbError> {
-        on_pool!(&self.pool, |p| {
+        on_pool!(&self.writer, |p| {
             let mut tx = p.begin_write().await?;
             let user_id: Option<i64> = sqlx::query_scalar(
                 "UPDATE password_reset_tokens SET used_at = $2

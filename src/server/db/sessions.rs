@@ -72,7 +72,7 @@ pub(super) fn placeholders(first: usize, n: usize) -> String {
 impl Sessions for SqlRepo {
     #[tracing::instrument(skip_all, err)]
     async fn session_insert(&self, row: &SessionRow) -> Result<bool, DbError> {
-        let done = on_pool!(&self.pool, |p| {
+        let done = on_pool!(&self.writer, |p| {
             sqlx::query(
                 "INSERT INTO sessions (id, user_id, data, expires_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (id) DO NOTHING",
@@ -90,7 +90,7 @@ impl Sessions for SqlRepo {
 
     #[tracing::instrument(skip_all, err)]
     async fn session_upsert(&self, row: &SessionRow) -> Result<(), DbError> {
-        on_pool!(&self.pool, |p| {
+        on_pool!(&self.writer, |p| {
             sqlx::query(
                 "INSERT INTO sessions (id, user_id, data, expires_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (id) DO UPDATE SET user_id = $2, data = $3, expires_at = $4",
@@ -142,7 +142,7 @@ impl Sessions for SqlRepo {
 
     #[tracing::instrument(skip_all, err)]
     async fn session_delete(&self, id: &str) -> Result<(), DbError> {
-        on_pool!(&self.pool, |p| {
+        on_pool!(&self.writer, |p| {
             sqlx::query("DELETE FROM sessions WHERE id = $1")
                 .bind(id)
                 .execute(p)
@@ -154,7 +154,7 @@ impl Sessions for SqlRepo {
 
     #[tracing::instrument(skip_all, err)]
     async fn sessions_delete_for_user(&self, user_id: i64) -> Result<u64, DbError> {
-        let done = on_pool!(&self.pool, |p| {
+        let done = on_pool!(&self.writer, |p| {
             sqlx::query(DELETE_USER_SESSIONS)
                 .bind(user_id)
                 .execute(p)
@@ -187,7 +187,7 @@ impl Sessions for SqlRepo {
         event: &AuditEvent,
         now: i64,
     ) -> Result<u64, DbError> {
-        Ok(on_pool!(&self.pool, |p| {
+        Ok(on_pool!(&self.writer, |p| {
             let mut tx = p.begin_write().await?;
             let ended = match id {
                 Some(id) => sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id = $2")

@@ -91,7 +91,7 @@ impl Transfer for SqlRepo {
         conversations: &[NewConversation],
         now: i64,
     ) -> Result<Vec<i64>, DbError> {
-        Ok(on_pool!(&self.pool, |p| {
+        Ok(on_pool!(&self.writer, |p| {
             let mut tx = p.begin_write().await?;
             let mut imported = Vec::with_capacity(conversations.len());
             for conversation in conversations {

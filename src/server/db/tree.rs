@@ -126,7 +126,7 @@ impl ChatTree for SqlRepo {
 
     #[tracing::instrument(skip_all, err)]
     async fn leaf_switch(&self, conversation_id: i64, message_id: i64) -> Result<bool, DbError> {
-        let done = on_pool!(&self.pool, |p| {
+        let done = on_pool!(&self.writer, |p| {
             sqlx::query(
                 "WITH RECURSIVE below (id) AS (
                      SELECT id FROM messages WHERE id = $1 AND conversation_id = $2

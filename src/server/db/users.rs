@@ -131,7 +131,7 @@ impl Users for SqlRepo {
         events: &[AuditEvent],
         now: i64,
     ) -> Result<Changed, DbError> {
-        Ok(on_pool!(&self.pool, |p| {
+        Ok(on_pool!(&self.writer, |p| {
             let mut tx = p.begin_write().await?;
             let found: Option<(String, bool)> =
                 sqlx::query_as("SELECT role, is_active FROM users WHERE id = $1")
@@ -179,7 +179,7 @@ impl Users for SqlRepo {
 
     #[tracing::instrument(skip_all, err)]
     async fn user_delete(&self, id: i64, event: &AuditEvent, now: i64) -> Result<Changed, DbError> {
-        Ok(on_pool!(&self.pool, |p| {
+        Ok(on_pool!(&self.writer, |p| {
             let mut tx = p.begin_write().await?;
             let found: Option<(String, bool)> =
                 sqlx::query_as("SELECT role, is_active FROM users WHERE id = $1")
@@ -210,7 +210,7 @@ impl Users for SqlRepo {
 
     #[tracing::instrument(skip_all, err)]
     async fn user_signed_in(&self, id: i64, event: &AuditEvent, now: i64) -> Result<(), DbError> {
-        on_pool!(&self.pool, |p| {
+        on_pool!(&self.writer, |p| {
             let mut tx = p.begin_write().await?;
             sqlx::query("UPDATE users SET last_login_at = $2 WHERE id = $1")
                 .bind(id)
@@ -231,7 +231,7 @@ impl Users for SqlRepo {
         phone: Option<Option<&str>>,
         now: i64,
     ) -> Result<(), DbError> {
-        on_pool!(&self.pool, |p| {
+        on_pool!(&self.writer, |p| {
             sqlx::query(
                 "UPDATE users SET display_name = COALESCE($2, display_name),
                         phone = CASE WHEN $3 THEN $4 ELSE phone END, updated_at = $5
@@ -259,7 +259,7 @@ impl Users for SqlRepo {
         event: &AuditEvent,
         now: i64,
     ) -> Result<u64, DbError> {
-        Ok(on_pool!(&self.pool, |p| {
+        Ok(on_pool!(&self.writer, |p| {
             let mut tx = p.begin_write().await?;
             sqlx::query(super::accounts::UPSERT_PASSWORD)
                 .bind(id)

@@ -41,7 +41,7 @@ impl Verification for SqlRepo {
         expires_at: i64,
         now: i64,
     ) -> Result<(), DbError> {
-        on_pool!(&self.pool, |p| {
+        on_pool!(&self.writer, |p| {
             let mut tx = p.begin_write().await?;
             sqlx::query(
                 "UPDATE email_verification_tokens SET used_at = $2
@@ -73,7 +73,7 @@ impl Verification for SqlRepo {
         event: &AuditEvent,
         now: i64,
     ) -> Result<Option<i64>, DbError> {
-        Ok(on_pool!(&self.pool, |p| {
+        Ok(on_pool!(&self.writer, |p| {
             let mut tx = p.begin_write().await?;
             let user_id: Option<i64> = sqlx::query_scalar(
                 "UPDATE email_verification_tokens SET used_at = $2
