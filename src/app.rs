@@ -53,8 +53,10 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
     {
         provide_context(locale);
     }
-    // A page rendered to be kept (server::page_cache) carries a placeholder
-    // that each response replaces with a nonce of its own.
+    // The script nonce chosen with the page's CSP header
+    // (server::http::security_headers), or the placeholder of a page
+    // rendered to be kept (server::page_cache), which each response
+    // replaces with a nonce of its own.
     let kept = parts.and_then(|parts| {
         parts
             .extensions

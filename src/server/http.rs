@@ -4,7 +4,7 @@
 
 use axum::{
     extract::{Request, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode, Uri},
+    http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
@@ -14,6 +14,21 @@ use super::{
     state::AppState,
 };
 use crate::csp::content_security_policy;
+
+/// The CSP for a response that has none: with the request's script
+/// `nonce` for a page (Leptos' pages carry their own, with the same nonce;
+/// this is for one that lost it), without for anything else.
+fn missing_policy(headers: &HeaderMap, nonce: Option<&str>) -> Option<HeaderValue> {
+    if headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        return None;
+    }
+    let is_page = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
+    let nonce = nonce.filter(|_| is_page);
+    HeaderValue::from_str(&content_security_policy(nonce)).ok()
+}
 
 /// Paths a load balancer probes over plain HTTP: never redirected.
 const HEALTH_PATH: &str = "/auth/healthz";
@@ -40,8 +55,25 @@ pub async fn https_redirect(State(state): State<AppState>, req: Request, next: N
 }
 
 /// Adds the security headers and cache lifetimes to every response.
-pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path().to_owned();
+    // A page's script nonce is chosen here, where its header is written:
+    // the shell renders with it (`RenderNonce`), and a page whose policy
+    // did not come back through Leptos' response options (seen now and
+    // then on `/app`, `/reset-password` and the 404 page under load: the
+    // page's scripts were then blocked and it never hydrated) still gets
+    // the policy that allows them. A layer inside may choose another
+    // (the page cache's placeholder, see `page_cache`) and send its own
+    // header, which is kept.
+    let nonce = (req.method() == Method::GET).then(super::page_cache::new_nonce);
+    if let Some(nonce) = &nonce {
+        req.extensions_mut()
+            .insert(super::page_cache::RenderNonce(nonce.clone()));
+    }
     let mut res = next.run(req).await;
     let status = res.status();
     let headers = res.headers_mut();
@@ -54,12 +86,8 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         headers.remove(header::LOCATION);
     }
 
-    // Pages rendered by Leptos carry a CSP with their own script nonce.
-    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_str(&content_security_policy(None)).expect("static CSP is ASCII"),
-        );
+    if let Some(policy) = missing_policy(headers, nonce.as_deref()) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -151,6 +179,21 @@ fn cache_control(
 #[cfg(test)]
 mod tests {
     use super::{super::proxy::tests::headers, *};
+
+    #[test]
+    fn a_page_without_its_policy_gets_one_with_its_nonce() {
+        let html = headers(&[("content-type", "text/html; charset=utf-8")]);
+        let policy = missing_policy(&html, Some("n0nce")).unwrap();
+        assert!(policy.to_str().unwrap().contains("'nonce-n0nce'"));
+        let json = headers(&[("content-type", "application/json")]);
+        let policy = missing_policy(&json, Some("n0nce")).unwrap();
+        assert!(!policy.to_str().unwrap().contains("nonce"));
+        let kept = headers(&[
+            ("content-type", "text/html"),
+            ("content-security-policy", "script-src 'nonce-other'"),
+        ]);
+        assert_eq!(missing_policy(&kept, Some("n0nce")), None);
+    }
 
     #[test]
     fn cache_lifetimes() {

@@ -251,32 +251,11 @@ fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
-        // The 404 page is given its nonce here, and its CSP with it: the
-        // header the shell sets through Leptos' response options did not
-        // always reach a page rendered by the fallback, whose inline
-        // scripts were then blocked and the page never hydrated.
-        .fallback(move |uri, state, mut req: axum::extract::Request| {
+        // The 404 page: its script nonce and its CSP come from
+        // `http::security_headers`, as every page's.
+        .fallback(move |uri, state, req: axum::extract::Request| {
             let files = files.clone();
-            async move {
-                let nonce = super::page_cache::new_nonce();
-                req.extensions_mut()
-                    .insert(super::page_cache::RenderNonce(nonce.clone()));
-                let mut res = assets::mark_static(files(uri, state, req).await);
-                let is_page = res
-                    .headers()
-                    .get(::http::header::CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .is_some_and(|ct| ct.starts_with("text/html"));
-                if is_page {
-                    if let Ok(csp) = ::http::HeaderValue::from_str(
-                        &crate::csp::content_security_policy(Some(&nonce)),
-                    ) {
-                        res.headers_mut()
-                            .insert(::http::header::CONTENT_SECURITY_POLICY, csp);
-                    }
-                }
-                res
-            }
+            async move { assets::mark_static(files(uri, state, req).await) }
         })
         // Outermost first: ids and tracing see everything; the session is
         // loaded only for requests that get past the cheap refusals.

@@ -41,9 +41,21 @@ const PAGE: &str = r#"<!DOCTYPE html>
 "#;
 
 /// The answer to `GET /api/docs`: a fixed page, with the site's usual
-/// headers (CSP included) added by the HTTP layers.
+/// headers added by the HTTP layers. Its CSP is the site's without a
+/// script nonce (the layers give other pages one): it has no inline
+/// script to allow.
 pub async fn docs_page() -> Response {
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], PAGE).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                crate::csp::content_security_policy(None),
+            ),
+        ],
+        PAGE,
+    )
+        .into_response()
 }
 
 #[cfg(test)]
