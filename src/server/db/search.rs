@@ -88,7 +88,8 @@ struct Statement {
 /// every word, and its arguments. On SQLite, words of three characters or
 /// more go to the FTS5 table `fts` (restricted to rowids above `after`),
 /// shorter ones to LIKE; on PostgreSQL every word is an ILIKE, which the
-/// trigram index serves.
+/// trigram index serves over the whole history (the newest messages are
+/// read by their id range).
 fn conditions(
     sqlite: bool,
     words: &[String],
@@ -120,9 +121,19 @@ fn conditions(
             sql.push_str(&format!(" AND {column} LIKE {p} ESCAPE '\\'"));
         }
     } else {
+        // Among the newest messages only (`after`), the words are checked
+        // on the rows of the id range, not through the trigram index: with
+        // two common words the planner took the index, whose bitmaps then
+        // held most of the table (`thuật toán` 68 ms at p50 over 100,000
+        // messages, against 3 ms on SQLite). `|| ''` hides the column from
+        // the index and changes nothing else.
+        let target = match after {
+            Some(_) => format!("({column} || '')"),
+            None => column.to_owned(),
+        };
         for word in long.iter().chain(&short) {
             let p = next(like_pattern(word));
-            sql.push_str(&format!(" AND {column} ILIKE {p} ESCAPE '\\'"));
+            sql.push_str(&format!(" AND {target} ILIKE {p} ESCAPE '\\'"));
         }
     }
     Statement { sql, args }
