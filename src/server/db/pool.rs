@@ -109,9 +109,16 @@ impl Pool {
     /// (another process, such as the command line, still can: the busy
     /// timeout stays). PostgreSQL locks rows, not the database: its writes
     /// use the one pool.
+    ///
+    /// The writer connects with the readers' own options, so it opens the
+    /// same database (`sqlite://:memory:` included, whose name sqlx makes up
+    /// anew each time a URL is read).
     pub async fn writer(&self, settings: &DbSettings) -> Result<Self, DbError> {
         match self {
-            Self::Sqlite(_) => Self::open_sqlite(settings, 1).await,
+            Self::Sqlite(pool) => {
+                let options = (*pool.connect_options()).clone();
+                Ok(Self::Sqlite(sqlite_pool(settings, 1, options).await?))
+            }
             Self::Postgres(pool) => Ok(Self::Postgres(pool.clone())),
         }
     }
@@ -137,9 +144,7 @@ impl Pool {
             }
         }
     }
-}
 
-impl Pool {
     /// A pool of at most `max` connections to the SQLite file of
     /// `settings`, creating the file and its folder when missing.
     async fn open_sqlite(settings: &DbSettings, max: u32) -> Result<Self, DbError> {
@@ -156,18 +161,26 @@ impl Pool {
         if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
             tokio::fs::create_dir_all(dir).await?;
         }
-        // No ping before each use (sqlx's default): a connection to a local
-        // file does not go stale, and the ping is one more round trip to the
-        // connection's worker thread per query.
-        let pool = SqlitePoolOptions::new()
-            .max_connections(max)
-            .test_before_acquire(false)
-            .acquire_timeout(settings.acquire_timeout)
-            .connect_with(options)
-            .await
-            .map_err(DbError::Connect)?;
-        Ok(Self::Sqlite(pool))
+        Ok(Self::Sqlite(sqlite_pool(settings, max, options).await?))
     }
+}
+
+/// A pool of at most `max` connections made with `options`. No ping before
+/// each use (sqlx's default): a connection to a local file does not go
+/// stale, and the ping is one more round trip to the connection's worker
+/// thread per query.
+async fn sqlite_pool(
+    settings: &DbSettings,
+    max: u32,
+    options: SqliteConnectOptions,
+) -> Result<SqlitePool, DbError> {
+    SqlitePoolOptions::new()
+        .max_connections(max)
+        .test_before_acquire(false)
+        .acquire_timeout(settings.acquire_timeout)
+        .connect_with(options)
+        .await
+        .map_err(DbError::Connect)
 }
 
 /// The SQLite schema's migrations, compiled in.
@@ -195,4 +208,41 @@ async fn migrate_sqlite(pool: &sqlx::SqlitePool) -> Result<(), DbError> {
     migrated?;
     restored?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// sqlx names an in-memory database anew each time it reads the URL:
+    /// the writer must use the readers' options, or it writes elsewhere.
+    #[tokio::test]
+    async fn the_writer_opens_the_readers_database_even_in_memory() {
+        let settings = DbSettings {
+            url: DatabaseUrl::parse("sqlite://:memory:").unwrap(),
+            max_connections: 2,
+            acquire_timeout: Duration::from_secs(5),
+        };
+        let readers = Pool::open(&settings).await.unwrap();
+        let writer = readers.writer(&settings).await.unwrap();
+        let (Pool::Sqlite(readers), Pool::Sqlite(writer)) = (readers, writer) else {
+            panic!("SQLite pools");
+        };
+        // Held, so the in-memory database outlives the statements below.
+        let _kept = readers.acquire().await.unwrap();
+        sqlx::query("CREATE TABLE t (x INTEGER)")
+            .execute(&writer)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO t VALUES (7)")
+            .execute(&writer)
+            .await
+            .unwrap();
+        let x: i64 = sqlx::query_scalar("SELECT x FROM t")
+            .fetch_one(&readers)
+            .await
+            .unwrap();
+        assert_eq!(x, 7);
+        assert_eq!(writer.options().get_max_connections(), 1);
+    }
 }
