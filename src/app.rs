@@ -57,13 +57,13 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
     // (server::http::security_headers), or the placeholder of a page
     // rendered to be kept (server::page_cache), which each response
     // replaces with a nonce of its own.
-    let kept = parts.and_then(|parts| {
+    let chosen = parts.and_then(|parts| {
         parts
             .extensions
             .get::<crate::server::page_cache::RenderNonce>()
             .cloned()
     });
-    match kept {
+    match chosen {
         Some(placeholder) => provide_context(leptos::nonce::Nonce::from_value(placeholder.0)),
         None => leptos::nonce::provide_nonce(),
     }
