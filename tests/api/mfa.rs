@@ -258,3 +258,44 @@ async fn setup_twice_replaces_the_unconfirmed_secret_but_not_an_enabled_one() {
         .await;
     failure(res, 409, "mfa_already_enabled").await;
 }
+
+/// The page's setup link (`/settings?mfa=setup`, which works without
+/// JavaScript) shows the secret that is stored: a code made from the shown
+/// secret turns MFA on. Once, the page started two setups in one render and
+/// showed the one that the other replaced, now and then.
+#[tokio::test]
+async fn the_setup_page_shows_the_secret_it_stored() {
+    let app = spawn_app().await;
+    for n in 0..4 {
+        let cookie = app.signed_in(&format!("page{n}@example.com")).await;
+        let html = app
+            .get_as("/settings?mfa=setup", &cookie)
+            .await
+            .text()
+            .await
+            .unwrap();
+        let shown = html
+            .split_once(r#"id="mfa-secret""#)
+            .and_then(|(_, rest)| rest.split_once('>'))
+            .and_then(|(_, rest)| rest.split_once('<'))
+            .map(|(secret, _)| secret.to_owned())
+            .unwrap_or_else(|| panic!("no secret on the page: {html}"));
+        assert_eq!(
+            html.matches(r#"id="mfa-secret""#).count(),
+            1,
+            "one secret is shown"
+        );
+        let res = app
+            .post_json(
+                "/auth/mfa/enable",
+                &json!({"code": code_at(&shown, now(&app))}),
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            200,
+            "the shown secret {shown} is the stored one"
+        );
+    }
+}

@@ -13,6 +13,8 @@ use crate::{
         form::{FormAlert, KeptFields, ProgressiveForm, SubmitButton},
         session::use_auth,
     },
+    domain::account::MfaSetup,
+    error::AppError,
     tr,
 };
 
@@ -21,12 +23,8 @@ use crate::{
 pub fn TwoFactor() -> impl IntoView {
     let auth = use_auth();
     let query = use_query_map();
-    let on = move || {
-        auth.user
-            .get()
-            .and_then(Result::ok)
-            .is_some_and(|me| me.user.mfa)
-    };
+    // `None` while the account is loading.
+    let on = move || auth.user.get().map(|me| me.is_ok_and(|me| me.user.mfa));
     let setting_up = move || query.read().get("mfa").as_deref() == Some("setup");
     let enable = ServerAction::<MfaEnable>::new();
     // Codes from a plain post's redirect (kept for one read), or the action's.
@@ -39,6 +37,20 @@ pub fn TwoFactor() -> impl IntoView {
             .map(str::to_owned)
             .collect(),
     };
+    // The setup is started here, once per page, not in the view below: the
+    // server runs a view's closures more than once while it renders
+    // (Suspense's dry run among them), and each run would start a setup
+    // whose secret replaces the one the page shows.
+    let setup = Resource::new(
+        move || setting_up() && on().is_some_and(|on| !on),
+        |go| async move {
+            if go {
+                Some(mfa_setup().await)
+            } else {
+                None
+            }
+        },
+    );
     view! {
         <section class="card settings-card" aria-labelledby="mfa-heading">
             <h2 id="mfa-heading">{tr!(settings.mfa)}</h2>
@@ -52,12 +64,13 @@ pub fn TwoFactor() -> impl IntoView {
             </Show>
             <Suspense fallback=|| ()>
                 {move || {
-                    if !codes().is_empty() {
+                    let on = on();
+                    if !codes().is_empty() || on.is_none() {
                         ().into_any()
-                    } else if on() {
+                    } else if on == Some(true) {
                         view! { <Disable/> }.into_any()
                     } else if setting_up() {
-                        view! { <Setup enable/> }.into_any()
+                        view! { <Setup setup enable/> }.into_any()
                     } else {
                         view! {
                             <p class="muted">{tr!(settings.mfa_lead)}</p>
@@ -71,12 +84,14 @@ pub fn TwoFactor() -> impl IntoView {
 }
 
 #[component]
-fn Setup(enable: ServerAction<MfaEnable>) -> impl IntoView {
-    let setup = Resource::new(|| (), |_| mfa_setup());
+fn Setup(
+    setup: Resource<Option<Result<MfaSetup, AppError>>>,
+    enable: ServerAction<MfaEnable>,
+) -> impl IntoView {
     let error = section_error(enable, "mfa");
     view! {
         <Suspense fallback=|| view! { <p class="muted">{tr!(settings.loading)}</p> }>
-            {move || setup.get().map(|answer| match answer {
+            {move || setup.get().flatten().map(|answer| match answer {
                 Ok(setup) => view! {
                     <p>{tr!(settings.mfa_scan)}</p>
                     // The SVG is made by the server (the `qrcode` crate) from
