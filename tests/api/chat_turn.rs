@@ -67,18 +67,18 @@ async fn answered(app: &TestApp, turn: turn::Turn) -> Vec<String> {
     );
     let exchange = turn.exchange;
     let (running, attached) = answer::spawn(&app.state, turn, session.1);
-    let mut lines = attach::spawn(
+    let lines = attach::reader(
         &app.state,
         exchange,
         Some((running, Some(attached))),
         attach::Start::Fresh,
         watch,
     );
-    let mut read = Vec::new();
-    while let Some(line) = lines.recv().await {
-        read.push(String::from_utf8(line.to_vec()).unwrap());
-    }
-    read
+    use futures_util::StreamExt;
+    lines
+        .map(|line| String::from_utf8(line.to_vec()).unwrap())
+        .collect()
+        .await
 }
 
 #[tokio::test]

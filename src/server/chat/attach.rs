@@ -1,21 +1,24 @@
 //! A reader of an answer: the JSON lines of `POST /api/chat`,
 //! `POST /api/chat/regenerate` and `GET /api/chat/stream`.
 //!
-//! Each reader is a small task of its own that writes lines into the
-//! response body. It follows the answer in the registry when the answer
-//! runs on this instance, else in the database, which the running instance
-//! brings up to date every few seconds ([`super::upkeep`]). Either way the
-//! reader's going away changes nothing for the answer; and the end of the
-//! reader's own session (signed out, a revoked key) ends the reader, with
-//! a last line that says so, while the answer runs on for the account.
+//! A reader is the response body's stream ([`super::polled`]), not a task
+//! of its own: the connection polls it for each line. It follows the answer
+//! in the registry when the answer runs on this instance, else in the
+//! database, which the running instance brings up to date every few seconds
+//! ([`super::upkeep`]). Either way the reader's going away (its body
+//! dropped) changes nothing for the answer; and the end of the reader's own
+//! session (signed out, a revoked key) ends the reader, with a last line
+//! that says so, while the answer runs on for the account.
 
 use std::{sync::Arc, time::Duration};
 
 use axum::body::Bytes;
-use tokio::sync::{broadcast::error::RecvError, mpsc};
+use futures_util::Stream;
+use tokio::sync::broadcast::error::RecvError;
 
 use super::{
     super::{sign_outs::SessionWatch, state::AppState},
+    polled::{self, Out},
     registry::{Attached, Ending, Event, Running},
 };
 use crate::{
@@ -23,12 +26,6 @@ use crate::{
     domain::chat::{Exchange, MessageStatus},
     error::AppError,
 };
-
-/// Lines buffered between a reader's task and a slow client. Few: while
-/// the client is behind, the reader waits here and the pieces it misses are
-/// sent as one line from the text (see `follow_here`), so a longer queue
-/// only holds more small allocations per stream.
-const BUFFERED_LINES: usize = 16;
 
 /// How often a reader following the database looks again: a re-attach
 /// served by an instance that does not run the answer.
@@ -42,23 +39,24 @@ pub enum Start {
     Late,
 }
 
-/// Starts a reader of answer `exchange.reply_id` (`running`, when it runs
-/// here, with what the reader attached to it, else it attaches now); the
-/// receiver yields the lines of the response, the exchange's ids first.
-pub fn spawn(
+/// A reader of answer `exchange.reply_id` (`running`, when it runs here,
+/// with what the reader attached to it, else it attaches now): the lines of
+/// the response, the exchange's ids first. While the client is behind, the
+/// reader is not polled, and the pieces it misses are sent as one line
+/// from the text (see `follow_here`): nothing queues per stream.
+pub fn reader(
     state: &AppState,
     exchange: Exchange,
     running: Option<(Arc<Running>, Option<Attached>)>,
     start: Start,
     session: SessionWatch,
-) -> mpsc::Receiver<Bytes> {
-    let (tx, rx) = mpsc::channel::<Bytes>(BUFFERED_LINES);
+) -> impl Stream<Item = Bytes> + Send + 'static {
     let running = running.map(|(running, attached)| {
         let attached = attached.unwrap_or_else(|| running.attach());
         (running, attached)
     });
-    tokio::spawn(read(state.clone(), exchange, running, start, session, tx));
-    rx
+    let state = state.clone();
+    polled::stream(move |out| read(state, exchange, running, start, session, out))
 }
 
 /// One line of the stream: the event as JSON, then a newline.
@@ -82,137 +80,109 @@ fn ending_line(ending: &Ending) -> Bytes {
     })
 }
 
-enum Over {
-    /// The client went away.
-    Gone,
-    /// The reader's session ended.
-    SignedOut,
-}
-
 async fn read(
     state: AppState,
     exchange: Exchange,
     running: Option<(Arc<Running>, Attached)>,
     start: Start,
     mut session: SessionWatch,
-    tx: mpsc::Sender<Bytes>,
+    out: Out<Bytes>,
 ) {
     let first = ChatEvent::Conversation {
         conversation_id: exchange.conversation_id,
         message_id: exchange.message_id,
         reply_id: exchange.reply_id,
     };
-    if tx.send(line(&first)).await.is_err() {
-        return;
-    }
+    out.put(line(&first)).await;
     let late = matches!(start, Start::Late);
-    let over = tokio::select! {
-        over = async {
+    let signed_out = tokio::select! {
+        () = async {
             match running {
-                Some((running, attached)) => follow_here(&running, attached, late, &tx).await,
-                None => follow_stored(&state, exchange.reply_id, &tx).await,
+                Some((running, attached)) => follow_here(&running, attached, late, &out).await,
+                None => follow_stored(&state, exchange.reply_id, &out).await,
             }
-        } => over,
-        () = session.ended() => Over::SignedOut,
+        } => false,
+        () = session.ended() => true,
     };
-    if let Over::SignedOut = over {
+    if signed_out {
         tracing::info!(
             reply_id = exchange.reply_id,
             "reader ended: its session was signed out"
         );
         let error = "You were signed out, so the answer stopped. Sign in to go on.";
-        let _ = tx
-            .send(line(&ChatEvent::Error {
-                error: error.into(),
-                code: AppError::Unauthorized.code().into(),
-            }))
-            .await;
+        out.put(line(&ChatEvent::Error {
+            error: error.into(),
+            code: AppError::Unauthorized.code().into(),
+        }))
+        .await;
     }
 }
 
-async fn send_text(tx: &mpsc::Sender<Bytes>, text: String) -> Result<(), Over> {
-    tx.send(line(&ChatEvent::Text { text }))
-        .await
-        .map_err(|_| Over::Gone)
+async fn send_text(out: &Out<Bytes>, text: String) {
+    out.put(line(&ChatEvent::Text { text })).await;
 }
 
-/// Follows an answer that runs here, from its registry entry.
-async fn follow_here(
-    running: &Running,
-    attached: Attached,
-    late: bool,
-    tx: &mpsc::Sender<Bytes>,
-) -> Over {
+/// Follows an answer that runs here, from its registry entry, to its end.
+async fn follow_here(running: &Running, attached: Attached, late: bool, out: &Out<Bytes>) {
     let mut sent = attached.text.len();
     let mut events = attached.events;
     if late || !attached.text.is_empty() {
-        if let Err(over) = send_text(tx, attached.text).await {
-            return over;
-        }
+        send_text(out, attached.text).await;
     }
     if let Some(ending) = attached.ended {
-        let _ = tx.send(ending_line(&ending)).await;
-        return Over::Gone;
+        out.put(ending_line(&ending)).await;
+        return;
     }
     loop {
-        let event = tokio::select! {
-            event = events.recv() => event,
-            () = tx.closed() => return Over::Gone,
-        };
-        let result = match event {
+        match events.recv().await {
             Ok(Event::Text { start, text }) => {
                 let end = start + text.len();
                 if end <= sent {
-                    Ok(())
-                } else if start == sent {
+                    // Already sent, in the text this reader started from.
+                    continue;
+                }
+                if start == sent {
                     sent = end;
-                    send_text(tx, text.to_string()).await
+                    send_text(out, text.to_string()).await;
                 } else {
                     // Missed pieces (or part of this one was in the text
                     // this reader started from): the text has them.
                     let missing = running.text_from(sent);
                     sent += missing.len();
-                    send_text(tx, missing).await
+                    send_text(out, missing).await;
                 }
             }
             Ok(Event::End(ending)) => {
                 let rest = running.text_from(sent);
                 if !rest.is_empty() {
-                    if let Err(over) = send_text(tx, rest).await {
-                        return over;
-                    }
+                    send_text(out, rest).await;
                 }
-                let _ = tx.send(ending_line(&ending)).await;
-                return Over::Gone;
+                out.put(ending_line(&ending)).await;
+                return;
             }
             // The entry, which this reader holds, owns the sender.
-            Err(RecvError::Closed) => return Over::Gone,
+            Err(RecvError::Closed) => return,
             Err(RecvError::Lagged(_)) => {
                 let missing = running.text_from(sent);
                 sent += missing.len();
-                if missing.is_empty() {
-                    Ok(())
-                } else {
-                    send_text(tx, missing).await
+                if !missing.is_empty() {
+                    send_text(out, missing).await;
                 }
             }
-        };
-        if let Err(over) = result {
-            return over;
         }
     }
 }
 
 /// Follows an answer from the database: one that runs on another instance
 /// (whose text there is at most a few seconds old), or that has ended.
-async fn follow_stored(state: &AppState, reply_id: i64, tx: &mpsc::Sender<Bytes>) -> Over {
+async fn follow_stored(state: &AppState, reply_id: i64, out: &Out<Bytes>) {
     let mut sent = 0;
     let mut first = true;
     loop {
         let stored = match state.db.answer_get(reply_id).await {
             Ok(Some(stored)) => stored,
             // Deleted with its conversation meanwhile.
-            Ok(None) => return Over::Gone,
+            Ok(None) => return,
             Err(e) => {
                 tracing::warn!(error = %e, reply_id, "could not read a followed answer");
                 tokio::time::sleep(POLL).await;
@@ -223,9 +193,7 @@ async fn follow_stored(state: &AppState, reply_id: i64, tx: &mpsc::Sender<Bytes>
         if first || !new.is_empty() {
             first = false;
             sent = stored.content.len();
-            if let Err(over) = send_text(tx, new.to_owned()).await {
-                return over;
-            }
+            send_text(out, new.to_owned()).await;
         }
         let ending = match stored.status() {
             MessageStatus::Streaming => None,
@@ -235,13 +203,10 @@ async fn follow_stored(state: &AppState, reply_id: i64, tx: &mpsc::Sender<Bytes>
             }
         };
         if let Some(ending) = ending {
-            let _ = tx.send(ending_line(&ending)).await;
-            return Over::Gone;
+            out.put(ending_line(&ending)).await;
+            return;
         }
-        tokio::select! {
-            () = tokio::time::sleep(POLL) => {}
-            () = tx.closed() => return Over::Gone,
-        }
+        tokio::time::sleep(POLL).await;
     }
 }
 

@@ -10,7 +10,6 @@
 
 use axum::body::Bytes;
 use http::{header, HeaderMap, HeaderValue, StatusCode};
-use tokio::sync::mpsc;
 use tower_sessions::Session;
 
 use super::{
@@ -82,7 +81,7 @@ pub async fn stream(caller: Caller, query: Later<StreamQuery>) -> Result<Lines, 
     let watch = state.sign_outs.watch(user.id, credential);
     let exchange = owned_answer(state, &user, query.read()?.reply_id).await?;
     let running = state.answers.get(exchange.reply_id).map(|r| (r, None));
-    let lines = attach::spawn(state, exchange, running, attach::Start::Late, watch);
+    let lines = attach::reader(state, exchange, running, attach::Start::Late, watch);
     Ok(lines_of(lines))
 }
 
@@ -158,7 +157,7 @@ fn start_answer(state: &AppState, user: &User, turn: turn::Turn, watch: SessionW
     let exchange = turn.exchange;
     let (running, attached) = answer::spawn(state, turn, user.id);
     let running = Some((running, Some(attached)));
-    lines_of(attach::spawn(
+    lines_of(attach::reader(
         state,
         exchange,
         running,
@@ -168,11 +167,7 @@ fn start_answer(state: &AppState, user: &User, turn: turn::Turn, watch: SessionW
 }
 
 /// The reader's lines as the answer's body. When the client goes away the
-/// body is dropped, and with it the receiver: the reader stops (the answer
-/// runs on).
-fn lines_of(lines: mpsc::Receiver<Bytes>) -> Lines {
-    Lines::new(futures_util::stream::unfold(
-        lines,
-        |mut lines| async move { lines.recv().await.map(|chunk| (Ok(chunk), lines)) },
-    ))
+/// body is dropped, and with it the reader (the answer runs on).
+fn lines_of(lines: impl futures_util::Stream<Item = Bytes> + Send + 'static) -> Lines {
+    Lines::new(futures_util::StreamExt::map(lines, Ok))
 }

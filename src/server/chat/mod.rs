@@ -27,6 +27,7 @@ pub mod attach;
 pub mod conversations;
 pub mod handler;
 pub mod import;
+mod polled;
 mod prompt;
 pub mod registry;
 pub mod search;
