@@ -53,6 +53,7 @@ async fn a_reload_re_attaches_to_a_running_answer_and_to_a_finished_one() {
     let (fake, answer) = slow_model(30, Duration::from_millis(50)).await;
     let app = app_with(&fake, &[]).await;
     let cookie = app.signed_in("reload@example.com").await;
+    let mallory = app.signed_in("mallory-reload@example.com").await;
     let mut first = ask(&app, &cookie, "Talk a lot").await;
     first.some_text().await;
     let (c, u, r) = ids(&first.lines(1).await[0]);
@@ -71,6 +72,15 @@ async fn a_reload_re_attaches_to_a_running_answer_and_to_a_finished_one() {
     let so_far = head[1]["text"].as_str().expect("a text line second");
     assert!(!so_far.is_empty() && answer.starts_with(so_far), "{so_far}");
     assert!(so_far.len() < answer.len(), "attached while it ran");
+    // Nor can anyone else attach while it runs (here, known by the
+    // registry, not read from the database).
+    failure(
+        app.get_as(&format!("/api/chat/stream?reply_id={r}"), &mallory)
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
 
     let second = second.read_to_end(Duration::from_secs(10)).await;
     assert_eq!(streamed_text(&second), answer);
@@ -92,7 +102,6 @@ async fn a_reload_re_attaches_to_a_running_answer_and_to_a_finished_one() {
         ]
     );
     // Not someone else's, and not a question.
-    let mallory = app.signed_in("mallory-reload@example.com").await;
     failure(
         app.get_as(&format!("/api/chat/stream?reply_id={r}"), &mallory)
             .await,

@@ -79,8 +79,17 @@ pub async fn stream(caller: Caller, query: Later<StreamQuery>) -> Result<Lines, 
     } = &caller;
     let (user, credential) = auth::caller(state, headers, session).await?;
     let watch = state.sign_outs.watch(user.id, credential);
-    let exchange = owned_answer(state, &user, query.read()?.reply_id).await?;
-    let running = state.answers.get(exchange.reply_id).map(|r| (r, None));
+    let reply_id = query.read()?.reply_id;
+    // An answer running here knows its owner and exchange: no read needed.
+    let running = state
+        .answers
+        .get(reply_id)
+        .filter(|running| running.user_id == user.id);
+    let exchange = match &running {
+        Some(running) => running.exchange,
+        None => owned_answer(state, &user, reply_id).await?,
+    };
+    let running = running.map(|r| (r, None));
     let lines = attach::reader(state, exchange, running, attach::Start::Late, watch);
     Ok(lines_of(lines))
 }
