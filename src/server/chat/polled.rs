@@ -22,13 +22,18 @@ impl<T> Out<T> {
     /// Hands `item` to the consumer; returns when the consumer asks for
     /// the next one.
     pub async fn put(&self, item: T) {
-        let earlier = self
-            .0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .replace(item);
-        debug_assert!(earlier.is_none(), "one item at a time");
+        // A put cut short after it filled the slot (its future dropped by a
+        // `select!` whose other branch won) left its item there: that one
+        // goes first.
+        while self.slot().is_some() {
+            Handed(false).await;
+        }
+        *self.slot() = Some(item);
         Handed(false).await;
+    }
+
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<T>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -111,6 +116,23 @@ mod tests {
         .collect()
         .await;
         assert_eq!(items, [1, 2, 3]);
+    }
+
+    #[tokio::test]
+    async fn an_item_put_by_a_future_dropped_midway_still_comes_first() {
+        let items: Vec<u32> = stream(|out| async move {
+            // The first branch fills the slot and waits; the second is
+            // ready at once and wins, dropping the first.
+            tokio::select! {
+                biased;
+                () = out.put(1) => {}
+                () = std::future::ready(()) => {}
+            }
+            out.put(2).await;
+        })
+        .collect()
+        .await;
+        assert_eq!(items, [1, 2]);
     }
 
     #[tokio::test]
