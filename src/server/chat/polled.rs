@@ -94,9 +94,6 @@ impl<T, Fut: Future<Output = ()>> Stream for Polled<T, Fut> {
     }
 }
 
-// `Polled` holds no pinned data of its own: the writer is boxed.
-impl<T, Fut> Unpin for Polled<T, Fut> {}
-
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
