@@ -25,6 +25,26 @@ export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 mkdir -p "$CARGO_TARGET_DIR"
 
+# The cache outside the clone keeps every build of this crate it has seen
+# (test binaries of a few GB each, named by a hash of their flags), so on a
+# machine that runs many clones it only grows. When less than 20 GiB is free
+# there, this crate's own outputs go (the dependencies stay; rebuilding the
+# crate costs a few minutes): a full disk fails the run outright.
+make_room() {
+  local free_kib
+  free_kib=$(df --output=avail -k "$CARGO_TARGET_DIR" | tail -n 1 | tr -d ' ')
+  [ "$free_kib" -ge $((20 * 1024 * 1024)) ] && return
+  echo "only $((free_kib / 1024 / 1024)) GiB free under $CARGO_TARGET_DIR: removing this crate's old builds" >&2
+  local profile
+  for profile in "$CARGO_TARGET_DIR"/*/ "$CARGO_TARGET_DIR"/*/*/; do
+    [ -d "$profile/deps" ] || continue
+    rm -rf "$profile/incremental"
+    find "$profile/deps" -maxdepth 1 \( -name 'palaver-*' -o -name 'api-*' -o -name 'libpalaver*' \
+      -o -name 'palaver.*' -o -name '*_load-*' -o -name 'ref_server-*' -o -name '*.rcgu.o' \) -delete
+  done
+}
+make_room
+
 # Each step says when it started, counted from the start of the script, so
 # a log shows what took how long.
 step() { printf '\n==> [%dm%02ds] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*" >&2; }
