@@ -15,6 +15,7 @@ pub mod audit;
 pub mod auth;
 pub mod chat;
 pub mod clock;
+pub mod compress;
 pub mod config;
 pub mod db;
 pub mod edge;

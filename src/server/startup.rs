@@ -19,7 +19,6 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::{
-    compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
 };
@@ -30,6 +29,7 @@ use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Pr
 use super::{
     assets::{self, Assets},
     clock::Clock,
+    compress::CompressLayer,
     config::Settings,
     db, guard, http,
     llm::LlmClient,
@@ -273,16 +273,15 @@ fn router(state: AppState) -> Router {
                     state.clone(),
                     http::https_redirect,
                 ))
-                // Compression would buffer the chat stream, and static
-                // files were compressed at build time (`assets`); every
-                // other response (pages, JSON) is compressed.
-                .layer(
-                    CompressionLayer::new().compress_when(
-                        DefaultPredicate::new()
-                            .and(NotForContentType::const_new("application/x-ndjson"))
-                            .and(assets::NotStaticFile),
-                    ),
-                )
+                // Compression would buffer the chat stream (which goes
+                // around the layer: `compress`), and static files were
+                // compressed at build time (`assets`); every other response
+                // (pages, JSON) is compressed.
+                .layer(CompressLayer::new(
+                    DefaultPredicate::new()
+                        .and(NotForContentType::const_new("application/x-ndjson"))
+                        .and(assets::NotStaticFile),
+                ))
                 .layer(middleware::from_fn_with_state(state.clone(), guard::csrf))
                 .layer(middleware::from_fn(guard::body_limit))
                 .layer(middleware::from_fn(guard::json_errors))
