@@ -78,6 +78,28 @@ fn match_all(words: &[&String]) -> String {
 /// (`benches/search.sh`, 2026-12-04).
 const RECENT: i64 = 5_000;
 
+/// On PostgreSQL, the words the trigram index may serve; the others are
+/// checked on the rows it gives. (SQLite's FTS5 serves every word of three
+/// characters or more, restricted to the id range itself.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Indexed {
+    /// Every word: the planner chooses.
+    All,
+    /// The word at this position, the rarest (see [`LEAD_BELOW`]).
+    Only(usize),
+    /// None: the rows of the id range are read one by one.
+    Rows,
+}
+
+/// A word that PostgreSQL's planner expects in fewer messages than this
+/// (everyone's, from its statistics) leads the search through the trigram
+/// index over the whole history, the other words checked on the rows it
+/// finds: reading the newest [`RECENT`] messages first costs 11 ms of
+/// case-folding there, and finds nothing for a rare word (`kubernetes`,
+/// `quokka`: 27 to 30 ms at p50 over 100,000 messages, against 0.3 ms for
+/// the index alone). A common word still reads the newest messages first.
+const LEAD_BELOW: f64 = 2_000.0;
+
 /// One search's SQL and its text arguments (bound after the user id, `$1`).
 struct Statement {
     sql: String,
@@ -95,6 +117,7 @@ fn conditions(
     words: &[String],
     (column, id, fts): (&str, &str, &str),
     after: Option<i64>,
+    indexed: Indexed,
 ) -> Statement {
     let (long, short): (Vec<&String>, Vec<&String>) =
         words.iter().partition(|w| w.chars().count() >= 3);
@@ -121,17 +144,23 @@ fn conditions(
             sql.push_str(&format!(" AND {column} LIKE {p} ESCAPE '\\'"));
         }
     } else {
-        // Among the newest messages only (`after`), the words are checked
-        // on the rows of the id range, not through the trigram index: with
-        // two common words the planner took the index, whose bitmaps then
-        // held most of the table (`thuật toán` 68 ms at p50 over 100,000
-        // messages, against 3 ms on SQLite). `|| ''` hides the column from
-        // the index and changes nothing else.
-        let target = match after {
-            Some(_) => format!("({column} || '')"),
-            None => column.to_owned(),
-        };
-        for word in long.iter().chain(&short) {
+        // A word the index may not serve is checked on the rows the others
+        // give: `|| ''` hides the column from the index and changes nothing
+        // else. Among the newest messages no word goes through the index:
+        // with two common words the planner took it, whose bitmaps then held
+        // most of the table (`thuật toán` 68 ms at p50 over 100,000
+        // messages, against 3 ms on SQLite).
+        for (i, word) in words.iter().enumerate() {
+            let through_index = match indexed {
+                Indexed::All => true,
+                Indexed::Only(lead) => lead == i,
+                Indexed::Rows => false,
+            };
+            let target = if through_index {
+                column.to_owned()
+            } else {
+                format!("({column} || '')")
+            };
             let p = next(like_pattern(word));
             sql.push_str(&format!(" AND {target} ILIKE {p} ESCAPE '\\'"));
         }
@@ -144,11 +173,22 @@ fn conditions(
 /// bound, so that PostgreSQL's planner sees how few rows it leaves (a scan
 /// of the primary key from the newest), and SQLite's `CROSS JOIN` keeps the
 /// messages' rowid range as the outer loop, stopped at the limit.
-fn messages_statement(sqlite: bool, words: &[String], after: Option<i64>) -> Statement {
+fn messages_statement(
+    sqlite: bool,
+    words: &[String],
+    after: Option<i64>,
+    indexed: Indexed,
+) -> Statement {
     let Statement {
         sql: conditions,
         args,
-    } = conditions(sqlite, words, ("m.content", "m.id", "messages_fts"), after);
+    } = conditions(
+        sqlite,
+        words,
+        ("m.content", "m.id", "messages_fts"),
+        after,
+        indexed,
+    );
     let (join, range) = match after {
         Some(after) if sqlite => ("CROSS JOIN", format!(" AND m.id > {after}")),
         Some(after) => ("JOIN", format!(" AND m.id > {after}")),
@@ -169,7 +209,13 @@ fn titles_statement(sqlite: bool, words: &[String]) -> Statement {
     let Statement {
         sql: conditions,
         args,
-    } = conditions(sqlite, words, ("c.title", "c.id", "titles_fts"), None);
+    } = conditions(
+        sqlite,
+        words,
+        ("c.title", "c.id", "titles_fts"),
+        None,
+        Indexed::All,
+    );
     let sql = format!(
         "SELECT c.id AS conversation_id, c.title, CAST(NULL AS BIGINT) AS message_id,
                 c.title AS text, c.updated_at AS at
@@ -182,6 +228,67 @@ fn titles_statement(sqlite: bool, words: &[String]) -> Statement {
 }
 
 impl SqlRepo {
+    /// The messages with every word, read among the newest [`RECENT`]
+    /// first, and through the indexes over the whole history only when
+    /// those hold less than a page.
+    async fn newest_first(
+        &self,
+        user_id: i64,
+        sqlite: bool,
+        words: &[String],
+    ) -> Result<Vec<SearchRow>, DbError> {
+        let newest: i64 = super::pool::on_pool!(&self.pool, |p| {
+            sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM messages")
+                .fetch_one(p)
+                .await
+        })?;
+        let after = newest - RECENT;
+        let mut messages = Vec::new();
+        if after > 0 {
+            let recent = messages_statement(sqlite, words, Some(after), Indexed::Rows);
+            messages = self.search_rows(user_id, &recent).await?;
+        }
+        if after <= 0 || messages.len() < MAX_RESULTS as usize {
+            let all = messages_statement(sqlite, words, None, Indexed::All);
+            messages = self.search_rows(user_id, &all).await?;
+        }
+        Ok(messages)
+    }
+
+    /// On PostgreSQL, the position of the word of three characters or more
+    /// that the planner expects in the fewest messages, if that is under
+    /// [`LEAD_BELOW`]. The estimate is the planner's own (`EXPLAIN`, from
+    /// the table's statistics), so it costs a plan and no read of a row.
+    async fn rare_word(&self, words: &[String]) -> Result<Option<usize>, DbError> {
+        let Pool::Postgres(pool) = &self.pool else {
+            return Ok(None);
+        };
+        let mut rarest: Option<(usize, f64)> = None;
+        for (i, word) in words.iter().enumerate() {
+            if word.chars().count() < 3 {
+                continue;
+            }
+            // Not a prepared statement: planned each time with the
+            // pattern itself, never a generic plan that ignores it.
+            let plan: Vec<String> = sqlx::query_scalar(
+                "EXPLAIN SELECT 1 FROM messages WHERE content ILIKE $1 ESCAPE '\\'",
+            )
+            .bind(like_pattern(word))
+            .persistent(false)
+            .fetch_all(pool)
+            .await?;
+            let Some(rows) = plan.first().and_then(|line| planned_rows(line)) else {
+                continue;
+            };
+            if rarest.is_none_or(|(_, fewest)| rows < fewest) {
+                rarest = Some((i, rows));
+            }
+        }
+        Ok(rarest
+            .filter(|&(_, rows)| rows < LEAD_BELOW)
+            .map(|(i, _)| i))
+    }
+
     async fn search_rows(
         &self,
         user_id: i64,
@@ -206,26 +313,25 @@ impl Search for SqlRepo {
         let mut rows = self
             .search_rows(user_id, &titles_statement(sqlite, words))
             .await?;
-        let newest: i64 = super::pool::on_pool!(&self.pool, |p| {
-            sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM messages")
-                .fetch_one(p)
-                .await
-        })?;
-        let after = newest - RECENT;
-        let mut messages = Vec::new();
-        if after > 0 {
-            let recent = messages_statement(sqlite, words, Some(after));
-            messages = self.search_rows(user_id, &recent).await?;
-        }
-        if after <= 0 || messages.len() < MAX_RESULTS as usize {
-            let all = messages_statement(sqlite, words, None);
-            messages = self.search_rows(user_id, &all).await?;
-        }
+        let messages = match self.rare_word(words).await? {
+            Some(lead) => {
+                let all = messages_statement(sqlite, words, None, Indexed::Only(lead));
+                self.search_rows(user_id, &all).await?
+            }
+            None => self.newest_first(user_id, sqlite, words).await?,
+        };
         rows.extend(messages);
         rows.sort_by(|a, b| b.at.cmp(&a.at).then(b.message_id.cmp(&a.message_id)));
         rows.truncate(MAX_RESULTS as usize);
         Ok(rows)
     }
+}
+
+/// The rows the planner expects, from the top line of a text `EXPLAIN`
+/// (`Bitmap Heap Scan on messages  (cost=112.06..139.26 rows=7 width=0)`).
+fn planned_rows(line: &str) -> Option<f64> {
+    let (_, rest) = line.split_once(" rows=")?;
+    rest.split(' ').next()?.parse().ok()
 }
 
 #[cfg(test)]
@@ -245,23 +351,48 @@ mod tests {
     #[test]
     fn short_words_are_matched_with_like_beside_the_index() {
         let words = ["二分".to_owned(), "search".to_owned()];
-        let Statement { sql, args } = messages_statement(true, &words, None);
+        let Statement { sql, args } = messages_statement(true, &words, None, Indexed::All);
         assert!(sql.contains("messages_fts MATCH $2)"), "{sql}");
         assert!(sql.contains("m.content LIKE $3"), "{sql}");
         assert_eq!(args, ["\"search\"", "%二分%"]);
-        let Statement { sql, args } = messages_statement(false, &words, None);
+        let Statement { sql, args } = messages_statement(false, &words, None, Indexed::All);
         assert!(sql.contains("m.content ILIKE $2"), "{sql}");
-        assert_eq!(args, ["%search%", "%二分%"]);
+        assert_eq!(args, ["%二分%", "%search%"]);
     }
 
     #[test]
     fn the_newest_messages_are_bounded_in_the_sql_and_in_the_index() {
         let words = ["二分".to_owned(), "search".to_owned()];
-        let Statement { sql, .. } = messages_statement(true, &words, Some(95_000));
+        let Statement { sql, .. } = messages_statement(true, &words, Some(95_000), Indexed::Rows);
         assert!(sql.contains("CROSS JOIN conversations"), "{sql}");
         assert!(sql.contains("m.id > 95000"), "{sql}");
         assert!(sql.contains("MATCH $2 AND rowid > 95000)"), "{sql}");
-        let Statement { sql, .. } = messages_statement(false, &words, Some(95_000));
+        let Statement { sql, .. } = messages_statement(false, &words, Some(95_000), Indexed::Rows);
         assert!(sql.contains("m.id > 95000"), "{sql}");
+    }
+
+    #[test]
+    fn a_rare_word_leads_through_the_index_and_the_others_are_checked_on_its_rows() {
+        let words = ["binary".to_owned(), "quokka".to_owned()];
+        let Statement { sql, args } = messages_statement(false, &words, None, Indexed::Only(1));
+        assert!(sql.contains("(m.content || '') ILIKE $2"), "{sql}");
+        assert!(sql.contains(" m.content ILIKE $3"), "{sql}");
+        assert_eq!(args, ["%binary%", "%quokka%"]);
+        let Statement { sql, .. } = messages_statement(false, &words, Some(95_000), Indexed::Rows);
+        assert!(!sql.contains(" m.content ILIKE"), "{sql}");
+    }
+
+    #[test]
+    fn the_planned_rows_are_read_from_the_top_line_of_explain() {
+        let line = "Bitmap Heap Scan on messages  (cost=112.06..139.26 rows=7 width=0)";
+        assert_eq!(planned_rows(line), Some(7.0));
+        assert_eq!(
+            planned_rows("Seq Scan on messages  (cost=0.00..3.50 rows=26505 width=4)"),
+            Some(26505.0)
+        );
+        assert_eq!(
+            planned_rows("Recheck Cond: (content ~~* '%a%'::text)"),
+            None
+        );
     }
 }
