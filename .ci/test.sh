@@ -42,6 +42,10 @@ cargo leptos build
 step "browser tests (Playwright), one project per database"
 psql -q "$PALAVER_TEST_POSTGRES/postgres" -c "CREATE DATABASE palaver_e2e"
 export PALAVER_E2E_POSTGRES="$PALAVER_TEST_POSTGRES/palaver_e2e"
+# The servers' files (SQLite, the outbox), removed with the run.
+E2E_DATA=$(mktemp -d /tmp/palaver-e2e-XXXXXX)
+export PALAVER_E2E_DATA="$E2E_DATA"
+trap 'stop_test_postgres; rm -rf "$E2E_DATA"' EXIT
 export PALAVER_BIN="$CARGO_TARGET_DIR/debug/palaver"
 export LEPTOS_SITE_ROOT="$ROOT/target/site"
 cd end2end
