@@ -27,13 +27,15 @@ mkdir -p "$CARGO_TARGET_DIR"
 
 # The cache outside the clone keeps every build of this crate it has seen
 # (test binaries of a few GB each, named by a hash of their flags), so on a
-# machine that runs many clones it only grows. When less than 20 GiB is free
-# there, this crate's own outputs go (the dependencies stay; rebuilding the
-# crate costs a few minutes): a full disk fails the run outright.
+# machine that runs many clones it only grows. When less than 20 GiB
+# (PALAVER_CACHE_MIN_FREE_GIB) is free there, this crate's own outputs go
+# (the dependencies stay; rebuilding the crate costs a few minutes): a full
+# disk fails the run outright. A `df` that cannot tell changes nothing.
 make_room() {
   local free_kib
-  free_kib=$(df --output=avail -k "$CARGO_TARGET_DIR" | tail -n 1 | tr -d ' ')
-  [ "$free_kib" -ge $((20 * 1024 * 1024)) ] && return
+  free_kib=$(df --output=avail -k "$CARGO_TARGET_DIR" 2>/dev/null | tail -n 1 | tr -d ' ') || return 0
+  case "$free_kib" in '' | *[!0-9]*) return 0 ;; esac
+  [ "$free_kib" -ge $((${PALAVER_CACHE_MIN_FREE_GIB:-20} * 1024 * 1024)) ] && return
   echo "only $((free_kib / 1024 / 1024)) GiB free under $CARGO_TARGET_DIR: removing this crate's old builds" >&2
   local profile
   for profile in "$CARGO_TARGET_DIR"/*/ "$CARGO_TARGET_DIR"/*/*/; do
