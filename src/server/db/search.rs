@@ -12,7 +12,9 @@
 //!
 //! Messages are first looked for among the newest [`RECENT`] (a range of
 //! the primary key): a page found there is the answer, and only a search
-//! that finds less reads the whole history through the indexes.
+//! that finds less reads the whole history through the indexes. On
+//! PostgreSQL a word its planner expects in few messages ([`LEAD_BELOW`])
+//! goes to the index at once instead.
 
 use async_trait::async_trait;
 
