@@ -102,6 +102,11 @@ enum Indexed {
 /// the index alone). A common word still reads the newest messages first.
 const LEAD_BELOW: f64 = 2_000.0;
 
+/// Whether a trigram index can look `word` up: three characters or more.
+fn has_trigrams(word: &str) -> bool {
+    word.chars().count() >= 3
+}
+
 /// One search's SQL and its text arguments (bound after the user id, `$1`).
 struct Statement {
     sql: String,
@@ -121,8 +126,6 @@ fn conditions(
     after: Option<i64>,
     indexed: Indexed,
 ) -> Statement {
-    let (long, short): (Vec<&String>, Vec<&String>) =
-        words.iter().partition(|w| w.chars().count() >= 3);
     let mut sql = String::new();
     let mut args = Vec::new();
     let mut next = |value: String| {
@@ -130,6 +133,8 @@ fn conditions(
         format!("${}", args.len() + 1)
     };
     if sqlite {
+        let (long, short): (Vec<&String>, Vec<&String>) =
+            words.iter().partition(|w| has_trigrams(w));
         if !long.is_empty() {
             let p = next(match_all(&long));
             // FTS5 seeks to the rowid range itself, so a common word does
@@ -230,10 +235,12 @@ fn titles_statement(sqlite: bool, words: &[String]) -> Statement {
 }
 
 impl SqlRepo {
-    /// The messages with every word, read among the newest [`RECENT`]
-    /// first, and through the indexes over the whole history only when
-    /// those hold less than a page.
-    async fn newest_first(
+    /// The messages with every word, newest first. While the history is
+    /// short, it is read whole through the indexes. Otherwise a rare word
+    /// (PostgreSQL only, [`LEAD_BELOW`]) leads through the index at once;
+    /// else the newest [`RECENT`] messages are read first, and the whole
+    /// history only when they hold less than a page.
+    async fn messages(
         &self,
         user_id: i64,
         sqlite: bool,
@@ -245,14 +252,17 @@ impl SqlRepo {
                 .await
         })?;
         let after = newest - RECENT;
-        let mut messages = Vec::new();
-        if after > 0 {
-            let recent = messages_statement(sqlite, words, Some(after), Indexed::Rows);
-            messages = self.search_rows(user_id, &recent).await?;
+        let all = |indexed| messages_statement(sqlite, words, None, indexed);
+        if after <= 0 {
+            return self.search_rows(user_id, &all(Indexed::All)).await;
         }
-        if after <= 0 || messages.len() < MAX_RESULTS as usize {
-            let all = messages_statement(sqlite, words, None, Indexed::All);
-            messages = self.search_rows(user_id, &all).await?;
+        if let Some(lead) = self.rare_word(words).await? {
+            return self.search_rows(user_id, &all(Indexed::Only(lead))).await;
+        }
+        let recent = messages_statement(sqlite, words, Some(after), Indexed::Rows);
+        let messages = self.search_rows(user_id, &recent).await?;
+        if messages.len() < MAX_RESULTS as usize {
+            return self.search_rows(user_id, &all(Indexed::All)).await;
         }
         Ok(messages)
     }
@@ -267,7 +277,7 @@ impl SqlRepo {
         };
         let mut rarest: Option<(usize, f64)> = None;
         for (i, word) in words.iter().enumerate() {
-            if word.chars().count() < 3 {
+            if !has_trigrams(word) {
                 continue;
             }
             // Not a prepared statement: planned each time with the
@@ -315,14 +325,7 @@ impl Search for SqlRepo {
         let mut rows = self
             .search_rows(user_id, &titles_statement(sqlite, words))
             .await?;
-        let messages = match self.rare_word(words).await? {
-            Some(lead) => {
-                let all = messages_statement(sqlite, words, None, Indexed::Only(lead));
-                self.search_rows(user_id, &all).await?
-            }
-            None => self.newest_first(user_id, sqlite, words).await?,
-        };
-        rows.extend(messages);
+        rows.extend(self.messages(user_id, sqlite, words).await?);
         rows.sort_by(|a, b| b.at.cmp(&a.at).then(b.message_id.cmp(&a.message_id)));
         rows.truncate(MAX_RESULTS as usize);
         Ok(rows)
